@@ -1,0 +1,100 @@
+import { TopicNotFoundError } from '../../domain/errors.js';
+import type { Json, Topic } from '../../domain/types.js';
+import type { Clock } from '../../ports/Clock.js';
+import type { DelayedEntry, DelayedMessages } from '../../ports/DelayedMessages.js';
+import type { LogEntry, PublishOutcome } from '../../ports/MessageLog.js';
+import { attributesColumn } from './rows.js';
+import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
+import type { SqliteMessageLog } from './SqliteMessageLog.js';
+import type { SqliteStore } from './SqliteStore.js';
+
+interface DelayedRow {
+  seq: number;
+  topic_id: number;
+  partition: number;
+  id: string;
+  client_id: number;
+  key: string | null;
+  body: string;
+  attributes: string | null;
+}
+
+const RELEASE_BATCH = 1000;
+
+/**
+ * Delayed messages wait in a table indexed by due time. A release moves due rows
+ * into the log in one transaction (delete + append + fan-out), so a message is
+ * never both waiting and appended, nor lost between the two.
+ */
+export class SqliteDelayedMessages implements DelayedMessages {
+  public constructor(
+    private readonly store: SqliteStore,
+    private readonly dedup: SqliteDedupIndex,
+    private readonly log: SqliteMessageLog,
+    private readonly clock: Clock,
+  ) {}
+
+  public schedule(topic: Topic, entries: readonly DelayedEntry[]): Promise<PublishOutcome[]> {
+    return this.store.writer.submit(() => {
+      const row = this.store.statement('SELECT id, dedup_window_seconds FROM topics WHERE name = ?').get(topic.name) as
+        | { id: number; dedup_window_seconds: number }
+        | undefined;
+      if (row === undefined) throw new TopicNotFoundError(topic.name);
+      const now = this.clock.now();
+      const insert = this.store.statement(
+        'INSERT INTO delayed (topic_id, due_at, partition, id, client_id, key, body, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      return entries.map((entry): PublishOutcome => {
+        const remember = entry.clientId && row.dedup_window_seconds > 0;
+        if (remember) {
+          const original = this.dedup.find(row.id, entry.id, now);
+          if (original !== null) return original;
+        }
+        insert.run(row.id, entry.dueAt, entry.partition, entry.id, entry.clientId ? 1 : 0, entry.key, JSON.stringify(entry.body), attributesColumn(entry.attributes));
+        if (remember) this.dedup.rememberScheduled(row.id, entry.id, now + row.dedup_window_seconds * 1000, entry.dueAt);
+        return { id: entry.id, scheduledFor: entry.dueAt, duplicate: false };
+      });
+    });
+  }
+
+  public async releaseDue(now: number): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const batch = await this.store.writer.submit((context) => {
+        const due = this.store
+          .statement('SELECT seq, topic_id, partition, id, client_id, key, body, attributes FROM delayed WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?')
+          .all(now, RELEASE_BATCH) as DelayedRow[];
+        const byTopic = new Map<number, DelayedRow[]>();
+        for (const row of due) byTopic.set(row.topic_id, [...(byTopic.get(row.topic_id) ?? []), row]);
+        for (const [topicId, rows] of byTopic) {
+          // Dedup was settled when the message was scheduled; here it only learns the position.
+          const outcomes = this.log.appendInTransaction(topicId, 0, rows.map(toEntry), context);
+          rows.forEach((row, i) => {
+            const outcome = outcomes[i];
+            if (row.client_id === 1 && outcome !== undefined && 'offset' in outcome) this.dedup.markAppended(topicId, row.id, outcome.partition, outcome.offset);
+          });
+        }
+        const remove = this.store.statement('DELETE FROM delayed WHERE seq = ?');
+        for (const row of due) remove.run(row.seq);
+        return due.length;
+      });
+      released += batch;
+      if (batch < RELEASE_BATCH) return released;
+    }
+  }
+
+  public async nextDueAt(): Promise<number | null> {
+    return this.store.read(() => (this.store.statement('SELECT MIN(due_at) AS due FROM delayed').get() as { due: number | null }).due);
+  }
+}
+
+function toEntry(row: DelayedRow): LogEntry {
+  return {
+    id: row.id,
+    clientId: false,
+    partition: row.partition,
+    key: row.key,
+    body: JSON.parse(row.body) as Json,
+    attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, string>),
+  };
+}

@@ -1,0 +1,174 @@
+import { TopicNotFoundError } from '../../domain/errors.js';
+import type { Json, PartitionStats, Topic } from '../../domain/types.js';
+import type { Clock } from '../../ports/Clock.js';
+import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
+import type { WriteContext } from './GroupCommitWriter.js';
+import { attributesColumn, toMessage, type LogRow } from './rows.js';
+import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
+import type { SqliteFanOut } from './SqliteFanOut.js';
+import type { SqliteStore } from './SqliteStore.js';
+
+/** A row as appended, handed to fan-out in the same transaction. */
+export interface AppendedRow {
+  readonly seq: number;
+  readonly key: string | null;
+  readonly body: Json;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+interface TopicSettingsRow {
+  id: number;
+  dedup_window_seconds: number;
+}
+
+const TRIM_BATCH = 10_000;
+
+/**
+ * The ordered log in SQLite. Offsets come from a per-partition counter updated in
+ * the same transaction as the rows, so they are dense and in commit order; the
+ * global `seq` orders everything for fan-out and time lookups. `publishedAt` never
+ * goes backwards, even if the wall clock does, so time seeks stay monotonic.
+ */
+export class SqliteMessageLog implements MessageLog {
+  private lastPublishedAt: number;
+
+  public constructor(
+    private readonly store: SqliteStore,
+    private readonly dedup: SqliteDedupIndex,
+    private readonly fanOut: SqliteFanOut,
+    private readonly clock: Clock,
+  ) {
+    const row = store.db.prepare('SELECT MAX(published_at) AS last FROM log').get() as { last: number | null };
+    this.lastPublishedAt = row.last ?? 0;
+  }
+
+  public append(topic: Topic, entries: readonly LogEntry[]): Promise<PublishOutcome[]> {
+    return this.store.writer.submit((context) => {
+      const row = this.store.statement('SELECT id, dedup_window_seconds FROM topics WHERE name = ?').get(topic.name) as TopicSettingsRow | undefined;
+      if (row === undefined) throw new TopicNotFoundError(topic.name);
+      return this.appendInTransaction(row.id, row.dedup_window_seconds, entries, context);
+    });
+  }
+
+  /**
+   * Appends inside an open write job. With a dedup window, client ids seen within
+   * it are answered from the dedup index instead of being appended again.
+   */
+  public appendInTransaction(topicId: number, dedupWindowSeconds: number, entries: readonly LogEntry[], context: WriteContext): PublishOutcome[] {
+    const now = this.clock.now();
+    const publishedAt = Math.max(now, this.lastPublishedAt);
+    const nextOffsets = new Map<number, number>();
+    const appended: AppendedRow[] = [];
+    const insert = this.store.statement(
+      'INSERT INTO log (topic_id, partition, offset, id, key, body, attributes, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const outcomes = entries.map((entry): PublishOutcome => {
+      const remember = entry.clientId && dedupWindowSeconds > 0;
+      if (remember) {
+        const original = this.dedup.find(topicId, entry.id, now);
+        if (original !== null) return original;
+      }
+      const offset = nextOffsets.get(entry.partition) ?? this.nextOffset(topicId, entry.partition);
+      nextOffsets.set(entry.partition, offset + 1);
+      const { lastInsertRowid } = insert.run(
+        topicId,
+        entry.partition,
+        offset,
+        entry.id,
+        entry.key,
+        JSON.stringify(entry.body),
+        attributesColumn(entry.attributes),
+        publishedAt,
+      );
+      if (remember) this.dedup.rememberAppended(topicId, entry.id, now + dedupWindowSeconds * 1000, entry.partition, offset);
+      appended.push({ seq: Number(lastInsertRowid), key: entry.key, body: entry.body, attributes: entry.attributes });
+      return { id: entry.id, partition: entry.partition, offset, duplicate: false };
+    });
+    const update = this.store.statement('UPDATE partitions SET next_offset = ? WHERE topic_id = ? AND partition = ?');
+    for (const [partition, next] of nextOffsets) update.run(next, topicId, partition);
+    if (appended.length > 0) {
+      this.lastPublishedAt = publishedAt;
+      this.fanOut.route(topicId, appended, context);
+    }
+    return outcomes;
+  }
+
+  public async read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage> {
+    return this.store.read(() => {
+      const topicId = this.store.topicId(topic.name);
+      if (topicId === null) throw new TopicNotFoundError(topic.name);
+      const [stats] = this.partitionStats(topicId, partition);
+      const head = stats?.nextOffset ?? 0;
+      const oldest = stats?.oldestOffset ?? 0;
+      const start = Math.min(head, Math.max(oldest, this.startOffset(topicId, partition, from, head)));
+      const rows = this.store
+        .statement('SELECT l.*, ? AS topic FROM log l WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?')
+        .all(topic.name, topicId, partition, start, limit) as LogRow[];
+      const messages = rows.map(toMessage);
+      const last = messages.at(-1);
+      return { messages, nextOffset: last === undefined ? start : last.offset + 1 };
+    });
+  }
+
+  public async stats(topic: Topic): Promise<PartitionStats[]> {
+    return this.store.read(() => {
+      const topicId = this.store.topicId(topic.name);
+      if (topicId === null) throw new TopicNotFoundError(topic.name);
+      return this.partitionStats(topicId);
+    });
+  }
+
+  public async trimExpired(now: number): Promise<number> {
+    const topics = this.store.read(() => this.store.statement('SELECT id, retention_hours FROM topics').all() as Array<{ id: number; retention_hours: number }>);
+    let trimmed = 0;
+    for (const topic of topics) {
+      const cutoff = now - topic.retention_hours * 3_600_000;
+      for (;;) {
+        const deleted = await this.store.writer.submit(() => this.trimBatch(topic.id, cutoff));
+        trimmed += deleted;
+        if (deleted < TRIM_BATCH) break;
+      }
+    }
+    while ((await this.store.writer.submit(() => this.dedup.purgeExpired(now, TRIM_BATCH))) === TRIM_BATCH);
+    return trimmed;
+  }
+
+  /** Deletes the oldest expired rows of one topic and the queue entries that point at them. */
+  private trimBatch(topicId: number, cutoff: number): number {
+    const last = this.store
+      .statement('SELECT MAX(seq) AS seq FROM (SELECT seq FROM log WHERE topic_id = ? AND published_at < ? ORDER BY published_at LIMIT ?)')
+      .get(topicId, cutoff, TRIM_BATCH) as { seq: number | null };
+    if (last.seq === null) return 0;
+    for (const { id } of this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topicId) as Array<{ id: number }>) {
+      this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?').run(id, last.seq);
+    }
+    return this.store.statement('DELETE FROM log WHERE topic_id = ? AND seq <= ?').run(topicId, last.seq).changes;
+  }
+
+  private nextOffset(topicId: number, partition: number): number {
+    const row = this.store.statement('SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?').get(topicId, partition) as
+      | { next_offset: number }
+      | undefined;
+    return row?.next_offset ?? 0;
+  }
+
+  private startOffset(topicId: number, partition: number, from: ReadPosition, head: number): number {
+    if ('offset' in from) return from.offset;
+    if ('oldest' in from) return 0;
+    const row = this.store
+      .statement('SELECT offset FROM log WHERE topic_id = ? AND published_at >= ? AND partition = ? ORDER BY published_at, seq LIMIT 1')
+      .get(topicId, from.time, partition) as { offset: number } | undefined;
+    return row?.offset ?? head;
+  }
+
+  private partitionStats(topicId: number, only?: number): PartitionStats[] {
+    const rows = this.store
+      .statement(
+        `SELECT p.partition, p.next_offset,
+                (SELECT MIN(offset) FROM log WHERE topic_id = p.topic_id AND partition = p.partition) AS oldest
+         FROM partitions p WHERE p.topic_id = ? AND (? IS NULL OR p.partition = ?) ORDER BY p.partition`,
+      )
+      .all(topicId, only ?? null, only ?? null) as Array<{ partition: number; next_offset: number; oldest: number | null }>;
+    return rows.map((row) => ({ partition: row.partition, oldestOffset: row.oldest ?? row.next_offset, nextOffset: row.next_offset }));
+  }
+}

@@ -1,0 +1,157 @@
+import type { Schedule, Subscription, Topic } from '../../domain/types.js';
+import type { Created, MetadataStore } from '../../ports/MetadataStore.js';
+import { toSchedule, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
+import type { SqliteStore } from './SqliteStore.js';
+
+const SUBSCRIPTION_SELECT = `SELECT s.*, t.name AS topic FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
+const SCHEDULE_SELECT = `SELECT s.*, t.name AS topic FROM schedules s JOIN topics t ON t.id = s.topic_id`;
+const ms = (rfc3339: string | null): number | null => (rfc3339 === null ? null : Date.parse(rfc3339));
+
+/** Topics, subscriptions and schedules in SQLite. Deleting a topic cascades through foreign keys. */
+export class SqliteMetadataStore implements MetadataStore {
+  public constructor(private readonly store: SqliteStore) {}
+
+  public createTopic(topic: Topic): Promise<Created<Topic>> {
+    return this.store.writer.submit(() => {
+      const existing = this.topicRow(topic.name);
+      if (existing !== undefined) return { created: false, value: toTopic(existing) };
+      const { lastInsertRowid } = this.store
+        .statement('INSERT INTO topics (name, partitions, retention_hours, dedup_window_seconds, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(topic.name, topic.partitions, topic.retentionHours, topic.dedupWindowSeconds, Date.parse(topic.createdAt));
+      const insertPartition = this.store.statement('INSERT INTO partitions (topic_id, partition) VALUES (?, ?)');
+      for (let partition = 0; partition < topic.partitions; partition += 1) insertPartition.run(lastInsertRowid, partition);
+      return { created: true, value: topic };
+    });
+  }
+
+  public async getTopic(name: string): Promise<Topic | null> {
+    const row = this.store.read(() => this.topicRow(name));
+    return row === undefined ? null : toTopic(row);
+  }
+
+  public async listTopics(): Promise<Topic[]> {
+    const rows = this.store.read(() => this.store.statement('SELECT * FROM topics ORDER BY name').all() as TopicRow[]);
+    return rows.map(toTopic);
+  }
+
+  public deleteTopic(name: string): Promise<boolean> {
+    return this.store.writer.submit(() => this.store.statement('DELETE FROM topics WHERE name = ?').run(name).changes > 0);
+  }
+
+  public createSubscription(subscription: Subscription): Promise<Created<Subscription>> {
+    return this.store.writer.submit(() => {
+      const existing = this.subscriptionRow(subscription.topic, subscription.name);
+      if (existing !== undefined) return { created: false, value: toSubscription(existing) };
+      const topicId = this.store.topicId(subscription.topic);
+      if (topicId === null) throw new Error(`topic ${subscription.topic} vanished`);
+      this.store
+        .statement(
+          `INSERT INTO subscriptions (topic_id, name, filter, ack_deadline_seconds, max_deliveries, backoff_min_seconds, backoff_max_seconds, ordered, start_from, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          topicId,
+          subscription.name,
+          subscription.filter === null ? null : JSON.stringify(subscription.filter),
+          subscription.ackDeadlineSeconds,
+          subscription.maxDeliveries,
+          subscription.retryBackoff.minSeconds,
+          subscription.retryBackoff.maxSeconds,
+          subscription.ordered ? 1 : 0,
+          subscription.startFrom,
+          Date.parse(subscription.createdAt),
+        );
+      return { created: true, value: subscription };
+    });
+  }
+
+  public async getSubscription(topic: string, name: string): Promise<Subscription | null> {
+    const row = this.store.read(() => this.subscriptionRow(topic, name));
+    return row === undefined ? null : toSubscription(row);
+  }
+
+  public async listSubscriptions(topic: string): Promise<Subscription[]> {
+    const rows = this.store.read(
+      () => this.store.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? ORDER BY s.name`).all(topic) as SubscriptionRow[],
+    );
+    return rows.map(toSubscription);
+  }
+
+  public deleteSubscription(topic: string, name: string): Promise<boolean> {
+    return this.store.writer.submit(
+      () =>
+        this.store.statement('DELETE FROM subscriptions WHERE name = ? AND topic_id = (SELECT id FROM topics WHERE name = ?)').run(name, topic)
+          .changes > 0,
+    );
+  }
+
+  public putSchedule(schedule: Schedule): Promise<Created<Schedule>> {
+    return this.store.writer.submit(() => {
+      const topicId = this.store.topicId(schedule.topic);
+      if (topicId === null) throw new Error(`topic ${schedule.topic} vanished`);
+      const created = this.scheduleRow(schedule.name) === undefined;
+      this.store
+        .statement(
+          `INSERT INTO schedules (name, topic_id, cron, timezone, message, created_at, next_fire_at, last_fired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET topic_id = excluded.topic_id, cron = excluded.cron, timezone = excluded.timezone,
+             message = excluded.message, next_fire_at = excluded.next_fire_at`,
+        )
+        .run(
+          schedule.name,
+          topicId,
+          schedule.cron,
+          schedule.timezone,
+          JSON.stringify(schedule.message),
+          Date.parse(schedule.createdAt),
+          ms(schedule.nextFireAt),
+          ms(schedule.lastFiredAt),
+        );
+      return { created, value: toSchedule(this.scheduleRow(schedule.name)!) };
+    });
+  }
+
+  public async getSchedule(name: string): Promise<Schedule | null> {
+    const row = this.store.read(() => this.scheduleRow(name));
+    return row === undefined ? null : toSchedule(row);
+  }
+
+  public async listSchedules(): Promise<Schedule[]> {
+    return this.store.read(() => this.store.statement(`${SCHEDULE_SELECT} ORDER BY s.name`).all() as ScheduleRow[]).map(toSchedule);
+  }
+
+  public deleteSchedule(name: string): Promise<boolean> {
+    return this.store.writer.submit(() => this.store.statement('DELETE FROM schedules WHERE name = ?').run(name).changes > 0);
+  }
+
+  public async dueSchedules(now: number): Promise<Schedule[]> {
+    return this.store
+      .read(() => this.store.statement(`${SCHEDULE_SELECT} WHERE s.next_fire_at <= ? ORDER BY s.next_fire_at`).all(now) as ScheduleRow[])
+      .map(toSchedule);
+  }
+
+  public advanceSchedule(name: string, expectedNextFireAt: string | null, lastFiredAt: string, nextFireAt: string | null): Promise<boolean> {
+    return this.store.writer.submit(
+      () =>
+        this.store
+          .statement('UPDATE schedules SET last_fired_at = ?, next_fire_at = ? WHERE name = ? AND next_fire_at IS ?')
+          .run(ms(lastFiredAt), ms(nextFireAt), name, ms(expectedNextFireAt)).changes > 0,
+    );
+  }
+
+  public async nextScheduleAt(): Promise<number | null> {
+    const row = this.store.read(() => this.store.statement('SELECT MIN(next_fire_at) AS due FROM schedules').get() as { due: number | null });
+    return row.due;
+  }
+
+  private topicRow(name: string): TopicRow | undefined {
+    return this.store.statement('SELECT * FROM topics WHERE name = ?').get(name) as TopicRow | undefined;
+  }
+
+  private subscriptionRow(topic: string, name: string): SubscriptionRow | undefined {
+    return this.store.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? AND s.name = ?`).get(topic, name) as SubscriptionRow | undefined;
+  }
+
+  private scheduleRow(name: string): ScheduleRow | undefined {
+    return this.store.statement(`${SCHEDULE_SELECT} WHERE s.name = ?`).get(name) as ScheduleRow | undefined;
+  }
+}

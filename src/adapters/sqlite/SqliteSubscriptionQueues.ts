@@ -1,0 +1,302 @@
+import { randomInt } from 'node:crypto';
+import { AckFailure } from '../../domain/constants.js';
+import { SubscriptionNotFoundError } from '../../domain/errors.js';
+import { retryDelayMs } from '../../domain/retry.js';
+import type { AckOutcome, DeadLetter, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
+import type { Clock } from '../../ports/Clock.js';
+import type { ReceiveOptions, SubscriptionQueues } from '../../ports/SubscriptionQueues.js';
+import type { Telemetry } from '../../ports/Telemetry.js';
+import { decodeAckId, encodeAckId } from './AckIds.js';
+import { DeliveryState } from './DeliveryState.js';
+import type { WriteContext } from './GroupCommitWriter.js';
+import type { LongPollWaiters } from './LongPollWaiters.js';
+import type { QueueRows } from './QueueRows.js';
+import { toMessage, type LogRow } from './rows.js';
+import type { SqliteStore } from './SqliteStore.js';
+
+interface SubRow {
+  id: number;
+  topic: string;
+  name: string;
+  ordered: number;
+  ack_deadline_seconds: number;
+  max_deliveries: number;
+  backoff_min_seconds: number;
+  backoff_max_seconds: number;
+}
+
+interface DeliveryRow {
+  seq: number;
+  state: number;
+  due_at: number;
+  attempts: number;
+  token: number;
+  order_key: string | null;
+}
+
+type LeaseCheck = { ok: true; row: DeliveryRow; seq: number } | { ok: false; code: (typeof AckFailure)[keyof typeof AckFailure] };
+
+const SUB_SELECT = `SELECT s.id, t.name AS topic, s.name, s.ordered, s.ack_deadline_seconds, s.max_deliveries, s.backoff_min_seconds, s.backoff_max_seconds
+  FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
+const LOG_SELECT = `SELECT l.*, t.name AS topic FROM log l JOIN topics t ON t.id = l.topic_id WHERE l.seq = ?`;
+const EXPIRED_REASON = 'ack deadline exceeded';
+
+/**
+ * Work queues in SQLite. Every state change runs as a group-committed write job,
+ * so competing consumers are serialized: a message is leased to one at a time.
+ * Due times are indexed; nothing keeps a timer per message.
+ */
+export class SqliteSubscriptionQueues implements SubscriptionQueues {
+  public constructor(
+    private readonly store: SqliteStore,
+    private readonly rows: QueueRows,
+    private readonly waiters: LongPollWaiters,
+    private readonly clock: Clock,
+    private readonly telemetry: Telemetry,
+  ) {}
+
+  public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
+    const deadline = this.clock.now() + options.waitMs;
+    for (;;) {
+      const sub = this.requireSub(subscription);
+      const leased = await this.store.writer.submit((context) => this.lease(sub, options.max, context));
+      const remaining = deadline - this.clock.now();
+      if (leased.length > 0 || remaining <= 0 || signal?.aborted === true) return leased;
+      const nextReady = this.nextReadyAt(sub.id);
+      const sleep = nextReady === null ? remaining : Math.min(remaining, Math.max(1, nextReady - this.clock.now()));
+      await this.waiters.wait(sub.id, sleep, signal);
+    }
+  }
+
+  public ack(subscription: Subscription, ackIds: readonly string[]): Promise<AckOutcome> {
+    return this.settle(subscription, ackIds, (sub, seq, row, now) => {
+      this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?').run(sub.id, seq);
+      if (row.order_key !== null) this.rows.promoteHead(sub.id, row.order_key, now);
+    });
+  }
+
+  public nack(subscription: Subscription, ackIds: readonly string[], delayMs: number | undefined, reason: string | undefined): Promise<AckOutcome> {
+    return this.settle(subscription, ackIds, (sub, seq, row, now) => this.fail(sub, seq, row, now, delayMs, reason ?? null));
+  }
+
+  public extend(subscription: Subscription, ackIds: readonly string[], seconds: number): Promise<AckOutcome> {
+    return this.settle(subscription, ackIds, (sub, seq, _row, now) => {
+      this.store.statement('UPDATE deliveries SET due_at = ? WHERE sub_id = ? AND seq = ?').run(now + seconds * 1000, sub.id, seq);
+    });
+  }
+
+  public requeue(subscription: Subscription, messages: readonly Message[]): Promise<number> {
+    return this.store.writer.submit((context) => {
+      const sub = this.requireSub(subscription);
+      const findSeq = this.store.statement(
+        'SELECT seq FROM log WHERE topic_id = (SELECT topic_id FROM subscriptions WHERE id = ?) AND partition = ? AND offset = ?',
+      );
+      const refs = messages.flatMap((message) => {
+        const row = findSeq.get(sub.id, message.partition, message.offset) as { seq: number } | undefined;
+        return row === undefined ? [] : [{ seq: row.seq, key: message.key }];
+      });
+      const added = this.rows.enqueue(sub.id, sub.ordered === 1, refs, this.clock.now());
+      if (added > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+      return added;
+    });
+  }
+
+  public async listDeadLetters(subscription: Subscription, limit: number): Promise<DeadLetter[]> {
+    return this.store.read(() => {
+      const sub = this.requireSub(subscription);
+      const rows = this.store
+        .statement(
+          `SELECT l.*, t.name AS topic, d.attempts, d.dead_at, d.last_error FROM deliveries d
+           JOIN log l ON l.seq = d.seq JOIN topics t ON t.id = l.topic_id
+           WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead} ORDER BY d.due_at, d.seq LIMIT ?`,
+        )
+        .all(sub.id, limit) as Array<LogRow & { attempts: number; dead_at: number; last_error: string | null }>;
+      return rows.map((row) => ({
+        ...toMessage(row),
+        deliveryAttempt: row.attempts,
+        deadLetteredAt: new Date(row.dead_at).toISOString(),
+        lastError: row.last_error,
+      }));
+    });
+  }
+
+  public redrive(subscription: Subscription, ids: readonly string[] | undefined): Promise<number> {
+    return this.store.writer.submit((context) => {
+      const sub = this.requireSub(subscription);
+      const now = this.clock.now();
+      const dead = this.deadRows(sub.id, ids);
+      const update = this.store.statement(
+        'UPDATE deliveries SET state = ?, due_at = ?, attempts = 0, dead_at = NULL, last_error = NULL WHERE sub_id = ? AND seq = ?',
+      );
+      const keys = new Set<string>();
+      for (const row of dead) {
+        update.run(row.order_key === null ? DeliveryState.Ready : DeliveryState.Blocked, now, sub.id, row.seq);
+        if (row.order_key !== null) keys.add(row.order_key);
+      }
+      for (const key of keys) this.rows.promoteHead(sub.id, key, now);
+      if (dead.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+      return dead.length;
+    });
+  }
+
+  public deleteDeadLetters(subscription: Subscription, ids: readonly string[] | undefined): Promise<number> {
+    return this.store.writer.submit(() => {
+      const sub = this.requireSub(subscription);
+      const remove = this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?');
+      const dead = this.deadRows(sub.id, ids);
+      for (const row of dead) remove.run(sub.id, row.seq);
+      return dead.length;
+    });
+  }
+
+  public async stats(subscription: Subscription): Promise<SubscriptionStats> {
+    return this.store.read(() => {
+      const sub = this.requireSub(subscription);
+      const now = this.clock.now();
+      const row = this.store
+        .statement(
+          `SELECT COALESCE(SUM(state = 0 AND due_at <= ?), 0) AS backlog,
+                  COALESCE(SUM(state = 1), 0) AS in_flight,
+                  COALESCE(SUM(state = 2 OR (state = 0 AND due_at > ?)), 0) AS delayed,
+                  COALESCE(SUM(state = 3), 0) AS dead,
+                  MIN(CASE WHEN state <> 3 THEN seq END) AS oldest_seq
+           FROM deliveries WHERE sub_id = ?`,
+        )
+        .get(now, now, sub.id) as { backlog: number; in_flight: number; delayed: number; dead: number; oldest_seq: number | null };
+      const oldest =
+        row.oldest_seq === null
+          ? undefined
+          : (this.store.statement('SELECT published_at FROM log WHERE seq = ?').get(row.oldest_seq) as { published_at: number } | undefined);
+      return {
+        backlog: row.backlog,
+        inFlight: row.in_flight,
+        delayed: row.delayed,
+        deadLetters: row.dead,
+        oldestUnackedAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now - oldest.published_at) / 1000)),
+      };
+    });
+  }
+
+  public async expireLeases(now: number): Promise<number> {
+    const subs = this.store.read(() => this.store.statement(SUB_SELECT).all() as SubRow[]);
+    let expired = 0;
+    for (const sub of subs) {
+      expired += await this.store.writer.submit((context) => this.expire(sub, now, context));
+    }
+    return expired;
+  }
+
+  public async nextLeaseExpiryAt(): Promise<number | null> {
+    return this.store.read(() => {
+      const row = this.store
+        .statement(`SELECT MIN((SELECT MIN(due_at) FROM deliveries d WHERE d.sub_id = s.id AND d.state = ${DeliveryState.Leased})) AS due FROM subscriptions s`)
+        .get() as { due: number | null };
+      return row.due;
+    });
+  }
+
+  /** Leases up to `max` ready messages, oldest due first; expired leases of this subscription are settled first. */
+  private lease(sub: SubRow, max: number, context: WriteContext): Delivery[] {
+    const now = this.clock.now();
+    this.expire(sub, now, context);
+    const candidates = this.store
+      .statement(`SELECT seq, attempts FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND due_at <= ? ORDER BY due_at, seq LIMIT ?`)
+      .all(sub.id, now, max) as Array<{ seq: number; attempts: number }>;
+    const take = this.store.statement(`UPDATE deliveries SET state = ${DeliveryState.Leased}, due_at = ?, attempts = ?, token = ? WHERE sub_id = ? AND seq = ?`);
+    const readLog = this.store.statement(LOG_SELECT);
+    const leaseEnd = now + sub.ack_deadline_seconds * 1000;
+    return candidates.flatMap(({ seq, attempts }) => {
+      const log = readLog.get(seq) as LogRow | undefined;
+      if (log === undefined) {
+        this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?').run(sub.id, seq);
+        return [];
+      }
+      const token = randomInt(1, 2 ** 31);
+      take.run(leaseEnd, attempts + 1, token, sub.id, seq);
+      return [{ ...toMessage(log), ackId: encodeAckId({ subId: sub.id, seq, token }), deliveryAttempt: attempts + 1 }];
+    });
+  }
+
+  /** Settles every lease of `sub` that ended at or before `now` as a failed delivery. */
+  private expire(sub: SubRow, now: number, context: WriteContext): number {
+    const expired = this.store
+      .statement(`SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Leased} AND due_at <= ?`)
+      .all(sub.id, now) as DeliveryRow[];
+    for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, EXPIRED_REASON);
+    if (expired.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+    return expired.length;
+  }
+
+  /** A delivery failed (nack or expiry): retry after the backoff, or dead-letter after maxDeliveries. */
+  private fail(sub: SubRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null): void {
+    if (row.attempts >= sub.max_deliveries) {
+      this.store
+        .statement(`UPDATE deliveries SET state = ${DeliveryState.Dead}, due_at = ?, dead_at = ?, last_error = ? WHERE sub_id = ? AND seq = ?`)
+        .run(at, at, reason, sub.id, seq);
+      this.telemetry.deadLettered(sub.topic, sub.name, 1);
+      if (row.order_key !== null) this.rows.promoteHead(sub.id, row.order_key, at);
+      return;
+    }
+    const delay = delayMs ?? retryDelayMs({ minSeconds: sub.backoff_min_seconds, maxSeconds: sub.backoff_max_seconds }, row.attempts);
+    this.store
+      .statement(`UPDATE deliveries SET state = ${DeliveryState.Ready}, due_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
+      .run(at + delay, reason, sub.id, seq);
+  }
+
+  /** Applies `action` to every ack id whose lease is still held; reports the others. */
+  private settle(
+    subscription: Subscription,
+    ackIds: readonly string[],
+    action: (sub: SubRow, seq: number, row: DeliveryRow, now: number) => void,
+  ): Promise<AckOutcome> {
+    return this.store.writer.submit((context) => {
+      const sub = this.requireSub(subscription);
+      const now = this.clock.now();
+      let acked = 0;
+      const failed: Array<{ ackId: string; code: (typeof AckFailure)[keyof typeof AckFailure] }> = [];
+      for (const ackId of ackIds) {
+        const check = this.checkLease(sub, ackId, now);
+        if (!check.ok) failed.push({ ackId, code: check.code });
+        else {
+          action(sub, check.seq, check.row, now);
+          acked += 1;
+        }
+      }
+      if (acked > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+      return { acked, failed };
+    });
+  }
+
+  private checkLease(sub: SubRow, ackId: string, now: number): LeaseCheck {
+    const parts = decodeAckId(ackId);
+    if (parts === null || parts.subId !== sub.id) return { ok: false, code: AckFailure.InvalidAckId };
+    const row = this.store
+      .statement('SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND seq = ?')
+      .get(sub.id, parts.seq) as DeliveryRow | undefined;
+    if (row === undefined || row.state !== DeliveryState.Leased || row.token !== parts.token || row.due_at <= now) {
+      return { ok: false, code: AckFailure.LeaseExpired };
+    }
+    return { ok: true, row, seq: parts.seq };
+  }
+
+  private deadRows(subId: number, ids: readonly string[] | undefined): Array<{ seq: number; order_key: string | null }> {
+    const base = `SELECT d.seq, d.order_key FROM deliveries d WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead}`;
+    if (ids === undefined) return this.store.statement(base).all(subId) as Array<{ seq: number; order_key: string | null }>;
+    return this.store
+      .statement(`${base} AND d.seq IN (SELECT l.seq FROM log l WHERE l.id IN (SELECT value FROM json_each(?)) AND l.topic_id = (SELECT topic_id FROM subscriptions WHERE id = ?))`)
+      .all(subId, JSON.stringify(ids), subId) as Array<{ seq: number; order_key: string | null }>;
+  }
+
+  private nextReadyAt(subId: number): number | null {
+    const row = this.store
+      .statement(`SELECT MIN(due_at) AS due FROM deliveries WHERE sub_id = ? AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased})`)
+      .get(subId) as { due: number | null };
+    return row.due;
+  }
+
+  private requireSub(subscription: Subscription): SubRow {
+    const row = this.store.statement(`${SUB_SELECT} WHERE t.name = ? AND s.name = ?`).get(subscription.topic, subscription.name) as SubRow | undefined;
+    if (row === undefined) throw new SubscriptionNotFoundError(subscription.topic, subscription.name);
+    return row;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Backend } from '../../ports/Backend.js';
+import type { Clock } from '../../ports/Clock.js';
+import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
+import { LongPollWaiters } from './LongPollWaiters.js';
+import { QueueRows } from './QueueRows.js';
+import { SqliteDedupIndex } from './SqliteDedupIndex.js';
+import { SqliteDelayedMessages } from './SqliteDelayedMessages.js';
+import { SqliteFanOut } from './SqliteFanOut.js';
+import { SqliteGroupOffsets } from './SqliteGroupOffsets.js';
+import { SqliteMessageLog } from './SqliteMessageLog.js';
+import { SqliteMetadataStore } from './SqliteMetadataStore.js';
+import { SqliteStore, type SqliteStoreOptions } from './SqliteStore.js';
+import { SqliteSubscriptionQueues } from './SqliteSubscriptionQueues.js';
+
+export interface SqliteBackendOptions extends SqliteStoreOptions {
+  readonly clock: Clock;
+  readonly telemetry?: Telemetry;
+}
+
+/**
+ * The embedded backend: every port on one SQLite database.
+ *
+ * @example
+ * const backend = createSqliteBackend({ dataDir: './.conveyor', clock: systemClock });
+ */
+export function createSqliteBackend(options: SqliteBackendOptions): Backend {
+  const { clock } = options;
+  const telemetry = options.telemetry ?? noTelemetry;
+  const store = SqliteStore.open(options);
+  const waiters = new LongPollWaiters();
+  const rows = new QueueRows(store);
+  const dedup = new SqliteDedupIndex(store);
+  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), clock);
+  return {
+    name: 'sqlite',
+    metadata: new SqliteMetadataStore(store),
+    log,
+    delayed: new SqliteDelayedMessages(store, dedup, log, clock),
+    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry),
+    groups: new SqliteGroupOffsets(store),
+    close: async () => {
+      waiters.notifyAll();
+      store.close();
+    },
+  };
+}

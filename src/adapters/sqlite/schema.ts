@@ -1,0 +1,114 @@
+/**
+ * The embedded store's schema. Times are epoch milliseconds. `log.seq` is the
+ * global commit order; partitions' offsets are dense per (topic, partition).
+ * A subscription's queue holds references (`seq`) into the log, never copies.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS topics (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  partitions INTEGER NOT NULL,
+  retention_hours INTEGER NOT NULL,
+  dedup_window_seconds INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS partitions (
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  partition INTEGER NOT NULL,
+  next_offset INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (topic_id, partition)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS log (
+  seq INTEGER PRIMARY KEY,
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  partition INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  key TEXT,
+  body TEXT NOT NULL,
+  attributes TEXT,
+  published_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS log_position ON log(topic_id, partition, offset);
+CREATE INDEX IF NOT EXISTS log_time ON log(topic_id, published_at);
+
+CREATE TABLE IF NOT EXISTS dedup (
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  partition INTEGER,
+  offset INTEGER,
+  scheduled_for INTEGER,
+  PRIMARY KEY (topic_id, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_expiry ON dedup(expires_at);
+
+CREATE TABLE IF NOT EXISTS delayed (
+  seq INTEGER PRIMARY KEY,
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  due_at INTEGER NOT NULL,
+  partition INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  client_id INTEGER NOT NULL,
+  key TEXT,
+  body TEXT NOT NULL,
+  attributes TEXT
+);
+CREATE INDEX IF NOT EXISTS delayed_due ON delayed(due_at);
+
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id INTEGER PRIMARY KEY,
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  filter TEXT,
+  ack_deadline_seconds INTEGER NOT NULL,
+  max_deliveries INTEGER NOT NULL,
+  backoff_min_seconds INTEGER NOT NULL,
+  backoff_max_seconds INTEGER NOT NULL,
+  ordered INTEGER NOT NULL,
+  start_from TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (topic_id, name)
+);
+
+-- state: 0 ready (deliverable from due_at), 1 leased (until due_at),
+-- 2 blocked (ordered: waits for an earlier message of its key), 3 dead.
+CREATE TABLE IF NOT EXISTS deliveries (
+  sub_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  token INTEGER NOT NULL DEFAULT 0,
+  order_key TEXT,
+  dead_at INTEGER,
+  last_error TEXT,
+  PRIMARY KEY (sub_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(sub_id, state, due_at, seq);
+CREATE INDEX IF NOT EXISTS deliveries_key ON deliveries(sub_id, order_key, seq) WHERE order_key IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS group_offsets (
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  PRIMARY KEY (topic_id, name, partition)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS schedules (
+  name TEXT PRIMARY KEY,
+  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+  cron TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  message TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_fire_at INTEGER,
+  last_fired_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS schedules_due ON schedules(next_fire_at);
+`;

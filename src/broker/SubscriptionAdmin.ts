@@ -1,0 +1,114 @@
+import { ConflictError, SubscriptionNotFoundError } from '../domain/errors.js';
+import type { Subscription, SubscriptionSettings, SubscriptionStats, Topic } from '../domain/types.js';
+import type { Backend } from '../ports/Backend.js';
+import type { Clock } from '../ports/Clock.js';
+import type { ReadPosition } from '../ports/MessageLog.js';
+import { SubscriptionMatcher } from '../routing/SubscriptionMatcher.js';
+import { canonicalJson } from './canonicalJson.js';
+import type { TopicAdmin } from './TopicAdmin.js';
+import { toRfc3339 } from './time.js';
+
+export interface SubscriptionDescription extends Subscription {
+  readonly stats: SubscriptionStats;
+}
+
+const READ_PAGE = 1000;
+
+function sameSettings(a: SubscriptionSettings, b: SubscriptionSettings): boolean {
+  return (
+    canonicalJson(a.filter) === canonicalJson(b.filter) &&
+    a.ackDeadlineSeconds === b.ackDeadlineSeconds &&
+    a.maxDeliveries === b.maxDeliveries &&
+    a.retryBackoff.minSeconds === b.retryBackoff.minSeconds &&
+    a.retryBackoff.maxSeconds === b.retryBackoff.maxSeconds &&
+    a.ordered === b.ordered &&
+    a.startFrom === b.startFrom
+  );
+}
+
+/**
+ * Subscriptions: each one is its own queue, fed with a copy of every message
+ * of its topic that matches its filter (SNS/EventBridge fan-out into SQS).
+ *
+ * @example
+ * await subscriptions.create('orders', 'billing', { ...defaults, filter: { key: [{ wildcard: 'orders.*.created' }] } });
+ */
+export class SubscriptionAdmin {
+  public constructor(
+    private readonly backend: Backend,
+    private readonly topics: TopicAdmin,
+    private readonly clock: Clock,
+  ) {}
+
+  public async create(topicName: string, name: string, settings: SubscriptionSettings): Promise<{ created: boolean; subscription: SubscriptionDescription }> {
+    const topic = await this.topics.require(topicName);
+    new SubscriptionMatcher(settings.filter); // rejects a bad pattern before anything is stored
+    const { created, value } = await this.backend.metadata.createSubscription({
+      topic: topic.name,
+      name,
+      ...settings,
+      createdAt: toRfc3339(this.clock.now()),
+    });
+    if (!created && !sameSettings(value, settings)) {
+      throw new ConflictError(`subscription ${JSON.stringify(name)} exists on topic ${JSON.stringify(topic.name)} with other settings`, {
+        details: { existing: value },
+      });
+    }
+    if (created && settings.startFrom === 'earliest') await this.requeueRetained(topic, value, { oldest: true });
+    return { created, subscription: await this.describeSubscription(value) };
+  }
+
+  /** The subscription, or SubscriptionNotFoundError (TopicNotFoundError first when the topic is missing). */
+  public async require(topicName: string, name: string): Promise<Subscription> {
+    const subscription = await this.backend.metadata.getSubscription(topicName, name);
+    if (subscription !== null) return subscription;
+    await this.topics.require(topicName);
+    throw new SubscriptionNotFoundError(topicName, name);
+  }
+
+  public async describe(topicName: string, name: string): Promise<SubscriptionDescription> {
+    return this.describeSubscription(await this.require(topicName, name));
+  }
+
+  public async list(topicName: string): Promise<SubscriptionDescription[]> {
+    const topic = await this.topics.require(topicName);
+    const subscriptions = await this.backend.metadata.listSubscriptions(topic.name);
+    return Promise.all(subscriptions.map((subscription) => this.describeSubscription(subscription)));
+  }
+
+  public async delete(topicName: string, name: string): Promise<void> {
+    if (await this.backend.metadata.deleteSubscription(topicName, name)) return;
+    await this.require(topicName, name);
+  }
+
+  /**
+   * Pub/Sub-style seek: every retained message published at or after `time`
+   * that matches the filter is queued again for this subscription only.
+   * Messages already waiting in it are not doubled. Returns how many were queued.
+   */
+  public async seek(topicName: string, name: string, time: number): Promise<number> {
+    const subscription = await this.require(topicName, name);
+    return this.requeueRetained(await this.topics.require(topicName), subscription, { time });
+  }
+
+  private async describeSubscription(subscription: Subscription): Promise<SubscriptionDescription> {
+    return { ...subscription, stats: await this.backend.queues.stats(subscription) };
+  }
+
+  /** Reads each partition from `from` up to its head as of now, queueing the matches. */
+  private async requeueRetained(topic: Topic, subscription: Subscription, from: ReadPosition): Promise<number> {
+    const matcher = new SubscriptionMatcher(subscription.filter);
+    let queued = 0;
+    for (const { partition, nextOffset: head } of await this.backend.log.stats(topic)) {
+      let position = from;
+      for (;;) {
+        const page = await this.backend.log.read(topic, partition, position, READ_PAGE);
+        const matching = page.messages.filter((message) => message.offset < head && matcher.matches(message));
+        if (matching.length > 0) queued += await this.backend.queues.requeue(subscription, matching);
+        if (page.messages.length === 0 || page.nextOffset >= head) break;
+        position = { offset: page.nextOffset };
+      }
+    }
+    return queued;
+  }
+}

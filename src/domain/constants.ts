@@ -1,0 +1,50 @@
+/** Limits and defaults of the public API (docs/openapi.yaml states the same numbers). */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/;
+
+export const TopicLimits = {
+  partitions: { min: 1, max: 64, default: 4 },
+  retentionHours: { min: 1, max: 8760, default: 168 },
+  dedupWindowSeconds: { min: 0, max: 86_400, default: 3600 },
+} as const;
+
+export const PublishLimits = {
+  messagesPerRequest: { min: 1, max: 500 },
+  bodyBytes: 256 * 1024,
+  requestBytes: 5 * 1024 * 1024,
+  keyLength: 256,
+  idLength: 128,
+  attributes: 32,
+  delaySeconds: { min: 0, max: 31_536_000 },
+} as const;
+
+export const SubscriptionLimits = {
+  ackDeadlineSeconds: { min: 1, max: 43_200, default: 30 },
+  maxDeliveries: { min: 1, max: 100, default: 5 },
+  retryBackoffSeconds: { min: 0, max: 86_400, defaultMin: 1, defaultMax: 600 },
+} as const;
+
+export const PullLimits = {
+  max: { min: 1, max: 100, default: 10 },
+  waitSeconds: { min: 0, max: 20, default: 0 },
+} as const;
+
+export const ReadLimits = {
+  limit: { min: 1, max: 1000, default: 100 },
+} as const;
+
+export const DeadLetterLimits = {
+  limit: { min: 1, max: 1000, default: 100 },
+} as const;
+
+export const AckLimits = {
+  ackIds: { min: 1, max: 1000 },
+  extendSeconds: { min: 0, max: 43_200 },
+  nackDelaySeconds: { min: 0, max: 43_200 },
+  reasonLength: 1024,
+} as const;
+
+export const StartFrom = { Latest: 'latest', Earliest: 'earliest' } as const;
+export type StartFrom = (typeof StartFrom)[keyof typeof StartFrom];
+
+export const AckFailure = { LeaseExpired: 'LeaseExpired', InvalidAckId: 'InvalidAckId' } as const;
+export type AckFailure = (typeof AckFailure)[keyof typeof AckFailure];

@@ -1,0 +1,123 @@
+import type { AckFailure, StartFrom } from './constants.js';
+
+/** JSON value as received and stored; Conveyor never interprets message bodies except for filters. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export type Attributes = Readonly<Record<string, string>>;
+
+export interface TopicSettings {
+  readonly partitions: number;
+  readonly retentionHours: number;
+  readonly dedupWindowSeconds: number;
+}
+
+export interface Topic extends TopicSettings {
+  readonly name: string;
+  /** RFC 3339. */
+  readonly createdAt: string;
+}
+
+export interface PartitionStats {
+  readonly partition: number;
+  readonly oldestOffset: number;
+  readonly nextOffset: number;
+}
+
+export interface RetryBackoff {
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+}
+
+export interface SubscriptionSettings {
+  readonly filter: Json | null;
+  readonly ackDeadlineSeconds: number;
+  readonly maxDeliveries: number;
+  readonly retryBackoff: RetryBackoff;
+  readonly ordered: boolean;
+  readonly startFrom: StartFrom;
+}
+
+export interface Subscription extends SubscriptionSettings {
+  readonly topic: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export interface SubscriptionStats {
+  readonly backlog: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly deadLetters: number;
+  readonly oldestUnackedAgeSeconds: number;
+}
+
+/** One message as it sits in a topic's log. */
+export interface Message {
+  readonly id: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly body: Json;
+  readonly attributes: Attributes;
+  /** RFC 3339 with milliseconds. */
+  readonly publishedAt: string;
+}
+
+export interface Delivery extends Message {
+  readonly ackId: string;
+  readonly deliveryAttempt: number;
+}
+
+export interface DeadLetter extends Message {
+  readonly deliveryAttempt: number;
+  readonly deadLetteredAt: string;
+  readonly lastError: string | null;
+}
+
+/** A message as a publisher hands it in, after validation. */
+export interface OutgoingMessage {
+  readonly id?: string;
+  readonly key?: string;
+  readonly body: Json;
+  readonly attributes?: Attributes;
+  readonly delaySeconds?: number;
+  /** Epoch milliseconds. */
+  readonly deliverAt?: number;
+}
+
+export type PublishResult =
+  | { readonly id: string; readonly partition: number; readonly offset: number; readonly duplicate: boolean }
+  | { readonly id: string; readonly scheduledFor: string; readonly duplicate: boolean };
+
+export interface AckOutcome {
+  readonly acked: number;
+  readonly failed: ReadonlyArray<{ readonly ackId: string; readonly code: AckFailure }>;
+}
+
+export interface GroupPartitionLag {
+  readonly partition: number;
+  readonly committedOffset: number | null;
+  readonly nextOffset: number;
+  readonly lag: number;
+}
+
+export interface ScheduledMessage {
+  readonly body: Json;
+  readonly key?: string;
+  readonly attributes?: Attributes;
+}
+
+export interface ScheduleSettings {
+  readonly topic: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly message: ScheduledMessage;
+}
+
+export interface Schedule extends ScheduleSettings {
+  readonly name: string;
+  readonly createdAt: string;
+  readonly nextFireAt: string | null;
+  readonly lastFiredAt: string | null;
+}

@@ -1,0 +1,46 @@
+import type { Json, Message, PartitionStats, Topic } from '../domain/types.js';
+
+/** A message ready to be appended: id assigned and partition chosen by the broker. */
+export interface LogEntry {
+  readonly id: string;
+  readonly partition: number;
+  readonly key: string | null;
+  readonly body: Json;
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Whether the id came from the client, so it must be remembered for dedup. */
+  readonly clientId: boolean;
+}
+
+/**
+ * Where a published message went: its log position, or, while it waits for its
+ * delivery time, when it will enter the log. A duplicate points at the original.
+ */
+export type PublishOutcome =
+  | { readonly id: string; readonly partition: number; readonly offset: number; readonly duplicate: boolean }
+  | { readonly id: string; readonly scheduledFor: number; readonly duplicate: boolean };
+
+export type ReadPosition = { readonly offset: number } | { readonly time: number } | { readonly oldest: true };
+
+export interface ReadPage {
+  readonly messages: Message[];
+  readonly nextOffset: number;
+}
+
+/**
+ * The ordered, replayable log of every topic (Kafka's model): per partition,
+ * offsets 0,1,2,… with no gaps, in commit order.
+ */
+export interface MessageLog {
+  /**
+   * Appends the entries atomically and durably, keeping their order within each
+   * partition, and hands them to fan-out. An entry whose client id was already
+   * published to the topic within its dedup window is not appended again: its
+   * outcome points at the original with `duplicate: true`. Dedup lives here, not in
+   * a port of its own, because it must commit in the same write as the append.
+   */
+  append(topic: Topic, entries: readonly LogEntry[]): Promise<PublishOutcome[]>;
+  read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage>;
+  stats(topic: Topic): Promise<PartitionStats[]>;
+  /** Deletes messages older than their topic's retention; returns how many went. */
+  trimExpired(now: number): Promise<number>;
+}

@@ -1,0 +1,41 @@
+import type { Schedule, Subscription, Topic } from '../domain/types.js';
+
+/** Outcome of a create-if-absent: the stored record, and whether this call created it. */
+export interface Created<T> {
+  readonly created: boolean;
+  readonly value: T;
+}
+
+/**
+ * Topics, subscriptions and schedules: the broker's configuration.
+ * Creating something that exists returns the stored record untouched, so the
+ * broker can answer 200 or 409 by comparing settings.
+ */
+export interface MetadataStore {
+  createTopic(topic: Topic): Promise<Created<Topic>>;
+  getTopic(name: string): Promise<Topic | null>;
+  listTopics(): Promise<Topic[]>;
+  /** Deletes the topic with everything that hangs off it: log, subscriptions and their queues, groups, schedules. */
+  deleteTopic(name: string): Promise<boolean>;
+
+  /** Registers the subscription; from now on every message appended to its topic is routed to it. */
+  createSubscription(subscription: Subscription): Promise<Created<Subscription>>;
+  getSubscription(topic: string, name: string): Promise<Subscription | null>;
+  listSubscriptions(topic: string): Promise<Subscription[]>;
+  deleteSubscription(topic: string, name: string): Promise<boolean>;
+
+  /** Creates or replaces the schedule; `nextFireAt` is stored as given. */
+  putSchedule(schedule: Schedule): Promise<Created<Schedule>>;
+  getSchedule(name: string): Promise<Schedule | null>;
+  listSchedules(): Promise<Schedule[]>;
+  deleteSchedule(name: string): Promise<boolean>;
+  /** Schedules whose next tick is at or before `now`. */
+  dueSchedules(now: number): Promise<Schedule[]>;
+  /**
+   * Records a fired tick, only if the schedule still expects `expectedNextFireAt`
+   * (another process, or a replacement, may have moved it on). Returns whether it did.
+   */
+  advanceSchedule(name: string, expectedNextFireAt: string | null, lastFiredAt: string, nextFireAt: string | null): Promise<boolean>;
+  /** Earliest next tick of any schedule (epoch ms), or null. */
+  nextScheduleAt(): Promise<number | null>;
+}

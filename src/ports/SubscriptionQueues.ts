@@ -1,0 +1,35 @@
+import type { AckOutcome, DeadLetter, Delivery, Message, Subscription, SubscriptionStats } from '../domain/types.js';
+
+export interface ReceiveOptions {
+  readonly max: number;
+  /** Long polling: how long to wait for a first message, in milliseconds. */
+  readonly waitMs: number;
+}
+
+/** Work-queue side of every subscription: leases, acks, retries and dead letters. */
+export interface SubscriptionQueues {
+  /**
+   * Leases up to `max` ready messages for the subscription's ack deadline, waiting up
+   * to `waitMs` for the first. Competing callers never hold the same message at once.
+   */
+  receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]>;
+  ack(subscription: Subscription, ackIds: readonly string[]): Promise<AckOutcome>;
+  /** Gives messages back: redelivered after `delayMs`, or after the retry backoff when absent. */
+  nack(subscription: Subscription, ackIds: readonly string[], delayMs: number | undefined, reason: string | undefined): Promise<AckOutcome>;
+  /** The lease now ends `seconds` from now. */
+  extend(subscription: Subscription, ackIds: readonly string[], seconds: number): Promise<AckOutcome>;
+
+  /** Queues copies of these log messages for this subscription only (seek, backfill). */
+  requeue(subscription: Subscription, messages: readonly Message[]): Promise<number>;
+
+  listDeadLetters(subscription: Subscription, limit: number): Promise<DeadLetter[]>;
+  /** Moves dead letters back to the queue with attempts reset; all when `ids` is absent. */
+  redrive(subscription: Subscription, ids: readonly string[] | undefined): Promise<number>;
+  deleteDeadLetters(subscription: Subscription, ids: readonly string[] | undefined): Promise<number>;
+
+  stats(subscription: Subscription): Promise<SubscriptionStats>;
+  /** Turns expired leases into retries or dead letters; returns how many leases expired. */
+  expireLeases(now: number): Promise<number>;
+  /** Earliest lease expiry across all subscriptions, or null. */
+  nextLeaseExpiryAt(): Promise<number | null>;
+}

@@ -1,0 +1,3 @@
+export { compilePattern } from './compile.js';
+export { PatternLimits } from './limits.js';
+export type { CompiledPattern } from './types.js';
