@@ -86,6 +86,27 @@ export class ConflictError extends ConveyorError {
   }
 }
 
+export class UnauthorizedError extends ConveyorError {
+  public constructor(message: string) {
+    super(ErrorCode.Unauthorized, message);
+  }
+}
+
+export class PayloadTooLargeError extends ConveyorError {
+  public constructor(limitBytes: number, receivedBytes: number) {
+    super(ErrorCode.PayloadTooLarge, `request body must be at most ${limitBytes} bytes, but ${receivedBytes} were provided`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends ConveyorError {
+  public constructor(contentType: string | undefined) {
+    super(
+      ErrorCode.UnsupportedMediaType,
+      `request bodies must be JSON with content-type application/json, but ${contentType === undefined ? 'no content-type' : JSON.stringify(contentType)} was provided`,
+    );
+  }
+}
+
 /** The store cannot serve right now (closed, shutting down, disk full); safe to retry. */
 export class UnavailableError extends ConveyorError {
   public constructor(message: string, options?: ConveyorErrorOptions) {

@@ -1,0 +1,19 @@
+import { ErrorCode } from '../domain/errors.js';
+
+/** The only place where an error code becomes an HTTP status. */
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  [ErrorCode.InvalidRequest]: 400,
+  [ErrorCode.InvalidName]: 400,
+  [ErrorCode.InvalidFilter]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.TopicNotFound]: 404,
+  [ErrorCode.SubscriptionNotFound]: 404,
+  [ErrorCode.ScheduleNotFound]: 404,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.Internal]: 500,
+  [ErrorCode.Unavailable]: 503,
+};

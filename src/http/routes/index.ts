@@ -1,0 +1,8 @@
+import type { ApiRoute } from '../types.js';
+import { operationRoutes } from './operations.js';
+import { scheduleRoutes } from './schedules.js';
+import { subscriptionRoutes } from './subscriptions.js';
+import { topicRoutes } from './topics.js';
+
+/** Every route of HTTP API v1; docs/openapi.yaml describes exactly these. */
+export const apiRoutes: readonly ApiRoute[] = [...topicRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...operationRoutes];

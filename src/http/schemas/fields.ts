@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Json } from '../../domain/types.js';
+
+/** Renders a received value for an error message, short enough to read. */
+export function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** An integer in [min, max]; every failure says the range and the value received. */
+export function intIn(range: { readonly min: number; readonly max: number }) {
+  const outside = (issue: { input?: unknown }) => `must be between ${range.min} and ${range.max}, but ${shown(issue.input)} was provided`;
+  return z
+    .number({ error: (issue) => `must be an integer, but ${shown(issue.input)} was provided` })
+    .int({ error: (issue) => `must be an integer, but ${shown(issue.input)} was provided` })
+    .min(range.min, { error: outside })
+    .max(range.max, { error: outside });
+}
+
+export function text(maxLength: number, minLength = 0) {
+  return z
+    .string({ error: (issue) => `must be a string, but ${shown(issue.input)} was provided` })
+    .min(minLength, { error: () => `must have at least ${minLength} characters` })
+    .max(maxLength, { error: (issue) => `must have at most ${maxLength} characters, but ${String(issue.input).length} were provided` });
+}
+
+export const bool = z.boolean({ error: (issue) => `must be true or false, but ${shown(issue.input)} was provided` });
+
+/** An RFC 3339 timestamp with a zone, read as epoch milliseconds. */
+export const rfc3339 = z
+  .string({ error: (issue) => `must be an RFC 3339 timestamp, but ${shown(issue.input)} was provided` })
+  .refine((value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)), {
+    error: (issue) => `must be an RFC 3339 timestamp such as "2026-01-01T12:00:00Z", but ${shown(issue.input)} was provided`,
+  })
+  .transform((value) => Date.parse(value));
+
+export const jsonValue = z.json({ error: (issue) => (issue.input === undefined ? 'is required' : `must be JSON, but ${shown(issue.input)} was provided`) }) as z.ZodType<Json>;
+
+export const attributes = (maxEntries: number) =>
+  z
+    .record(z.string(), z.string({ error: (issue) => `values must be strings, but ${shown(issue.input)} was provided` }), {
+      error: (issue) => `must be an object of string values, but ${shown(issue.input)} was provided`,
+    })
+    .refine((value) => Object.keys(value).length <= maxEntries, {
+      error: (issue) => `must have at most ${maxEntries} entries, but ${Object.keys(issue.input as object).length} were provided`,
+    });
+
+export const stringList = (range: { readonly min: number; readonly max: number }, itemMax = 1024) =>
+  z
+    .array(text(itemMax, 1), { error: (issue) => `must be an array of strings, but ${shown(issue.input)} was provided` })
+    .min(range.min, { error: () => `must have at least ${range.min} entries` })
+    .max(range.max, { error: (issue) => `must have at most ${range.max} entries, but ${(issue.input as unknown[]).length} were provided` });
+
+/** Query string numbers arrive as text. */
+export const queryInt = (range: { readonly min: number; readonly max: number }) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, { error: (issue) => `must be an integer, but ${shown(issue.input)} was provided` })
+    .transform(Number)
+    .pipe(intIn(range));

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { AckLimits, DeadLetterLimits, PullLimits, StartFrom, SubscriptionLimits } from '../../domain/constants.js';
+import { bool, intIn, queryInt, rfc3339, shown, stringList, text } from './fields.js';
+
+const backoffSeconds = intIn({ min: SubscriptionLimits.retryBackoffSeconds.min, max: SubscriptionLimits.retryBackoffSeconds.max });
+
+export const putSubscriptionBody = z.strictObject({
+  filter: z
+    .record(z.string(), z.unknown(), { error: (issue) => `must be an event pattern object, but ${shown(issue.input)} was provided` })
+    .nullable()
+    .default(null),
+  ackDeadlineSeconds: intIn(SubscriptionLimits.ackDeadlineSeconds).default(SubscriptionLimits.ackDeadlineSeconds.default),
+  maxDeliveries: intIn(SubscriptionLimits.maxDeliveries).default(SubscriptionLimits.maxDeliveries.default),
+  retryBackoff: z
+    .strictObject({
+      minSeconds: backoffSeconds.default(SubscriptionLimits.retryBackoffSeconds.defaultMin),
+      maxSeconds: backoffSeconds.default(SubscriptionLimits.retryBackoffSeconds.defaultMax),
+    })
+    .refine((backoff) => backoff.minSeconds <= backoff.maxSeconds, {
+      error: (issue) => {
+        const input = issue.input as { minSeconds: number; maxSeconds: number };
+        return `minSeconds must not exceed maxSeconds, but ${input.minSeconds} > ${input.maxSeconds} was provided`;
+      },
+    })
+    .default({ minSeconds: SubscriptionLimits.retryBackoffSeconds.defaultMin, maxSeconds: SubscriptionLimits.retryBackoffSeconds.defaultMax }),
+  ordered: bool.default(false),
+  startFrom: z
+    .enum([StartFrom.Latest, StartFrom.Earliest], { error: (issue) => `must be "latest" or "earliest", but ${shown(issue.input)} was provided` })
+    .default(StartFrom.Latest),
+});
+
+export const pullBody = z.strictObject({
+  max: intIn(PullLimits.max).default(PullLimits.max.default),
+  waitSeconds: intIn(PullLimits.waitSeconds).default(PullLimits.waitSeconds.default),
+});
+
+const ackIds = stringList(AckLimits.ackIds, 256);
+
+export const ackBody = z.strictObject({ ackIds });
+
+export const nackBody = z.strictObject({
+  ackIds,
+  delaySeconds: intIn(AckLimits.nackDelaySeconds).optional(),
+  reason: text(AckLimits.reasonLength).optional(),
+});
+
+export const extendBody = z.strictObject({ ackIds, seconds: intIn(AckLimits.extendSeconds) });
+
+export const seekBody = z.strictObject({ time: rfc3339 });
+
+export const deadLetterQuery = z.strictObject({ limit: queryInt(DeadLetterLimits.limit).default(DeadLetterLimits.limit.default) });
+
+export const deadLetterIdsBody = z.strictObject({ ids: stringList({ min: 1, max: 1000 }, 128).optional() });

@@ -1,0 +1,98 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Telemetry } from '../ports/Telemetry.js';
+
+/** Per-subscription figures the gauges read at scrape time. */
+export interface SubscriptionGaugeSource {
+  snapshot(): Promise<Array<{ topic: string; subscription: string; backlog: number; inFlight: number; oldestUnackedAgeSeconds: number }>>;
+}
+
+/**
+ * Prometheus metrics of one process. Counters are fed by the broker through the
+ * Telemetry port; subscription gauges are read from the store when scraped, so
+ * they are true even after a restart.
+ *
+ * @example
+ * const metrics = new Metrics();
+ * metrics.readGaugesFrom(source);
+ * const { contentType, content } = await metrics.exposition();
+ */
+export class Metrics implements Telemetry {
+  public readonly registry = new Registry();
+  private readonly publishedTotal: Counter<'topic'>;
+  private readonly deliveredTotal: Counter<'topic' | 'subscription'>;
+  private readonly ackedTotal: Counter<'topic' | 'subscription'>;
+  private readonly nackedTotal: Counter<'topic' | 'subscription'>;
+  private readonly deadLetteredTotal: Counter<'topic' | 'subscription'>;
+  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  private source: SubscriptionGaugeSource | undefined;
+
+  public constructor() {
+    const registers = [this.registry];
+    const perSubscription = ['topic', 'subscription'] as const;
+    this.publishedTotal = new Counter({ name: 'conveyor_messages_published_total', help: 'Messages accepted for publishing (duplicates excluded).', labelNames: ['topic'], registers });
+    this.deliveredTotal = new Counter({ name: 'conveyor_messages_delivered_total', help: 'Messages leased to consumers, redeliveries included.', labelNames: perSubscription, registers });
+    this.ackedTotal = new Counter({ name: 'conveyor_messages_acked_total', help: 'Messages acknowledged.', labelNames: perSubscription, registers });
+    this.nackedTotal = new Counter({ name: 'conveyor_messages_nacked_total', help: 'Messages given back by consumers.', labelNames: perSubscription, registers });
+    this.deadLetteredTotal = new Counter({ name: 'conveyor_messages_dead_lettered_total', help: 'Messages moved to dead letters.', labelNames: perSubscription, registers });
+    this.requestDuration = new Histogram({
+      name: 'conveyor_http_request_duration_seconds',
+      help: 'HTTP request latency by route template.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25],
+      registers,
+    });
+    const gauge = (name: string, help: string, pick: (row: Awaited<ReturnType<SubscriptionGaugeSource['snapshot']>>[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: perSubscription,
+        registers,
+        collect: async function collect(this: Gauge<'topic' | 'subscription'>) {
+          this.reset();
+          for (const row of (await metricsSource()) ?? []) this.set({ topic: row.topic, subscription: row.subscription }, pick(row));
+        },
+      });
+    let pending: ReturnType<SubscriptionGaugeSource['snapshot']> | undefined;
+    // The three gauges share one snapshot per scrape.
+    const metricsSource = async () => {
+      if (this.source === undefined) return undefined;
+      pending ??= this.source.snapshot().finally(() => setImmediate(() => (pending = undefined)));
+      return pending;
+    };
+    gauge('conveyor_subscription_backlog', 'Messages ready for delivery.', (row) => row.backlog);
+    gauge('conveyor_subscription_in_flight', 'Messages leased and not yet acked.', (row) => row.inFlight);
+    gauge('conveyor_subscription_oldest_unacked_age_seconds', 'Age of the oldest message not yet acked or dead-lettered.', (row) => row.oldestUnackedAgeSeconds);
+  }
+
+  public readGaugesFrom(source: SubscriptionGaugeSource): void {
+    this.source = source;
+  }
+
+  public published(topic: string, count: number): void {
+    this.publishedTotal.inc({ topic }, count);
+  }
+
+  public delivered(topic: string, subscription: string, count: number): void {
+    this.deliveredTotal.inc({ topic, subscription }, count);
+  }
+
+  public acked(topic: string, subscription: string, count: number): void {
+    this.ackedTotal.inc({ topic, subscription }, count);
+  }
+
+  public nacked(topic: string, subscription: string, count: number): void {
+    this.nackedTotal.inc({ topic, subscription }, count);
+  }
+
+  public deadLettered(topic: string, subscription: string, count: number): void {
+    this.deadLetteredTotal.inc({ topic, subscription }, count);
+  }
+
+  public observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requestDuration.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  public async exposition(): Promise<{ contentType: string; content: string }> {
+    return { contentType: this.registry.contentType, content: await this.registry.metrics() };
+  }
+}

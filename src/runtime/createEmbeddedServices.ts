@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import { createSqliteBackend } from '../adapters/sqlite/createSqliteBackend.js';
+import type { Synchronous } from '../adapters/sqlite/SqliteStore.js';
+import { Broker } from '../broker/Broker.js';
+import type { MaintenanceOptions } from '../broker/Maintenance.js';
+import type { ApiServices } from '../http/types.js';
+import { Metrics, type SubscriptionGaugeSource } from '../observability/Metrics.js';
+import { systemClock, type Clock } from '../ports/Clock.js';
+
+export interface EmbeddedOptions {
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly synchronous?: Synchronous;
+  readonly clock?: Clock;
+  readonly maintenance?: MaintenanceOptions;
+}
+
+export interface Services extends ApiServices {
+  /** Stops background work and closes the store after in-flight writes commit. */
+  close(): Promise<void>;
+}
+
+function subscriptionGauges(broker: Broker): SubscriptionGaugeSource {
+  return {
+    snapshot: async () => {
+      const rows = [];
+      for (const topic of await broker.topics.list()) {
+        for (const subscription of await broker.subscriptions.list(topic.name)) {
+          rows.push({ topic: topic.name, subscription: subscription.name, ...subscription.stats });
+        }
+      }
+      return rows;
+    },
+  };
+}
+
+/**
+ * The embedded default: broker, SQLite backend and metrics in this process, with
+ * the maintenance timer running.
+ *
+ * @example
+ * const services = createEmbeddedServices({ dataDir: './.conveyor', logger });
+ * await services.close();
+ */
+export function createEmbeddedServices(options: EmbeddedOptions): Services {
+  const clock = options.clock ?? systemClock;
+  const metrics = new Metrics();
+  const backend = createSqliteBackend({
+    dataDir: options.dataDir,
+    clock,
+    telemetry: metrics,
+    ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+  });
+  const broker = new Broker({
+    backend,
+    clock,
+    logger: options.logger,
+    telemetry: metrics,
+    ...(options.maintenance === undefined ? {} : { maintenance: options.maintenance }),
+  });
+  metrics.readGaugesFrom(subscriptionGauges(broker));
+  broker.maintenance.start();
+  return { broker, metrics, close: () => broker.close() };
+}

@@ -1,0 +1,67 @@
+import { assertResponseMatchesSpec, loadOpenApi } from '../../helpers/openapi.js';
+
+const spec = loadOpenApi();
+
+export interface ApiResponse<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+  readonly text: string;
+  readonly headers: Headers;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  /** Sent as is instead of JSON. */
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  /** Skip the OpenAPI conformance check (only for requests that are deliberately outside the API). */
+  readonly unchecked?: boolean;
+}
+
+/**
+ * HTTP client of the contract suite. Every response it receives is checked against
+ * docs/openapi.yaml (status documented, body valid), so the whole suite also keeps
+ * the document true.
+ */
+export class ApiClient {
+  public constructor(
+    public readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  public withToken(token: string | undefined): ApiClient {
+    return new ApiClient(this.baseUrl, token);
+  }
+
+  public async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.token !== undefined) headers['authorization'] ??= `Bearer ${this.token}`;
+    let payload: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      payload = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    const text = await response.text();
+    const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
+    const body = (isJson && text.length > 0 ? JSON.parse(text) : text) as T;
+    if (!options.unchecked) assertResponseMatchesSpec(spec, method, path.split('?')[0]!, response.status, isJson ? body : undefined);
+    return { status: response.status, body, text, headers: response.headers };
+  }
+
+  public get<T = unknown>(path: string, options?: RequestOptions): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, options);
+  }
+
+  public put<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>> {
+    return this.request<T>('PUT', path, { ...options, ...(body === undefined ? {} : { body }) });
+  }
+
+  public post<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, { ...options, ...(body === undefined ? {} : { body }) });
+  }
+
+  public delete<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>> {
+    return this.request<T>('DELETE', path, { ...options, ...(body === undefined ? {} : { body }) });
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { handler } from '../../../functions/api.js';
+import type { Broker } from '../../../src/broker/Broker.js';
+import { createEmbeddedServices } from '../../../src/runtime/createEmbeddedServices.js';
+import { LocalServer } from '../../../src/server/LocalServer.js';
+import { TestClock } from '../../helpers/TestClock.js';
+import { ApiClient } from './ApiClient.js';
+import { Conveyor } from './Conveyor.js';
+
+/** A running broker the contract suite talks to over HTTP. */
+export interface ContractTarget {
+  readonly backend: string;
+  readonly api: Conveyor;
+  readonly clock: TestClock;
+  /** Jumps the broker's clock ahead, then runs one maintenance pass (releases, expiries, schedules). */
+  advance(ms: number): Promise<void>;
+  /** Runs one maintenance pass now. */
+  maintain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BackendFactory {
+  readonly name: string;
+  start(): Promise<ContractTarget>;
+}
+
+async function startEmbedded(): Promise<ContractTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-contract-'));
+  const clock = new TestClock();
+  const logger = pino({ level: 'silent' });
+  const services = createEmbeddedServices({ dataDir, clock, logger, maintenance: { maxSleepMs: 50 } });
+  const server = new LocalServer({ handler, services, logger, drainTimeoutMs: 1000 });
+  const url = await server.listen(0, '127.0.0.1');
+  const broker: Broker = services.broker;
+  return {
+    backend: 'sqlite',
+    api: new Conveyor(new ApiClient(url)),
+    clock,
+    advance: async (ms) => {
+      clock.advance(ms);
+      await broker.maintenance.runOnce();
+    },
+    maintain: async () => {
+      await broker.maintenance.runOnce();
+    },
+    stop: async () => {
+      await server.stop();
+      await services.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every backend the contract suite runs against. The AWS backend joins this list. */
+export const BACKENDS: readonly BackendFactory[] = [{ name: 'sqlite', start: startEmbedded }];
+
+/**
+ * Declares a contract spec once for every backend: each gets a fresh broker.
+ *
+ * @example
+ * describeContract('Topics', (target) => { it('creates a topic', async () => { ... target().api ... }); });
+ */
+export function describeContract(title: string, spec: (target: () => ContractTarget) => void): void {
+  describe.each(BACKENDS.map((backend) => ({ backend })))(`${title} [$backend.name]`, ({ backend }) => {
+    let current: ContractTarget | undefined;
+    beforeAll(async () => {
+      current = await backend.start();
+    });
+    afterAll(async () => {
+      await current?.stop();
+    });
+    spec(() => {
+      if (current === undefined) throw new Error('the contract target did not start');
+      return current;
+    });
+  });
+}
