@@ -41,11 +41,11 @@ export class Broker {
     const telemetry = options.telemetry ?? noTelemetry;
     this.backend = backend;
     this.topics = new TopicAdmin(backend, clock);
-    this.publisher = new Publisher(backend, this.topics, clock, telemetry);
+    this.publisher = new Publisher(backend, this.topics, clock, telemetry, () => this.maintenance.wake());
     this.log = new LogReader(backend, this.topics);
     this.subscriptions = new SubscriptionAdmin(backend, this.topics, clock);
     this.delivery = new Delivery(backend, this.subscriptions, telemetry);
-    this.schedules = new Schedules(backend, this.topics, this.publisher, clock);
+    this.schedules = new Schedules(backend, this.topics, this.publisher, clock, () => this.maintenance.wake());
     this.maintenance = new Maintenance(backend, this.schedules, clock, logger, options.maintenance);
   }
 

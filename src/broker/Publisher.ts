@@ -30,6 +30,8 @@ export class Publisher {
     private readonly topics: TopicAdmin,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry,
+    /** Told when messages were stored for later, so the timer can wake sooner. */
+    private readonly onDelayed: () => void = () => undefined,
     private readonly partitioner: Partitioner = new Partitioner(),
   ) {}
 
@@ -59,6 +61,7 @@ export class Publisher {
       later.length > 0 ? this.backend.delayed.schedule(topic, later.map((item) => item.entry)) : [],
     ]);
 
+    if (later.length > 0) this.onDelayed();
     const results = new Array<PublishResult>(messages.length);
     appended.forEach((outcome, i) => {
       results[immediate[i]!.index] = toResult(outcome);

@@ -22,6 +22,8 @@ export class Schedules {
     private readonly topics: TopicAdmin,
     private readonly publisher: Publisher,
     private readonly clock: Clock,
+    /** Told when a schedule changed, so the timer can wake for an earlier tick. */
+    private readonly onChanged: () => void = () => undefined,
   ) {}
 
   public async put(name: string, settings: ScheduleSettings): Promise<{ created: boolean; schedule: Schedule }> {
@@ -37,6 +39,7 @@ export class Schedules {
       nextFireAt: next === null ? null : toRfc3339(next),
       lastFiredAt: existing?.lastFiredAt ?? null,
     });
+    this.onChanged();
     return { created, schedule: value };
   }
 

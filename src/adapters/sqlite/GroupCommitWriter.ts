@@ -25,6 +25,8 @@ type Job = {
  *             meanwhile D, E arrive and queue for the next batch
  */
 export class GroupCommitWriter {
+  /** Commits made and jobs carried, for tests and metrics. */
+  public readonly stats = { batches: 0, jobs: 0 };
   private queue: Job[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -81,6 +83,8 @@ export class GroupCommitWriter {
         for (const job of jobs) job.reject(failure);
         continue;
       }
+      this.stats.batches += 1;
+      this.stats.jobs += jobs.length;
       for (const callback of callbacks) callback();
     }
   }
