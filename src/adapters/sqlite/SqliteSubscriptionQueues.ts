@@ -39,7 +39,6 @@ type LeaseCheck = { ok: true; row: DeliveryRow; seq: number } | { ok: false; cod
 const SUB_SELECT = `SELECT s.id, t.name AS topic, s.name, s.ordered, s.ack_deadline_seconds, s.max_deliveries, s.backoff_min_seconds, s.backoff_max_seconds
   FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
 const LOG_SELECT = `SELECT l.*, t.name AS topic FROM log l JOIN topics t ON t.id = l.topic_id WHERE l.seq = ?`;
-const EXPIRED_REASON = 'ack deadline exceeded';
 
 /**
  * Work queues in SQLite. Every state change runs as a group-committed write job,
@@ -222,7 +221,8 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     const expired = this.store
       .statement(`SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Leased} AND due_at <= ?`)
       .all(sub.id, now) as DeliveryRow[];
-    for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, EXPIRED_REASON);
+    // An expiry has no reason of its own: lastError keeps the last nack reason.
+    for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, null);
     if (expired.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
     return expired.length;
   }
@@ -231,7 +231,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   private fail(sub: SubRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null): void {
     if (row.attempts >= sub.max_deliveries) {
       this.store
-        .statement(`UPDATE deliveries SET state = ${DeliveryState.Dead}, due_at = ?, dead_at = ?, last_error = ? WHERE sub_id = ? AND seq = ?`)
+        .statement(`UPDATE deliveries SET state = ${DeliveryState.Dead}, due_at = ?, dead_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
         .run(at, at, reason, sub.id, seq);
       this.telemetry.deadLettered(sub.topic, sub.name, 1);
       if (row.order_key !== null) this.rows.promoteHead(sub.id, row.order_key, at);
@@ -273,9 +273,9 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     const row = this.store
       .statement('SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND seq = ?')
       .get(sub.id, parts.seq) as DeliveryRow | undefined;
-    if (row === undefined || row.state !== DeliveryState.Leased || row.token !== parts.token || row.due_at <= now) {
-      return { ok: false, code: AckFailure.LeaseExpired };
-    }
+    // Gone (acked, or its dead letter deleted) reads as unknown; still there but no longer ours is an ended lease.
+    if (row === undefined) return { ok: false, code: AckFailure.InvalidAckId };
+    if (row.state !== DeliveryState.Leased || row.token !== parts.token || row.due_at <= now) return { ok: false, code: AckFailure.LeaseExpired };
     return { ok: true, row, seq: parts.seq };
   }
 

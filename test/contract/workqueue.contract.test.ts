@@ -1,0 +1,267 @@
+import type { Delivery } from '../../src/domain/types.js';
+import { describeContract } from './harness/backends.js';
+import { ApiClient } from './harness/ApiClient.js';
+import { Conveyor } from './harness/Conveyor.js';
+import { ackAll, addSubscription, createQueue, labelled, labelsOf, publish, pull, type Queue, SECOND, statsOf } from './harness/queueFixtures.js';
+
+const numbered = (count: number): string[] => Array.from({ length: count }, (_, i) => `m${i + 1}`);
+
+/** One consumer of a competing pair: pulls batches of `max`, acks each, until the queue is empty. */
+async function consume(api: Conveyor, queue: Queue, max: number): Promise<{ labels: string[]; largestBatch: number }> {
+  const labels: string[] = [];
+  let largestBatch = 0;
+  for (;;) {
+    const batch = await pull(api, queue, { max });
+    if (batch.length === 0) return { labels, largestBatch };
+    largestBatch = Math.max(largestBatch, batch.length);
+    labels.push(...labelsOf(batch));
+    await ackAll(api, queue, batch);
+  }
+}
+
+async function pullOne(api: Conveyor, queue: Queue): Promise<Delivery> {
+  const [delivery, ...more] = await pull(api, queue);
+  if (delivery === undefined || more.length > 0) throw new Error(`expected exactly one delivery, got ${more.length + (delivery ? 1 : 0)}`);
+  return delivery;
+}
+
+describeContract('Work queues', (target) => {
+  describe('competing consumers', () => {
+    it('never leases one message to two consumers, and together they receive every message exactly once', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'competing');
+      const labels = numbered(60);
+      await publish(target().api, 'competing', labelled(labels));
+      const second = new Conveyor(new ApiClient(target().api.http.baseUrl));
+
+      // Act
+      const [one, two] = await Promise.all([consume(target().api, queue, 7), consume(second, queue, 7)]);
+
+      // Assess
+      const received = [...one.labels, ...two.labels];
+      expect(received).toHaveLength(60);
+      expect(new Set(received).size).toBe(60);
+      expect([...received].sort()).toEqual([...labels].sort());
+      expect(Math.max(one.largestBatch, two.largestBatch)).toBe(7);
+      expect(await statsOf(target().api, queue)).toMatchObject({ backlog: 0, inFlight: 0 });
+    });
+
+    it('returns at most max messages per pull, oldest first', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'bounded');
+      await publish(target().api, 'bounded', labelled(numbered(5)));
+
+      // Act
+      const first = await pull(target().api, queue, { max: 3 });
+      const rest = await pull(target().api, queue, { max: 3 });
+
+      // Assess
+      expect(labelsOf(first)).toEqual(['m1', 'm2', 'm3']);
+      expect(labelsOf(rest)).toEqual(['m4', 'm5']);
+      expect(first.concat(rest).map((m) => m.deliveryAttempt)).toEqual([1, 1, 1, 1, 1]);
+    });
+  });
+
+  describe('ack', () => {
+    it('counts the acked deliveries, and they are not delivered again', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'acked');
+      await publish(target().api, 'acked', labelled(numbered(3)));
+      const deliveries = await pull(target().api, queue);
+
+      // Act
+      const response = await target().api.ack('acked', 'worker', deliveries.map((m) => m.ackId));
+
+      // Assess
+      expect(response.body).toEqual({ acked: 3, failed: [] });
+      await target().advance(60 * SECOND);
+      expect(await pull(target().api, queue)).toEqual([]);
+    });
+
+    it('reports an ack id that was already used as InvalidAckId', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'acked-twice');
+      await publish(target().api, 'acked-twice', labelled(['once']));
+      const delivery = await pullOne(target().api, queue);
+      await ackAll(target().api, queue, [delivery]);
+
+      // Act
+      const response = await target().api.ack('acked-twice', 'worker', [delivery.ackId]);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ acked: 0, failed: [{ ackId: delivery.ackId, code: 'InvalidAckId' }] });
+    });
+
+    it('reports a garbage ack id as InvalidAckId and still acks the valid ones', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'garbage');
+      await publish(target().api, 'garbage', labelled(['real']));
+      const delivery = await pullOne(target().api, queue);
+
+      // Act
+      const response = await target().api.ack('garbage', 'worker', ['not-an-ack-id', delivery.ackId]);
+
+      // Assess
+      expect(response.body).toEqual({ acked: 1, failed: [{ ackId: 'not-an-ack-id', code: 'InvalidAckId' }] });
+    });
+
+    it('reports an ack id of another subscription as InvalidAckId and leaves that lease alone', async () => {
+      // Prepare
+      const mine = await createQueue(target().api, 'two-subs', {}, 'mine');
+      const theirs = await addSubscription(target().api, { topic: 'two-subs', subscription: 'theirs' });
+      await publish(target().api, 'two-subs', labelled(['shared']));
+      const theirDelivery = await pullOne(target().api, theirs);
+
+      // Act
+      const response = await target().api.ack('two-subs', 'mine', [theirDelivery.ackId]);
+
+      // Assess
+      expect(response.body).toEqual({ acked: 0, failed: [{ ackId: theirDelivery.ackId, code: 'InvalidAckId' }] });
+      expect(await statsOf(target().api, theirs)).toMatchObject({ inFlight: 1 });
+      expect(await statsOf(target().api, mine)).toMatchObject({ backlog: 1, inFlight: 0 });
+    });
+  });
+
+  describe('leases', () => {
+    it('redelivers an unacked message after the ack deadline and the retry backoff, with a new ack id', async () => {
+      // Prepare: the lease ends after 10 s, the first retry waits the default 1 s backoff
+      const queue = await createQueue(target().api, 'redelivered', { ackDeadlineSeconds: 10 });
+      await publish(target().api, 'redelivered', labelled(['slow']));
+      const first = await pullOne(target().api, queue);
+
+      // Act
+      await target().advance(10 * SECOND + 300);
+      const duringBackoff = await pull(target().api, queue);
+      await target().advance(SECOND);
+      const second = await pullOne(target().api, queue);
+
+      // Assess
+      expect(duringBackoff).toEqual([]);
+      expect({ id: second.id, attempt: second.deliveryAttempt }).toEqual({ id: first.id, attempt: 2 });
+      expect(second.ackId).not.toBe(first.ackId);
+      const stale = await target().api.ack('redelivered', 'worker', [first.ackId]);
+      expect(stale.body).toEqual({ acked: 0, failed: [{ ackId: first.ackId, code: 'LeaseExpired' }] });
+      expect((await target().api.ack('redelivered', 'worker', [second.ackId])).body).toEqual({ acked: 1, failed: [] });
+    });
+
+    it('keeps an extended lease past the original deadline', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'extended', { ackDeadlineSeconds: 10 });
+      await publish(target().api, 'extended', labelled(['long-job']));
+      const delivery = await pullOne(target().api, queue);
+
+      // Act
+      const extended = await target().api.extend('extended', 'worker', [delivery.ackId], 60);
+      await target().advance(30 * SECOND);
+
+      // Assess
+      expect(extended.body).toEqual({ acked: 1, failed: [] });
+      expect(await pull(target().api, queue)).toEqual([]);
+      expect((await target().api.ack('extended', 'worker', [delivery.ackId])).body).toEqual({ acked: 1, failed: [] });
+    });
+
+    it('ends a lease at once when extended by 0 seconds', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'shortened', { retryBackoff: { minSeconds: 0 } });
+      await publish(target().api, 'shortened', labelled(['give-back']));
+      const delivery = await pullOne(target().api, queue);
+
+      // Act
+      await target().api.extend('shortened', 'worker', [delivery.ackId], 0);
+      const again = await pullOne(target().api, queue);
+
+      // Assess
+      expect([again.id, again.deliveryAttempt]).toEqual([delivery.id, 2]);
+    });
+  });
+
+  describe('nack and retry backoff', () => {
+    it('redelivers a nacked message only after the retry backoff', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'nacked', { retryBackoff: { minSeconds: 30, maxSeconds: 60 } });
+      await publish(target().api, 'nacked', labelled(['flaky']));
+      const delivery = await pullOne(target().api, queue);
+
+      // Act
+      const nacked = await target().api.nack('nacked', 'worker', [delivery.ackId]);
+      const rightAway = await pull(target().api, queue);
+      await target().advance(31 * SECOND);
+      const later = await pullOne(target().api, queue);
+
+      // Assess
+      expect(nacked.body).toEqual({ acked: 1, failed: [] });
+      expect(rightAway).toEqual([]);
+      expect([later.id, later.deliveryAttempt]).toEqual([delivery.id, 2]);
+    });
+
+    it('redelivers at once when nacked with delaySeconds 0', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'nacked-now', { retryBackoff: { minSeconds: 30, maxSeconds: 60 } });
+      await publish(target().api, 'nacked-now', labelled(['retry-me']));
+      const delivery = await pullOne(target().api, queue);
+
+      // Act
+      await target().api.nack('nacked-now', 'worker', [delivery.ackId], { delaySeconds: 0 });
+      const again = await pullOne(target().api, queue);
+
+      // Assess
+      expect([again.id, again.deliveryAttempt]).toEqual([delivery.id, 2]);
+    });
+
+    it('backs off exponentially between minSeconds and maxSeconds: 2, 4, then 5 and 5 seconds', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'backoff', { maxDeliveries: 10, retryBackoff: { minSeconds: 2, maxSeconds: 5 } });
+      await publish(target().api, 'backoff', labelled(['unlucky']));
+      let delivery = await pullOne(target().api, queue);
+      const observed: Array<{ waited: number; tooEarly: number; attempt: number }> = [];
+
+      // Act
+      for (const waited of [2, 4, 5, 5]) {
+        await target().api.nack('backoff', 'worker', [delivery.ackId]);
+        await target().advance(waited * SECOND - 500);
+        const tooEarly = (await pull(target().api, queue)).length;
+        await target().advance(600);
+        delivery = await pullOne(target().api, queue);
+        observed.push({ waited, tooEarly, attempt: delivery.deliveryAttempt });
+      }
+
+      // Assess
+      expect(observed).toEqual([
+        { waited: 2, tooEarly: 0, attempt: 2 },
+        { waited: 4, tooEarly: 0, attempt: 3 },
+        { waited: 5, tooEarly: 0, attempt: 4 },
+        { waited: 5, tooEarly: 0, attempt: 5 },
+      ]);
+    });
+  });
+
+  describe('long polling', () => {
+    it('returns a waiting pull as soon as a message is published', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'long-poll');
+      const started = Date.now();
+      const waiting = pull(target().api, queue, { waitSeconds: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      // Act
+      await publish(target().api, 'long-poll', labelled(['awaited']));
+      const delivered = await waiting;
+
+      // Assess
+      expect(labelsOf(delivered)).toEqual(['awaited']);
+      expect(Date.now() - started).toBeLessThan(4000);
+    });
+
+    it('returns an empty list when nothing arrives within waitSeconds', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'idle');
+
+      // Act
+      const delivered = await pull(target().api, queue, { waitSeconds: 1 });
+
+      // Assess
+      expect(delivered).toEqual([]);
+    });
+  });
+});
