@@ -9,6 +9,8 @@ export interface LogEntry {
   readonly attributes: Readonly<Record<string, string>>;
   /** Whether the id came from the client, so it must be remembered for dedup. */
   readonly clientId: boolean;
+  /** Epoch ms in the future: the entry waits (timers) and enters the log, getting its offset, then. */
+  readonly dueAt?: number;
 }
 
 /**
@@ -32,11 +34,13 @@ export interface ReadPage {
  */
 export interface MessageLog {
   /**
-   * Appends the entries atomically and durably, keeping their order within each
-   * partition, and hands them to fan-out. An entry whose client id was already
-   * published to the topic within its dedup window is not appended again: its
-   * outcome points at the original with `duplicate: true`. Dedup lives here, not in
-   * a port of its own, because it must commit in the same write as the append.
+   * Publishes the entries in one atomic, durable write: entries due now are appended
+   * (keeping their order within each partition) and handed to fan-out; entries with
+   * a future `dueAt` are stored for the timers. An entry whose client id was already
+   * published to the topic within its dedup window, earlier in this very batch
+   * included, is not stored again: its outcome points at the original with
+   * `duplicate: true`. Dedup lives here, not in a port of its own, because it must
+   * commit in the same write as the append.
    */
   append(topic: Topic, entries: readonly LogEntry[]): Promise<PublishOutcome[]>;
   read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage>;

@@ -1,6 +1,6 @@
 export type { Backend } from './Backend.js';
 export { systemClock, type Clock } from './Clock.js';
-export type { DelayedEntry, DelayedMessages } from './DelayedMessages.js';
+export type { DelayedMessages } from './DelayedMessages.js';
 export type { GroupOffsets } from './GroupOffsets.js';
 export type { LogEntry, PublishOutcome, MessageLog, ReadPage, ReadPosition } from './MessageLog.js';
 export type { Created, MetadataStore } from './MetadataStore.js';

@@ -1,9 +1,6 @@
-import { TopicNotFoundError } from '../../domain/errors.js';
-import type { Json, Topic } from '../../domain/types.js';
-import type { Clock } from '../../ports/Clock.js';
-import type { DelayedEntry, DelayedMessages } from '../../ports/DelayedMessages.js';
-import type { LogEntry, PublishOutcome } from '../../ports/MessageLog.js';
-import { attributesColumn } from './rows.js';
+import type { Json } from '../../domain/types.js';
+import type { DelayedMessages } from '../../ports/DelayedMessages.js';
+import type { LogEntry } from '../../ports/MessageLog.js';
 import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
 import type { SqliteMessageLog } from './SqliteMessageLog.js';
 import type { SqliteStore } from './SqliteStore.js';
@@ -31,31 +28,7 @@ export class SqliteDelayedMessages implements DelayedMessages {
     private readonly store: SqliteStore,
     private readonly dedup: SqliteDedupIndex,
     private readonly log: SqliteMessageLog,
-    private readonly clock: Clock,
   ) {}
-
-  public schedule(topic: Topic, entries: readonly DelayedEntry[]): Promise<PublishOutcome[]> {
-    return this.store.writer.submit(() => {
-      const row = this.store.statement('SELECT id, dedup_window_seconds FROM topics WHERE name = ?').get(topic.name) as
-        | { id: number; dedup_window_seconds: number }
-        | undefined;
-      if (row === undefined) throw new TopicNotFoundError(topic.name);
-      const now = this.clock.now();
-      const insert = this.store.statement(
-        'INSERT INTO delayed (topic_id, due_at, partition, id, client_id, key, body, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      return entries.map((entry): PublishOutcome => {
-        const remember = entry.clientId && row.dedup_window_seconds > 0;
-        if (remember) {
-          const original = this.dedup.find(row.id, entry.id, now);
-          if (original !== null) return original;
-        }
-        insert.run(row.id, entry.dueAt, entry.partition, entry.id, entry.clientId ? 1 : 0, entry.key, JSON.stringify(entry.body), attributesColumn(entry.attributes));
-        if (remember) this.dedup.rememberScheduled(row.id, entry.id, now + row.dedup_window_seconds * 1000, entry.dueAt);
-        return { id: entry.id, scheduledFor: entry.dueAt, duplicate: false };
-      });
-    });
-  }
 
   public async releaseDue(now: number): Promise<number> {
     let released = 0;

@@ -2,6 +2,7 @@ import { TopicNotFoundError } from '../../domain/errors.js';
 import type { Json, PartitionStats, Topic } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
+import type { DelayedRows } from './DelayedRows.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import { attributesColumn, toMessage, type LogRow } from './rows.js';
 import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
@@ -24,7 +25,8 @@ interface TopicSettingsRow {
 const TRIM_BATCH = 10_000;
 
 /**
- * The ordered log in SQLite. Offsets come from a per-partition counter updated in
+ * The ordered log in SQLite; a publish also stores its delayed entries, in the
+ * same transaction. Offsets come from a per-partition counter updated in
  * the same transaction as the rows, so they are dense and in commit order; the
  * global `seq` orders everything for fan-out and time lookups. `publishedAt` never
  * goes backwards, even if the wall clock does, so time seeks stay monotonic.
@@ -36,6 +38,7 @@ export class SqliteMessageLog implements MessageLog {
     private readonly store: SqliteStore,
     private readonly dedup: SqliteDedupIndex,
     private readonly fanOut: SqliteFanOut,
+    private readonly delayedRows: DelayedRows,
     private readonly clock: Clock,
   ) {
     const row = store.db.prepare('SELECT MAX(published_at) AS last FROM log').get() as { last: number | null };
@@ -51,12 +54,14 @@ export class SqliteMessageLog implements MessageLog {
   }
 
   /**
-   * Appends inside an open write job. With a dedup window, client ids seen within
-   * it are answered from the dedup index instead of being appended again.
+   * Publishes inside an open write job, entry by entry in request order: a client id
+   * seen within the dedup window is answered from the dedup index; an entry due
+   * later goes to the timers; the rest are appended and routed to subscriptions.
    */
   public appendInTransaction(topicId: number, dedupWindowSeconds: number, entries: readonly LogEntry[], context: WriteContext): PublishOutcome[] {
     const now = this.clock.now();
     const publishedAt = Math.max(now, this.lastPublishedAt);
+    const expiresAt = now + dedupWindowSeconds * 1000;
     const nextOffsets = new Map<number, number>();
     const appended: AppendedRow[] = [];
     const insert = this.store.statement(
@@ -67,6 +72,11 @@ export class SqliteMessageLog implements MessageLog {
       if (remember) {
         const original = this.dedup.find(topicId, entry.id, now);
         if (original !== null) return original;
+      }
+      if (entry.dueAt !== undefined && entry.dueAt > now) {
+        this.delayedRows.insert(topicId, entry, entry.dueAt);
+        if (remember) this.dedup.rememberScheduled(topicId, entry.id, expiresAt, entry.dueAt);
+        return { id: entry.id, scheduledFor: entry.dueAt, duplicate: false };
       }
       const offset = nextOffsets.get(entry.partition) ?? this.nextOffset(topicId, entry.partition);
       nextOffsets.set(entry.partition, offset + 1);
@@ -80,7 +90,7 @@ export class SqliteMessageLog implements MessageLog {
         attributesColumn(entry.attributes),
         publishedAt,
       );
-      if (remember) this.dedup.rememberAppended(topicId, entry.id, now + dedupWindowSeconds * 1000, entry.partition, offset);
+      if (remember) this.dedup.rememberAppended(topicId, entry.id, expiresAt, entry.partition, offset);
       appended.push({ seq: Number(lastInsertRowid), key: entry.key, body: entry.body, attributes: entry.attributes });
       return { id: entry.id, partition: entry.partition, offset, duplicate: false };
     });

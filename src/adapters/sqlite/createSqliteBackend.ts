@@ -1,6 +1,7 @@
 import type { Backend } from '../../ports/Backend.js';
 import type { Clock } from '../../ports/Clock.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
+import { DelayedRows } from './DelayedRows.js';
 import { LongPollWaiters } from './LongPollWaiters.js';
 import { QueueRows } from './QueueRows.js';
 import { SqliteDedupIndex } from './SqliteDedupIndex.js';
@@ -30,12 +31,12 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const waiters = new LongPollWaiters();
   const rows = new QueueRows(store);
   const dedup = new SqliteDedupIndex(store);
-  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), clock);
+  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), clock);
   return {
     name: 'sqlite',
     metadata: new SqliteMetadataStore(store),
     log,
-    delayed: new SqliteDelayedMessages(store, dedup, log, clock),
+    delayed: new SqliteDelayedMessages(store, dedup, log),
     queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry),
     groups: new SqliteGroupOffsets(store),
     close: async () => {

@@ -1,0 +1,257 @@
+import { describeContract } from './harness/backends.js';
+import { KAFKA_MURMUR2_VECTORS, delayed, kafkaPartition, partitionStats, publishOk, readPage } from './harness/logFixtures.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+describeContract('Delayed messages', (target) => {
+  /** A one-partition topic with a subscription `worker` that receives everything. */
+  async function topicWithWorker(topic: string): Promise<void> {
+    await target().api.createTopic(topic, { partitions: 1 });
+    await target().api.createSubscription(topic, 'worker');
+  }
+
+  async function pulledBodies(topic: string): Promise<unknown[]> {
+    return (await target().api.pull(topic, 'worker', { max: 10 })).body.messages.map((message) => message.body);
+  }
+
+  describe('publishing', () => {
+    it('answers delaySeconds with scheduledFor that many seconds from now, and no partition or offset', async () => {
+      // Prepare
+      await target().api.createTopic('delay-seconds');
+      const before = target().clock.now();
+
+      // Act
+      const [result] = await publishOk(target().api, 'delay-seconds', [{ id: 'later', body: 'x', delaySeconds: 60 }]);
+
+      // Assess
+      const after = target().clock.now();
+      expect(result).toEqual({ id: 'later', scheduledFor: expect.any(String), duplicate: false });
+      const scheduledFor = Date.parse(delayed(result).scheduledFor);
+      expect(scheduledFor).toBeGreaterThanOrEqual(before + MINUTE);
+      expect(scheduledFor).toBeLessThanOrEqual(after + MINUTE);
+    });
+
+    it('answers deliverAt with that time as scheduledFor, and no partition or offset', async () => {
+      // Prepare
+      await target().api.createTopic('deliver-at');
+      const at = new Date(target().clock.now() + HOUR).toISOString();
+
+      // Act
+      const [result] = await publishOk(target().api, 'deliver-at', [{ id: 'at', body: 'x', deliverAt: at }]);
+
+      // Assess
+      expect(result).toEqual({ id: 'at', scheduledFor: at, duplicate: false });
+    });
+
+    it('writes scheduledFor in UTC with milliseconds for a deliverAt given with an offset', async () => {
+      // Prepare
+      await target().api.createTopic('deliver-at-offset');
+      const year = new Date(target().clock.now()).getUTCFullYear() + 1;
+
+      // Act
+      const [result] = await publishOk(target().api, 'deliver-at-offset', [{ body: 'x', deliverAt: `${year}-06-01T14:30:00+02:00` }]);
+
+      // Assess
+      expect(delayed(result).scheduledFor).toBe(`${year}-06-01T12:30:00.000Z`);
+    });
+
+    it('appends a message whose deliverAt has passed at once', async () => {
+      // Prepare
+      await target().api.createTopic('deliver-at-past', { partitions: 1 });
+      const past = new Date(target().clock.now() - HOUR).toISOString();
+
+      // Act
+      const [result] = await publishOk(target().api, 'deliver-at-past', [{ id: 'past', body: 'now', deliverAt: past }]);
+
+      // Assess
+      expect(result).toEqual({ id: 'past', partition: 0, offset: 0, duplicate: false });
+      expect((await readPage(target().api, 'deliver-at-past', 0)).messages.map((message) => message.body)).toEqual(['now']);
+    });
+
+    it.each([
+      { case: 'a negative delaySeconds', entry: { body: 'x', delaySeconds: -1 } },
+      { case: 'a delaySeconds above one year', entry: { body: 'x', delaySeconds: 31_536_001 } },
+      { case: 'a fractional delaySeconds', entry: { body: 'x', delaySeconds: 1.5 } },
+      { case: 'a deliverAt that is not a date-time', entry: { body: 'x', deliverAt: 'tomorrow' } },
+    ])('answers 400 InvalidRequest to $case', async ({ entry }) => {
+      // Prepare
+      await target().api.createTopic('delay-invalid');
+
+      // Act
+      const response = await target().api.publish('delay-invalid', [entry]);
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('InvalidRequest');
+    });
+  });
+
+  describe('release', () => {
+    it('keeps the message out of the log and the subscriptions until it is due', async () => {
+      // Prepare
+      await topicWithWorker('not-yet');
+
+      // Act
+      await publishOk(target().api, 'not-yet', [{ body: 'wait', delaySeconds: 60 }]);
+      await target().advance(30_000);
+
+      // Assess
+      expect(await partitionStats(target().api, 'not-yet')).toEqual([{ partition: 0, oldestOffset: 0, nextOffset: 0 }]);
+      expect((await readPage(target().api, 'not-yet', 0)).messages).toEqual([]);
+      expect(await pulledBodies('not-yet')).toEqual([]);
+    });
+
+    it('appends the message to the log and delivers it to subscriptions once it is due', async () => {
+      // Prepare
+      await topicWithWorker('due');
+      const [result] = await publishOk(target().api, 'due', [{ key: 'k', attributes: { type: 'reminder' }, body: { remind: 'customer-17' }, delaySeconds: 60 }]);
+
+      // Act
+      await target().advance(61_000);
+
+      // Assess
+      const { messages } = await readPage(target().api, 'due', 0);
+      expect(messages).toEqual([
+        { id: result?.id, topic: 'due', partition: 0, offset: 0, key: 'k', attributes: { type: 'reminder' }, body: { remind: 'customer-17' }, publishedAt: expect.any(String) },
+      ]);
+      const pulled = (await target().api.pull('due', 'worker', { max: 10 })).body.messages;
+      expect(pulled.map(({ id, offset, body }) => ({ id, offset, body }))).toEqual([{ id: result?.id, offset: 0, body: { remind: 'customer-17' } }]);
+    });
+
+    it('releases a deliverAt message when its time comes', async () => {
+      // Prepare
+      await topicWithWorker('due-at');
+      await publishOk(target().api, 'due-at', [{ body: 'at', deliverAt: new Date(target().clock.now() + 10 * MINUTE).toISOString() }]);
+
+      // Act
+      await target().advance(5 * MINUTE);
+      const early = await pulledBodies('due-at');
+      await target().advance(5 * MINUTE + 1_000);
+      const due = await pulledBodies('due-at');
+
+      // Assess
+      expect({ early, due }).toEqual({ early: [], due: ['at'] });
+    });
+
+    it('delivers to a subscription created while the message was waiting', async () => {
+      // Prepare
+      await target().api.createTopic('late-subscriber', { partitions: 1 });
+      await publishOk(target().api, 'late-subscriber', [{ body: 'for the newcomer', delaySeconds: 60 }]);
+      await target().api.createSubscription('late-subscriber', 'worker');
+
+      // Act
+      await target().advance(61_000);
+
+      // Assess
+      expect(await pulledBodies('late-subscriber')).toEqual(['for the newcomer']);
+    });
+
+    it('puts a delayed keyed message on its key\'s partition', async () => {
+      // Prepare
+      const { key, hash } = KAFKA_MURMUR2_VECTORS[1];
+      await target().api.createTopic('delayed-keyed', { partitions: 8 });
+      await publishOk(target().api, 'delayed-keyed', [{ key, body: 'keyed', delaySeconds: 1 }]);
+
+      // Act
+      await target().advance(2_000);
+
+      // Assess
+      const page = await readPage(target().api, 'delayed-keyed', kafkaPartition(hash, 8));
+      expect(page.messages.map((message) => [message.key, message.body])).toEqual([[key, 'keyed']]);
+    });
+
+    it('sends a follow-up notification 24 hours later', async () => {
+      // Prepare
+      await topicWithWorker('follow-up');
+      await publishOk(target().api, 'follow-up', [{ key: 'user-7', body: { notify: 'how was your order?' }, delaySeconds: 86_400 }]);
+
+      // Act
+      await target().advance(23 * HOUR);
+      const dayBefore = await pulledBodies('follow-up');
+      await target().advance(HOUR + 1_000);
+      const dayAfter = await pulledBodies('follow-up');
+
+      // Assess
+      expect({ dayBefore, dayAfter }).toEqual({ dayBefore: [], dayAfter: [{ notify: 'how was your order?' }] });
+    });
+
+    it('drops delayed messages not yet due when their topic is deleted', async () => {
+      // Prepare
+      await target().api.createTopic('deleted-while-waiting', { partitions: 1 });
+      await publishOk(target().api, 'deleted-while-waiting', [{ body: 'orphan', delaySeconds: 60 }]);
+
+      // Act
+      await target().api.deleteTopic('deleted-while-waiting');
+      await target().api.createTopic('deleted-while-waiting', { partitions: 1 });
+      await target().advance(61_000);
+
+      // Assess
+      expect((await readPage(target().api, 'deleted-while-waiting', 0)).messages).toEqual([]);
+    });
+  });
+
+  describe('deduplication', () => {
+    it('answers a repeated id of a waiting message as a duplicate with the original scheduledFor', async () => {
+      // Prepare
+      await target().api.createTopic('delayed-dedup', { partitions: 1 });
+      const [original] = await publishOk(target().api, 'delayed-dedup', [{ id: 'remind-1', body: 'first', delaySeconds: 60 }]);
+
+      // Act
+      const [repeated] = await publishOk(target().api, 'delayed-dedup', [{ id: 'remind-1', body: 'second', delaySeconds: 600 }]);
+
+      // Assess
+      expect(repeated).toEqual({ id: 'remind-1', scheduledFor: delayed(original).scheduledFor, duplicate: true });
+      await target().advance(601_000);
+      expect((await readPage(target().api, 'delayed-dedup', 0)).messages.map((message) => message.body)).toEqual(['first']);
+    });
+
+    it('answers a repeated id in the same request as a duplicate of the first', async () => {
+      // Prepare
+      await target().api.createTopic('delayed-dedup-batch', { partitions: 1 });
+
+      // Act
+      const results = await publishOk(target().api, 'delayed-dedup-batch', [
+        { id: 'twice', body: 1, delaySeconds: 30 },
+        { id: 'twice', body: 2, delaySeconds: 30 },
+      ]);
+
+      // Assess
+      expect(results[1]).toEqual({ id: 'twice', scheduledFor: delayed(results[0]).scheduledFor, duplicate: true });
+      await target().advance(31_000);
+      expect((await readPage(target().api, 'delayed-dedup-batch', 0)).messages.map((message) => message.body)).toEqual([1]);
+    });
+
+    it('keeps the first of two messages with one id in a request as the original, even when it is the delayed one', async () => {
+      // Prepare
+      await target().api.createTopic('mixed-dedup', { partitions: 1 });
+
+      // Act
+      const results = await publishOk(target().api, 'mixed-dedup', [
+        { id: 'mixed', body: 'delayed original', delaySeconds: 60 },
+        { id: 'mixed', body: 'immediate repeat' },
+      ]);
+
+      // Assess
+      expect(results[0]).toEqual({ id: 'mixed', scheduledFor: expect.any(String), duplicate: false });
+      expect(results[1]).toEqual({ ...results[0], duplicate: true });
+      expect((await readPage(target().api, 'mixed-dedup', 0)).messages).toEqual([]);
+      await target().advance(61_000);
+      expect((await readPage(target().api, 'mixed-dedup', 0)).messages.map((message) => message.body)).toEqual(['delayed original']);
+    });
+
+    it('does not append a released message again when its id is published again within the window', async () => {
+      // Prepare
+      await target().api.createTopic('released-dedup', { partitions: 1 });
+      await publishOk(target().api, 'released-dedup', [{ id: 'once', body: 'delayed', delaySeconds: 10 }]);
+      await target().advance(11_000);
+
+      // Act
+      const [repeated] = await publishOk(target().api, 'released-dedup', [{ id: 'once', body: 'immediate' }]);
+
+      // Assess
+      expect(repeated).toMatchObject({ id: 'once', duplicate: true });
+      expect((await readPage(target().api, 'released-dedup', 0)).messages.map((message) => message.body)).toEqual(['delayed']);
+    });
+  });
+});
