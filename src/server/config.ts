@@ -19,7 +19,9 @@ const environment = z.object({
   PORT: z.string().regex(/^\d+$/, { error: 'must be a port number' }).transform(Number).pipe(intIn({ min: 0, max: 65535 })).default(8080),
   DATA_DIR: z.string().min(1).default('./.conveyor'),
   AUTH_TOKENS: z.string().default(''),
-  CONVEYOR_SYNC: z.enum([Synchronous.Full, Synchronous.Normal], { error: 'must be FULL or NORMAL' }).default(Synchronous.Full),
+  CONVEYOR_SYNC: z
+    .enum([Synchronous.Full, Synchronous.Group, Synchronous.Normal], { error: 'must be FULL, GROUP or NORMAL' })
+    .default(Synchronous.Full),
 });
 
 export function isLoopback(host: string): boolean {

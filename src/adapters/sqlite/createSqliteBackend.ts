@@ -41,7 +41,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
     groups: new SqliteGroupOffsets(store),
     close: async () => {
       waiters.notifyAll();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -22,7 +22,7 @@ describe('Class: GroupCommitWriter', () => {
       await Promise.all(['a', 'b', 'c', 'd'].map((value) => writer.submit(insert(db, value))));
 
       // Assess
-      expect(writer.stats).toEqual({ batches: 1, jobs: 4 });
+      expect(writer.stats).toMatchObject({ batches: 1, jobs: 4 });
       expect(values(db)).toEqual(['a', 'b', 'c', 'd']);
     });
 
@@ -75,12 +75,63 @@ describe('Class: GroupCommitWriter', () => {
       const queued = writer.submit(insert(db, 'queued'));
 
       // Act
-      writer.close();
+      await writer.close();
 
       // Assess
       await expect(queued).resolves.toBe(1);
       await expect(writer.submit(insert(db, 'late'))).rejects.toBeInstanceOf(UnavailableError);
       expect(values(db)).toEqual(['queued']);
+    });
+  });
+
+  describe('Option: sync', () => {
+    it('answers a write only after a sync that started after its commit', async () => {
+      // Prepare
+      const db = openDatabase();
+      let release: () => void = () => undefined;
+      const writer = new GroupCommitWriter(db, { sync: () => new Promise<void>((resolve) => (release = resolve)) });
+      let answered = false;
+
+      // Act
+      const write = writer.submit(insert(db, 'a')).then(() => (answered = true));
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // Assess
+      expect(values(db)).toEqual(['a']);
+      expect(answered).toBe(false);
+      release();
+      await write;
+      expect(answered).toBe(true);
+    });
+
+    it('covers every batch committed during a running sync with one more sync', async () => {
+      // Prepare
+      const db = openDatabase();
+      const releases: Array<() => void> = [];
+      const writer = new GroupCommitWriter(db, { sync: () => new Promise<void>((resolve) => releases.push(resolve)) });
+      const first = writer.submit(insert(db, 'a'));
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // Act
+      const later = [writer.submit(insert(db, 'b'))];
+      await new Promise((resolve) => setImmediate(resolve));
+      later.push(writer.submit(insert(db, 'c')));
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()?.();
+      await first;
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()?.();
+      await Promise.all(later);
+
+      // Assess
+      expect(writer.stats).toEqual({ batches: 3, jobs: 3, syncs: 2 });
+    });
+
+    it('rejects the writes a failed sync should have covered', async () => {
+      const db = openDatabase();
+      const writer = new GroupCommitWriter(db, { sync: () => Promise.reject(new Error('EIO')) });
+
+      await expect(writer.submit(insert(db, 'a'))).rejects.toThrow(/could not be made durable/);
     });
   });
 });
