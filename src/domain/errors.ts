@@ -93,8 +93,8 @@ export class UnauthorizedError extends ConveyorError {
 }
 
 export class PayloadTooLargeError extends ConveyorError {
-  public constructor(limitBytes: number, receivedBytes: number) {
-    super(ErrorCode.PayloadTooLarge, `request body must be at most ${limitBytes} bytes, but ${receivedBytes} were provided`);
+  public constructor(what: string, limitBytes: number, receivedBytes: number) {
+    super(ErrorCode.PayloadTooLarge, `${what} must be at most ${limitBytes} bytes, but ${receivedBytes} were provided`);
   }
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { PayloadTooLargeError } from '../domain/errors.js';
+import { ErrorCode, PayloadTooLargeError } from '../domain/errors.js';
 import { PublishLimits } from '../domain/constants.js';
 import type { ApiContext, ApiHandler } from '../http/createApiHandler.js';
 import { jsonResponse } from '../http/responses.js';
@@ -44,6 +44,7 @@ export class LocalServer {
   private readonly server: Server;
   private readonly inFlight = new Set<AbortController>();
   private readonly drainTimeoutMs: number;
+  private stopping = false;
 
   public constructor(private readonly options: LocalServerOptions) {
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
@@ -65,6 +66,7 @@ export class LocalServer {
   }
 
   public async stop(): Promise<void> {
+    this.stopping = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     for (const controller of this.inFlight) controller.abort();
@@ -80,6 +82,13 @@ export class LocalServer {
       if (!response.writableFinished) controller.abort();
       this.inFlight.delete(controller);
     });
+    if (this.stopping) {
+      // A request that came on a kept-alive connection after stop began.
+      const answer = jsonResponse(503, { error: { code: ErrorCode.Unavailable, message: 'the server is shutting down; retry against another instance or after restart' } });
+      response.writeHead(503, { ...(answer.headers as Record<string, string>), connection: 'close' });
+      response.end(answer.body);
+      return;
+    }
     try {
       const body = await readBody(request, PublishLimits.requestBytes);
       const event = toApiGatewayEvent(request, body);
@@ -93,7 +102,7 @@ export class LocalServer {
       if (!tooLarge) this.options.logger.error({ err: error }, 'local server failed to answer');
       const answer = tooLarge
         ? jsonResponse(413, { error: { code: error.code, message: error.message } })
-        : jsonResponse(500, { error: { code: 'Internal', message: 'internal error; see the server log' } });
+        : jsonResponse(500, { error: { code: ErrorCode.Internal, message: 'internal error; see the server log' } });
       if (!response.headersSent) response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
       response.end(answer.body);
     }
@@ -110,7 +119,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
       if (size > limit) {
         request.removeAllListeners('data');
         request.resume();
-        reject(new PayloadTooLargeError(limit, size));
+        reject(new PayloadTooLargeError('the request body', limit, size));
         return;
       }
       chunks.push(chunk);

@@ -171,7 +171,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
         inFlight: row.in_flight,
         delayed: row.delayed,
         deadLetters: row.dead,
-        oldestUnackedAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now - oldest.published_at) / 1000)),
+        oldestUnackedAgeSeconds: oldest === undefined ? 0 : Math.max(0, now - oldest.published_at) / 1000,
       };
     });
   }

@@ -27,7 +27,7 @@ export function jsonBody(options: JsonBodyOptions): MiddlewareObj<APIGatewayProx
       if (typeof raw !== 'string') return;
       const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       const size = Buffer.byteLength(text);
-      if (size > options.maxBytes) throw new PayloadTooLargeError(options.maxBytes, size);
+      if (size > options.maxBytes) throw new PayloadTooLargeError('the request body', options.maxBytes, size);
       const contentType = event.headers['content-type'];
       if (contentType === undefined || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType);
       try {

@@ -1,7 +1,17 @@
+import { PublishLimits } from '../../domain/constants.js';
+import { PayloadTooLargeError } from '../../domain/errors.js';
 import type { OutgoingMessage } from '../../domain/types.js';
 import { commitOffsetsBody, partitionParam, publishBody, putTopicBody, readQuery } from '../schemas/topics.js';
 import { createdOrOk, noContent, ok, type ApiRoute } from '../types.js';
 import { name, parse } from '../validate.js';
+
+/** Too large is 413, not 400: the limit is on size, as SQS and SNS put it. */
+function checkBodySizes(messages: ReadonlyArray<{ body: unknown }>): void {
+  messages.forEach((message, index) => {
+    const size = Buffer.byteLength(JSON.stringify(message.body));
+    if (size > PublishLimits.bodyBytes) throw new PayloadTooLargeError(`body.messages[${index}].body serialized`, PublishLimits.bodyBytes, size);
+  });
+}
 
 const topicName = (params: Readonly<Record<string, string | undefined>>): string => name('topic', params['topic']);
 
@@ -41,6 +51,7 @@ export const topicRoutes: ApiRoute[] = [
     operation: async ({ params, body }, { broker }) => {
       const topic = topicName(params);
       const { messages } = parse(publishBody, body, 'body');
+      checkBodySizes(messages);
       return ok({ results: await broker.publisher.publish(topic, messages as OutgoingMessage[]) });
     },
   },

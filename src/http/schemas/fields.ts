@@ -34,7 +34,8 @@ export const rfc3339 = z
   })
   .transform((value) => Date.parse(value));
 
-export const jsonValue = z.json({ error: (issue) => (issue.input === undefined ? 'is required' : `must be JSON, but ${shown(issue.input)} was provided`) }) as z.ZodType<Json>;
+/** Any JSON value; bodies come from JSON.parse, so only presence needs checking. */
+export const jsonValue = z.custom<Json>((value) => value !== undefined, { error: 'is required' });
 
 export const attributes = (maxEntries: number) =>
   z
@@ -48,7 +49,7 @@ export const attributes = (maxEntries: number) =>
 export const stringList = (range: { readonly min: number; readonly max: number }, itemMax = 1024) =>
   z
     .array(text(itemMax, 1), { error: (issue) => `must be an array of strings, but ${shown(issue.input)} was provided` })
-    .min(range.min, { error: () => `must have at least ${range.min} entries` })
+    .min(range.min, { error: () => `must have at least ${range.min} ${range.min === 1 ? 'entry' : 'entries'}` })
     .max(range.max, { error: (issue) => `must have at most ${range.max} entries, but ${(issue.input as unknown[]).length} were provided` });
 
 /** Query string numbers arrive as text. */

@@ -50,4 +50,4 @@ export const seekBody = z.strictObject({ time: rfc3339 });
 
 export const deadLetterQuery = z.strictObject({ limit: queryInt(DeadLetterLimits.limit).default(DeadLetterLimits.limit.default) });
 
-export const deadLetterIdsBody = z.strictObject({ ids: stringList({ min: 1, max: 1000 }, 128).optional() });
+export const deadLetterIdsBody = z.strictObject({ ids: stringList({ min: 0, max: 1000 }, 128).optional() });

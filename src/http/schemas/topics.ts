@@ -19,11 +19,6 @@ const outgoingMessage = z
   })
   .refine((message) => message.delaySeconds === undefined || message.deliverAt === undefined, {
     error: 'delaySeconds and deliverAt are mutually exclusive; give at most one',
-  })
-  .refine((message) => message.body === undefined || Buffer.byteLength(JSON.stringify(message.body)) <= PublishLimits.bodyBytes, {
-    error: (issue) =>
-      `body must be at most ${PublishLimits.bodyBytes} bytes serialized, but ${Buffer.byteLength(JSON.stringify((issue.input as { body: unknown }).body))} were provided`,
-    path: ['body'],
   });
 
 export const publishBody = z.strictObject({
