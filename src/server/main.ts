@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     await server.stop();
     await services.close();
     logger.info('stopped cleanly');
+    process.stdout.write('Conveyor stopped cleanly\n');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

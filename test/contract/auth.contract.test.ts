@@ -1,8 +1,8 @@
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
-import { loopbackUrl, makeDataDir, removeDataDir, runUntilExit, stopServer } from '../helpers/fault-serverLifecycle.js';
+import { loopbackUrl, makeDataDir, removeDataDir, runUntilExit, stopServer } from '../helpers/serverLifecycle.js';
 import { ApiClient, type ApiResponse } from './harness/ApiClient.js';
 import { Conveyor } from './harness/Conveyor.js';
-import { expectApiError } from './harness/fault-expect.js';
+import { expectApiError } from './harness/expectations.js';
 
 const TOKENS = 'alpha,beta';
 

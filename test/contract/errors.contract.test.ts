@@ -15,10 +15,10 @@ import {
   SUBSCRIPTION_NOT_FOUND,
   TOPIC_NOT_FOUND,
   type BadRequest,
-} from './harness/fault-badRequests.js';
-import { expectApiError, expectRejectedWithoutChange } from './harness/fault-expect.js';
-import { FIXTURE, FIXTURE_GROUPS, paths, SCHEDULE_INPUT, seedFixture, WORKER_SETTINGS } from './harness/fault-fixture.js';
-import { captureSnapshot } from './harness/fault-snapshot.js';
+} from './harness/badRequests.js';
+import { expectApiError, expectRejectedWithoutChange } from './harness/expectations.js';
+import { FIXTURE, FIXTURE_GROUPS, paths, SCHEDULE_INPUT, seedFixture, WORKER_SETTINGS } from './harness/seededFixture.js';
+import { captureSnapshot } from './harness/snapshot.js';
 
 type Send = (api: Conveyor) => Promise<ApiResponse<unknown>>;
 

@@ -1,6 +1,6 @@
 import { describeContract } from './harness/backends.js';
 import type { Conveyor } from './harness/Conveyor.js';
-import { parseExposition, samplesOf, valueOf, type Exposition } from './harness/fault-prometheus.js';
+import { parseExposition, samplesOf, valueOf, type Exposition } from './harness/prometheus.js';
 
 const PUBLISH_ROUTE = '/v1/topics/{topic}/messages';
 const HISTOGRAM = 'conveyor_http_request_duration_seconds';

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '../../src/domain/types.js';
 import { ApiClient } from '../contract/harness/ApiClient.js';
 import { Conveyor } from '../contract/harness/Conveyor.js';
-import { consumeOnce, CrashLedger, readWholeLog, runLoad, type PublishedRecord } from '../helpers/fault-crashLoad.js';
-import { killHard, makeDataDir, removeDataDir, stopServer } from '../helpers/fault-serverLifecycle.js';
+import { consumeOnce, CrashLedger, readWholeLog, runLoad, type PublishedRecord } from '../helpers/crashLoad.js';
+import { killHard, makeDataDir, removeDataDir, stopServer } from '../helpers/serverLifecycle.js';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
 
 const TOPIC = 'crash-log';

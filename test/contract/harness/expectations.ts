@@ -1,6 +1,6 @@
 import type { ApiResponse } from './ApiClient.js';
 import type { Conveyor } from './Conveyor.js';
-import { captureSnapshot, type GroupRef } from './fault-snapshot.js';
+import { captureSnapshot, type GroupRef } from './snapshot.js';
 
 /**
  * Asserts the documented error shape: the status, `{"error":{"code","message"}}` as JSON

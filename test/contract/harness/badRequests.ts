@@ -1,6 +1,6 @@
 import type { ApiResponse } from './ApiClient.js';
 import type { Conveyor } from './Conveyor.js';
-import { FIXTURE, paths, SCHEDULE_INPUT } from './fault-fixture.js';
+import { FIXTURE, paths, SCHEDULE_INPUT } from './seededFixture.js';
 
 /** A request the API must reject, and what its error message must name (the field, the value received or the allowed range). */
 export interface BadRequest {

@@ -1,6 +1,6 @@
 import type { ApiResponse } from './ApiClient.js';
 import type { Conveyor } from './Conveyor.js';
-import type { GroupRef } from './fault-snapshot.js';
+import type { GroupRef } from './snapshot.js';
 
 /**
  * Names of the data a rejected request must leave alone. Every kind of stored
