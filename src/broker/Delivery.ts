@@ -43,14 +43,14 @@ export class Delivery {
   }
 
   public async deadLetters(topic: string, name: string, limit: number): Promise<DeadLetter[]> {
-    return this.backend.queues.listDeadLetters(await this.subscriptions.require(topic, name), limit);
+    return this.backend.deadLetters.list(await this.subscriptions.require(topic, name), limit);
   }
 
   public async redrive(topic: string, name: string, ids?: readonly string[]): Promise<number> {
-    return this.backend.queues.redrive(await this.subscriptions.require(topic, name), ids);
+    return this.backend.deadLetters.redrive(await this.subscriptions.require(topic, name), ids);
   }
 
   public async deleteDeadLetters(topic: string, name: string, ids?: readonly string[]): Promise<number> {
-    return this.backend.queues.deleteDeadLetters(await this.subscriptions.require(topic, name), ids);
+    return this.backend.deadLetters.delete(await this.subscriptions.require(topic, name), ids);
   }
 }

@@ -1,3 +1,4 @@
+import type { DeadLetterQueues } from './DeadLetterQueues.js';
 import type { DelayedMessages } from './DelayedMessages.js';
 import type { GroupOffsets } from './GroupOffsets.js';
 import type { MessageLog } from './MessageLog.js';
@@ -11,6 +12,7 @@ export interface Backend {
   readonly log: MessageLog;
   readonly delayed: DelayedMessages;
   readonly queues: SubscriptionQueues;
+  readonly deadLetters: DeadLetterQueues;
   readonly groups: GroupOffsets;
   /** Finishes in-flight writes, then releases the store. */
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { AckOutcome, DeadLetter, Delivery, Message, Subscription, SubscriptionStats } from '../domain/types.js';
+import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../domain/types.js';
 
 export interface ReceiveOptions {
   readonly max: number;
@@ -6,7 +6,7 @@ export interface ReceiveOptions {
   readonly waitMs: number;
 }
 
-/** Work-queue side of every subscription: leases, acks, retries and dead letters. */
+/** Work-queue side of every subscription: leases, acks and retries; failures past maxDeliveries go to DeadLetterQueues. */
 export interface SubscriptionQueues {
   /**
    * Leases up to `max` ready messages for the subscription's ack deadline, waiting up
@@ -21,11 +21,6 @@ export interface SubscriptionQueues {
 
   /** Queues copies of these log messages for this subscription only (seek, backfill). */
   requeue(subscription: Subscription, messages: readonly Message[]): Promise<number>;
-
-  listDeadLetters(subscription: Subscription, limit: number): Promise<DeadLetter[]>;
-  /** Moves dead letters back to the queue with attempts reset; all when `ids` is absent. */
-  redrive(subscription: Subscription, ids: readonly string[] | undefined): Promise<number>;
-  deleteDeadLetters(subscription: Subscription, ids: readonly string[] | undefined): Promise<number>;
 
   stats(subscription: Subscription): Promise<SubscriptionStats>;
   /** Turns expired leases into retries or dead letters; returns how many leases expired. */

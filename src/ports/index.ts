@@ -1,5 +1,6 @@
 export type { Backend } from './Backend.js';
 export { systemClock, type Clock } from './Clock.js';
+export type { DeadLetterQueues } from './DeadLetterQueues.js';
 export type { DelayedMessages } from './DelayedMessages.js';
 export type { GroupOffsets } from './GroupOffsets.js';
 export type { LogEntry, PublishOutcome, MessageLog, ReadPage, ReadPosition } from './MessageLog.js';

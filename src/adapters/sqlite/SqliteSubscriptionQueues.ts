@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { AckFailure } from '../../domain/constants.js';
-import { SubscriptionNotFoundError } from '../../domain/errors.js';
 import { retryDelayMs } from '../../domain/retry.js';
-import type { AckOutcome, DeadLetter, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
+import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { ReceiveOptions, SubscriptionQueues } from '../../ports/SubscriptionQueues.js';
 import type { Telemetry } from '../../ports/Telemetry.js';
@@ -13,17 +12,7 @@ import type { LongPollWaiters } from './LongPollWaiters.js';
 import type { QueueRows } from './QueueRows.js';
 import { toMessage, type LogRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
-
-interface SubRow {
-  id: number;
-  topic: string;
-  name: string;
-  ordered: number;
-  ack_deadline_seconds: number;
-  max_deliveries: number;
-  backoff_min_seconds: number;
-  backoff_max_seconds: number;
-}
+import { requireSubscriptionRow, SUBSCRIPTION_ROW_SELECT, type SubscriptionRow } from './subscriptionRows.js';
 
 interface DeliveryRow {
   seq: number;
@@ -36,8 +25,6 @@ interface DeliveryRow {
 
 type LeaseCheck = { ok: true; row: DeliveryRow; seq: number } | { ok: false; code: (typeof AckFailure)[keyof typeof AckFailure] };
 
-const SUB_SELECT = `SELECT s.id, t.name AS topic, s.name, s.ordered, s.ack_deadline_seconds, s.max_deliveries, s.backoff_min_seconds, s.backoff_max_seconds
-  FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
 const LOG_SELECT = `SELECT l.*, t.name AS topic FROM log l JOIN topics t ON t.id = l.topic_id WHERE l.seq = ?`;
 
 /**
@@ -57,7 +44,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
     const deadline = this.clock.now() + options.waitMs;
     for (;;) {
-      const sub = this.requireSub(subscription);
+      const sub = requireSubscriptionRow(this.store, subscription);
       const leased = await this.store.writer.submit((context) => this.lease(sub, options.max, context));
       const remaining = deadline - this.clock.now();
       if (leased.length > 0 || remaining <= 0 || signal?.aborted === true) return leased;
@@ -86,7 +73,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
 
   public requeue(subscription: Subscription, messages: readonly Message[]): Promise<number> {
     return this.store.writer.submit((context) => {
-      const sub = this.requireSub(subscription);
+      const sub = requireSubscriptionRow(this.store, subscription);
       const findSeq = this.store.statement(
         'SELECT seq FROM log WHERE topic_id = (SELECT topic_id FROM subscriptions WHERE id = ?) AND partition = ? AND offset = ?',
       );
@@ -100,57 +87,9 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     });
   }
 
-  public async listDeadLetters(subscription: Subscription, limit: number): Promise<DeadLetter[]> {
-    return this.store.read(() => {
-      const sub = this.requireSub(subscription);
-      const rows = this.store
-        .statement(
-          `SELECT l.*, t.name AS topic, d.attempts, d.dead_at, d.last_error FROM deliveries d
-           JOIN log l ON l.seq = d.seq JOIN topics t ON t.id = l.topic_id
-           WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead} ORDER BY d.due_at, d.seq LIMIT ?`,
-        )
-        .all(sub.id, limit) as Array<LogRow & { attempts: number; dead_at: number; last_error: string | null }>;
-      return rows.map((row) => ({
-        ...toMessage(row),
-        deliveryAttempt: row.attempts,
-        deadLetteredAt: new Date(row.dead_at).toISOString(),
-        lastError: row.last_error,
-      }));
-    });
-  }
-
-  public redrive(subscription: Subscription, ids: readonly string[] | undefined): Promise<number> {
-    return this.store.writer.submit((context) => {
-      const sub = this.requireSub(subscription);
-      const now = this.clock.now();
-      const dead = this.deadRows(sub.id, ids);
-      const update = this.store.statement(
-        'UPDATE deliveries SET state = ?, due_at = ?, attempts = 0, dead_at = NULL, last_error = NULL WHERE sub_id = ? AND seq = ?',
-      );
-      const keys = new Set<string>();
-      for (const row of dead) {
-        update.run(row.order_key === null ? DeliveryState.Ready : DeliveryState.Blocked, now, sub.id, row.seq);
-        if (row.order_key !== null) keys.add(row.order_key);
-      }
-      for (const key of keys) this.rows.promoteHead(sub.id, key, now);
-      if (dead.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
-      return dead.length;
-    });
-  }
-
-  public deleteDeadLetters(subscription: Subscription, ids: readonly string[] | undefined): Promise<number> {
-    return this.store.writer.submit(() => {
-      const sub = this.requireSub(subscription);
-      const remove = this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?');
-      const dead = this.deadRows(sub.id, ids);
-      for (const row of dead) remove.run(sub.id, row.seq);
-      return dead.length;
-    });
-  }
-
   public async stats(subscription: Subscription): Promise<SubscriptionStats> {
     return this.store.read(() => {
-      const sub = this.requireSub(subscription);
+      const sub = requireSubscriptionRow(this.store, subscription);
       const now = this.clock.now();
       const row = this.store
         .statement(
@@ -177,7 +116,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   public async expireLeases(now: number): Promise<number> {
-    const subs = this.store.read(() => this.store.statement(SUB_SELECT).all() as SubRow[]);
+    const subs = this.store.read(() => this.store.statement(SUBSCRIPTION_ROW_SELECT).all() as SubscriptionRow[]);
     let expired = 0;
     for (const sub of subs) {
       expired += await this.store.writer.submit((context) => this.expire(sub, now, context));
@@ -195,7 +134,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   /** Leases up to `max` ready messages, oldest due first; expired leases of this subscription are settled first. */
-  private lease(sub: SubRow, max: number, context: WriteContext): Delivery[] {
+  private lease(sub: SubscriptionRow, max: number, context: WriteContext): Delivery[] {
     const now = this.clock.now();
     this.expire(sub, now, context);
     const candidates = this.store
@@ -217,7 +156,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   /** Settles every lease of `sub` that ended at or before `now` as a failed delivery. */
-  private expire(sub: SubRow, now: number, context: WriteContext): number {
+  private expire(sub: SubscriptionRow, now: number, context: WriteContext): number {
     const expired = this.store
       .statement(`SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Leased} AND due_at <= ?`)
       .all(sub.id, now) as DeliveryRow[];
@@ -228,7 +167,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   /** A delivery failed (nack or expiry): retry after the backoff, or dead-letter after maxDeliveries. */
-  private fail(sub: SubRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null): void {
+  private fail(sub: SubscriptionRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null): void {
     if (row.attempts >= sub.max_deliveries) {
       this.store
         .statement(`UPDATE deliveries SET state = ${DeliveryState.Dead}, due_at = ?, dead_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
@@ -247,10 +186,10 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   private settle(
     subscription: Subscription,
     ackIds: readonly string[],
-    action: (sub: SubRow, seq: number, row: DeliveryRow, now: number) => void,
+    action: (sub: SubscriptionRow, seq: number, row: DeliveryRow, now: number) => void,
   ): Promise<AckOutcome> {
     return this.store.writer.submit((context) => {
-      const sub = this.requireSub(subscription);
+      const sub = requireSubscriptionRow(this.store, subscription);
       const now = this.clock.now();
       let acked = 0;
       const failed: Array<{ ackId: string; code: (typeof AckFailure)[keyof typeof AckFailure] }> = [];
@@ -267,7 +206,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     });
   }
 
-  private checkLease(sub: SubRow, ackId: string, now: number): LeaseCheck {
+  private checkLease(sub: SubscriptionRow, ackId: string, now: number): LeaseCheck {
     const parts = decodeAckId(ackId);
     if (parts === null || parts.subId !== sub.id) return { ok: false, code: AckFailure.InvalidAckId };
     const row = this.store
@@ -279,14 +218,6 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     return { ok: true, row, seq: parts.seq };
   }
 
-  private deadRows(subId: number, ids: readonly string[] | undefined): Array<{ seq: number; order_key: string | null }> {
-    const base = `SELECT d.seq, d.order_key FROM deliveries d WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead}`;
-    if (ids === undefined) return this.store.statement(base).all(subId) as Array<{ seq: number; order_key: string | null }>;
-    return this.store
-      .statement(`${base} AND d.seq IN (SELECT l.seq FROM log l WHERE l.id IN (SELECT value FROM json_each(?)) AND l.topic_id = (SELECT topic_id FROM subscriptions WHERE id = ?))`)
-      .all(subId, JSON.stringify(ids), subId) as Array<{ seq: number; order_key: string | null }>;
-  }
-
   private nextReadyAt(subId: number): number | null {
     const row = this.store
       .statement(`SELECT MIN(due_at) AS due FROM deliveries WHERE sub_id = ? AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased})`)
@@ -294,9 +225,5 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     return row.due;
   }
 
-  private requireSub(subscription: Subscription): SubRow {
-    const row = this.store.statement(`${SUB_SELECT} WHERE t.name = ? AND s.name = ?`).get(subscription.topic, subscription.name) as SubRow | undefined;
-    if (row === undefined) throw new SubscriptionNotFoundError(subscription.topic, subscription.name);
-    return row;
-  }
+
 }

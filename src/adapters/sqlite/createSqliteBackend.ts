@@ -4,6 +4,7 @@ import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
 import { DelayedRows } from './DelayedRows.js';
 import { LongPollWaiters } from './LongPollWaiters.js';
 import { QueueRows } from './QueueRows.js';
+import { SqliteDeadLetterQueues } from './SqliteDeadLetterQueues.js';
 import { SqliteDedupIndex } from './SqliteDedupIndex.js';
 import { SqliteDelayedMessages } from './SqliteDelayedMessages.js';
 import { SqliteFanOut } from './SqliteFanOut.js';
@@ -38,6 +39,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
     log,
     delayed: new SqliteDelayedMessages(store, dedup, log),
     queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry),
+    deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock),
     groups: new SqliteGroupOffsets(store),
     close: async () => {
       waiters.notifyAll();
