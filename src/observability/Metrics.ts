@@ -24,6 +24,9 @@ export class Metrics implements Telemetry {
   private readonly nackedTotal: Counter<'topic' | 'subscription'>;
   private readonly deadLetteredTotal: Counter<'topic' | 'subscription'>;
   private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly backlog: Gauge<'topic' | 'subscription'>;
+  private readonly inFlight: Gauge<'topic' | 'subscription'>;
+  private readonly oldestUnackedAge: Gauge<'topic' | 'subscription'>;
   private source: SubscriptionGaugeSource | undefined;
 
   public constructor() {
@@ -41,27 +44,14 @@ export class Metrics implements Telemetry {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25],
       registers,
     });
-    const gauge = (name: string, help: string, pick: (row: Awaited<ReturnType<SubscriptionGaugeSource['snapshot']>>[number]) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: perSubscription,
-        registers,
-        collect: async function collect(this: Gauge<'topic' | 'subscription'>) {
-          this.reset();
-          for (const row of (await metricsSource()) ?? []) this.set({ topic: row.topic, subscription: row.subscription }, pick(row));
-        },
-      });
-    let pending: ReturnType<SubscriptionGaugeSource['snapshot']> | undefined;
-    // The three gauges share one snapshot per scrape.
-    const metricsSource = async () => {
-      if (this.source === undefined) return undefined;
-      pending ??= this.source.snapshot().finally(() => setImmediate(() => (pending = undefined)));
-      return pending;
-    };
-    gauge('conveyor_subscription_backlog', 'Messages ready for delivery.', (row) => row.backlog);
-    gauge('conveyor_subscription_in_flight', 'Messages leased and not yet acked.', (row) => row.inFlight);
-    gauge('conveyor_subscription_oldest_unacked_age_seconds', 'Age of the oldest message not yet acked or dead-lettered.', (row) => row.oldestUnackedAgeSeconds);
+    this.backlog = new Gauge({ name: 'conveyor_subscription_backlog', help: 'Messages ready for delivery.', labelNames: perSubscription, registers });
+    this.inFlight = new Gauge({ name: 'conveyor_subscription_in_flight', help: 'Messages leased and not yet acked.', labelNames: perSubscription, registers });
+    this.oldestUnackedAge = new Gauge({
+      name: 'conveyor_subscription_oldest_unacked_age_seconds',
+      help: 'Age of the oldest message not yet acked or dead-lettered.',
+      labelNames: perSubscription,
+      registers,
+    });
   }
 
   public readGaugesFrom(source: SubscriptionGaugeSource): void {
@@ -92,7 +82,16 @@ export class Metrics implements Telemetry {
     this.requestDuration.observe({ method, route, status: String(status) }, seconds);
   }
 
+  /** The Prometheus text, with the subscription gauges read fresh from the store. */
   public async exposition(): Promise<{ contentType: string; content: string }> {
+    const rows = (await this.source?.snapshot()) ?? [];
+    for (const gauge of [this.backlog, this.inFlight, this.oldestUnackedAge]) gauge.reset();
+    for (const row of rows) {
+      const labels = { topic: row.topic, subscription: row.subscription };
+      this.backlog.set(labels, row.backlog);
+      this.inFlight.set(labels, row.inFlight);
+      this.oldestUnackedAge.set(labels, row.oldestUnackedAgeSeconds);
+    }
     return { contentType: this.registry.contentType, content: await this.registry.metrics() };
   }
 }
