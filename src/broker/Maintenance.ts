@@ -15,6 +15,8 @@ export interface PassReport {
   readonly expired: number;
   readonly fired: number;
   readonly trimmed: number;
+  /** Steps that failed this pass; the others still ran. */
+  readonly failed: readonly string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export class Maintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private wakeRequested = false;
 
   public constructor(
     private readonly backend: Backend,
@@ -49,15 +52,26 @@ export class Maintenance {
   /** One pass over every kind of due work. Tests drive it directly with a manual clock. */
   public async runOnce(): Promise<PassReport> {
     const now = this.clock.now();
-    const released = await this.backend.delayed.releaseDue(now);
-    const expired = await this.backend.queues.expireLeases(now);
-    const fired = await this.schedules.fireDue();
+    const failed: string[] = [];
+    // Each step runs even when another fails: one stuck delayed message must not stop lease expiry.
+    const step = async (name: string, work: () => Promise<number>): Promise<number> => {
+      try {
+        return await work();
+      } catch (error) {
+        failed.push(name);
+        this.logger.error({ err: error, step: name }, 'maintenance step failed; it runs again next pass');
+        return 0;
+      }
+    };
+    const released = await step('releaseDelayed', () => this.backend.delayed.releaseDue(now));
+    const expired = await step('expireLeases', () => this.backend.queues.expireLeases(now));
+    const fired = await step('fireSchedules', () => this.schedules.fireDue());
     let trimmed = 0;
     if (now - this.lastTrimAt >= this.trimEveryMs) {
       this.lastTrimAt = now;
-      trimmed = await this.backend.log.trimExpired(now);
+      trimmed = await step('trimRetention', () => this.backend.log.trimExpired(now));
     }
-    return { released, expired, fired, trimmed };
+    return { released, expired, fired, trimmed, failed };
   }
 
   public start(): void {
@@ -68,8 +82,10 @@ export class Maintenance {
 
   /** Cuts the current sleep short, e.g. after a delayed message was stored. */
   public wake(): void {
-    if (this.stopped || this.running !== undefined) return;
-    this.schedule(0);
+    if (this.stopped) return;
+    // During a pass the due times it read may already be stale: run again right after it.
+    if (this.running !== undefined) this.wakeRequested = true;
+    else this.schedule(0);
   }
 
   public async stop(): Promise<void> {
@@ -91,13 +107,12 @@ export class Maintenance {
   }
 
   private async pass(): Promise<void> {
-    try {
-      await this.runOnce();
-    } catch (error) {
-      this.logger.error({ err: error }, 'maintenance pass failed; retrying after the next sleep');
-    }
+    this.wakeRequested = false;
+    const { failed } = await this.runOnce();
     if (this.stopped) return;
-    this.schedule(await this.sleepMs());
+    // After a failure, wait the longest sleep instead of retrying at once in a tight loop.
+    if (failed.length > 0) this.schedule(this.maxSleepMs);
+    else this.schedule(this.wakeRequested ? 0 : await this.sleepMs());
   }
 
   private async sleepMs(): Promise<number> {

@@ -1,4 +1,6 @@
 import { monotonicFactory, type ULIDFactory } from 'ulidx';
+import { PublishLimits } from '../domain/constants.js';
+import { InvalidRequestError } from '../domain/errors.js';
 import type { OutgoingMessage, PublishResult } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
@@ -36,6 +38,14 @@ export class Publisher {
   public async publish(topicName: string, messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
     const topic = await this.topics.require(topicName);
     const now = this.clock.now();
+    const latest = now + PublishLimits.delaySeconds.max * 1000;
+    messages.forEach((message, index) => {
+      if (message.deliverAt !== undefined && message.deliverAt > latest) {
+        throw new InvalidRequestError(
+          `body.messages[${index}].deliverAt must be at most ${PublishLimits.delaySeconds.max} seconds ahead, but ${toRfc3339(message.deliverAt)} was provided`,
+        );
+      }
+    });
     const entries = messages.map((message): LogEntry => {
       const key = message.key ?? null;
       const dueAt = message.deliverAt ?? now + (message.delaySeconds ?? 0) * 1000;

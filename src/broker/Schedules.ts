@@ -61,9 +61,15 @@ export class Schedules {
   public async fireDue(): Promise<number> {
     const now = this.clock.now();
     let fired = 0;
+    const failures: unknown[] = [];
     for (const schedule of await this.backend.metadata.dueSchedules(now)) {
-      if (await this.fire(schedule, now)) fired += 1;
+      try {
+        if (await this.fire(schedule, now)) fired += 1;
+      } catch (error) {
+        failures.push(error); // the others still fire; this one is retried next pass
+      }
     }
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} schedule(s) could not fire`);
     return fired;
   }
 

@@ -10,6 +10,8 @@ export const TopicLimits = {
 export const PublishLimits = {
   messagesPerRequest: { min: 1, max: 500 },
   bodyBytes: 256 * 1024,
+  /** Objects and arrays nested deeper than this are refused: filters and JSON walk bodies recursively. */
+  bodyDepth: 64,
   requestBytes: 5 * 1024 * 1024,
   keyLength: 256,
   idLength: 128,

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { ConveyorError, StorageError, UnavailableError } from '../../domain/errors.js';
+import { StorageError, UnavailableError } from '../../domain/errors.js';
+import { translateSqliteError } from './sqliteErrors.js';
 
 /** What a write job may do besides touching the database. */
 export interface WriteContext {
@@ -12,6 +13,16 @@ type Job = {
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
 };
+
+/** Thrown out of a batch when a job's failure took the whole transaction with it. */
+class BatchAborted extends Error {
+  public constructor(
+    public readonly index: number,
+    public readonly failure: unknown,
+  ) {
+    super('the transaction was rolled back');
+  }
+}
 
 type Settlement = { readonly job: Job; readonly ok: true; readonly value: unknown; readonly hooks: Array<() => void> } | { readonly job: Job; readonly ok: false; readonly error: unknown };
 
@@ -57,12 +68,15 @@ export class GroupCommitWriter {
     // better-sqlite3 turns a nested transaction into a savepoint.
     const runJob = db.transaction((job: Job, context: WriteContext) => job.work(context));
     this.runBatch = db.transaction((jobs: Job[]) =>
-      jobs.map((job): Settlement => {
+      jobs.map((job, index): Settlement => {
         const hooks: Array<() => void> = [];
         try {
           return { job, ok: true, value: runJob(job, { afterCommit: (callback) => hooks.push(callback) }), hooks };
         } catch (error) {
-          return { job, ok: false, error };
+          // Disk full, I/O errors and the like roll back the whole transaction, not just the savepoint:
+          // the jobs after this one would run outside any transaction, so stop here.
+          if (!db.inTransaction) throw new BatchAborted(index, error);
+          return { job, ok: false, error: translateSqliteError(error) };
         }
       }),
     );
@@ -95,8 +109,18 @@ export class GroupCommitWriter {
       try {
         settlements = this.runBatch(jobs);
       } catch (error) {
-        const failure = error instanceof ConveyorError ? error : new StorageError('the write could not be committed', { cause: error });
-        for (const job of jobs) job.reject(failure);
+        if (error instanceof BatchAborted) {
+          // Nothing of this batch was kept: the job that broke it fails, the others go again.
+          // Only resource failures (disk full, I/O, memory) end a transaction this way: worth a retry later.
+          const cause = translateSqliteError(error.failure);
+          jobs[error.index]?.reject(
+            cause instanceof UnavailableError ? cause : new UnavailableError('the embedded store rolled this write back; retry later', { cause: error.failure }),
+          );
+          this.queue.unshift(...jobs.filter((_, index) => index !== error.index));
+        } else {
+          const failure = translateSqliteError(error);
+          for (const job of jobs) job.reject(failure);
+        }
         continue;
       }
       this.stats.batches += 1;

@@ -35,16 +35,39 @@ export class QueueRows {
    */
   public promoteHead(subId: number, key: string, now: number): boolean {
     const busy = this.store
-      .statement('SELECT 1 FROM deliveries WHERE sub_id = ? AND order_key = ? AND state IN (0, 1) LIMIT 1')
+      .statement(
+        `SELECT 1 FROM deliveries WHERE sub_id = ? AND order_key = ? AND order_key IS NOT NULL AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased}) LIMIT 1`,
+      )
       .get(subId, key);
     if (busy !== undefined) return false;
     return (
       this.store
         .statement(
           `UPDATE deliveries SET state = ${DeliveryState.Ready}, due_at = ?
-           WHERE sub_id = ? AND seq = (SELECT MIN(seq) FROM deliveries WHERE sub_id = ? AND order_key = ? AND state = ${DeliveryState.Blocked})`,
+           WHERE sub_id = ? AND seq = (SELECT MIN(seq) FROM deliveries
+             WHERE sub_id = ? AND order_key = ? AND order_key IS NOT NULL AND state = ${DeliveryState.Blocked})`,
         )
         .run(now, subId, subId, key).changes > 0
     );
+  }
+
+  /**
+   * Drops every queue entry of `subId` that points at log rows up to `seq` (retention
+   * trimmed them), then lets each affected key's next message move up.
+   */
+  public dropUpTo(subId: number, seq: number, now: number): void {
+    const keys = this.store
+      .statement(
+        `SELECT DISTINCT order_key FROM deliveries WHERE sub_id = ? AND seq <= ? AND order_key IS NOT NULL AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased})`,
+      )
+      .all(subId, seq) as Array<{ order_key: string }>;
+    this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?').run(subId, seq);
+    for (const { order_key: key } of keys) this.promoteHead(subId, key, now);
+  }
+
+  /** Removes one entry (acked, or its message is gone), letting its key's next message move up. */
+  public remove(subId: number, seq: number, key: string | null, now: number): void {
+    this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?').run(subId, seq);
+    if (key !== null) this.promoteHead(subId, key, now);
   }
 }

@@ -72,13 +72,14 @@ export class SqliteDeadLetterQueues implements DeadLetterQueues {
 
   /** Dead letters of the subscription: all of them, or those whose message id is listed. */
   private deadRefs(subId: number, ids: readonly string[] | undefined): DeadRef[] {
-    const base = `SELECT d.seq, d.order_key FROM deliveries d WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead}`;
-    if (ids === undefined) return this.store.statement(base).all(subId) as DeadRef[];
+    // Walk the (few) dead rows by index and look their ids up in the log by seq: the log has no index on id.
+    const dead = `FROM deliveries d INDEXED BY deliveries_due WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead}`;
+    if (ids === undefined) return this.store.statement(`SELECT d.seq, d.order_key ${dead}`).all(subId) as DeadRef[];
     return this.store
       .statement(
-        `${base} AND d.seq IN (SELECT l.seq FROM log l WHERE l.id IN (SELECT value FROM json_each(?))
-           AND l.topic_id = (SELECT topic_id FROM subscriptions WHERE id = ?))`,
+        `SELECT d.seq, d.order_key FROM deliveries d INDEXED BY deliveries_due CROSS JOIN log l ON l.seq = d.seq
+         WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead} AND l.id IN (SELECT value FROM json_each(?))`,
       )
-      .all(subId, JSON.stringify(ids), subId) as DeadRef[];
+      .all(subId, JSON.stringify(ids)) as DeadRef[];
   }
 }

@@ -3,6 +3,7 @@ import type { Json, PartitionStats, Topic } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
 import type { DelayedRows } from './DelayedRows.js';
+import type { QueueRows } from './QueueRows.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import { attributesColumn, toMessage, type LogRow } from './rows.js';
 import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
@@ -20,6 +21,7 @@ export interface AppendedRow {
 interface TopicSettingsRow {
   id: number;
   dedup_window_seconds: number;
+  created_at: number;
 }
 
 const TRIM_BATCH = 10_000;
@@ -39,6 +41,7 @@ export class SqliteMessageLog implements MessageLog {
     private readonly dedup: SqliteDedupIndex,
     private readonly fanOut: SqliteFanOut,
     private readonly delayedRows: DelayedRows,
+    private readonly queueRows: QueueRows,
     private readonly clock: Clock,
   ) {
     const row = store.db.prepare('SELECT MAX(published_at) AS last FROM log').get() as { last: number | null };
@@ -47,8 +50,11 @@ export class SqliteMessageLog implements MessageLog {
 
   public append(topic: Topic, entries: readonly LogEntry[]): Promise<PublishOutcome[]> {
     return this.store.writer.submit((context) => {
-      const row = this.store.statement('SELECT id, dedup_window_seconds FROM topics WHERE name = ?').get(topic.name) as TopicSettingsRow | undefined;
-      if (row === undefined) throw new TopicNotFoundError(topic.name);
+      const row = this.store.statement('SELECT id, dedup_window_seconds, created_at FROM topics WHERE name = ?').get(topic.name) as
+        | TopicSettingsRow
+        | undefined;
+      // Partitions were chosen for the topic the broker looked up; if it was deleted (and maybe re-created) since, refuse.
+      if (row === undefined || row.created_at !== Date.parse(topic.createdAt)) throw new TopicNotFoundError(topic.name);
       return this.appendInTransaction(row.id, row.dedup_window_seconds, entries, context);
     });
   }
@@ -149,8 +155,9 @@ export class SqliteMessageLog implements MessageLog {
       .statement('SELECT MAX(seq) AS seq FROM (SELECT seq FROM log WHERE topic_id = ? AND published_at < ? ORDER BY published_at LIMIT ?)')
       .get(topicId, cutoff, TRIM_BATCH) as { seq: number | null };
     if (last.seq === null) return 0;
+    const now = this.clock.now();
     for (const { id } of this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topicId) as Array<{ id: number }>) {
-      this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?').run(id, last.seq);
+      this.queueRows.dropUpTo(id, last.seq, now);
     }
     return this.store.statement('DELETE FROM log WHERE topic_id = ? AND seq <= ?').run(topicId, last.seq).changes;
   }

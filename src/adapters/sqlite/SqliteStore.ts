@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StorageError } from '../../domain/errors.js';
 import { GroupCommitWriter } from './GroupCommitWriter.js';
+import { translateSqliteError } from './sqliteErrors.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /**
@@ -78,7 +79,7 @@ export class SqliteStore {
     try {
       return work();
     } catch (error) {
-      throw new StorageError('the embedded store could not be read', { cause: error });
+      throw translateSqliteError(error);
     }
   }
 

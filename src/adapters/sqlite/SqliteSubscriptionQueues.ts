@@ -43,11 +43,14 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
 
   public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
     const deadline = this.clock.now() + options.waitMs;
+    const gone = (): boolean => signal?.aborted === true;
     for (;;) {
+      // A client that went away gets nothing leased: it could never ack it.
+      if (gone()) return [];
       const sub = requireSubscriptionRow(this.store, subscription);
       const leased = await this.store.writer.submit((context) => this.lease(sub, options.max, context));
       const remaining = deadline - this.clock.now();
-      if (leased.length > 0 || remaining <= 0 || signal?.aborted === true) return leased;
+      if (leased.length > 0 || remaining <= 0 || gone()) return leased;
       const nextReady = this.nextReadyAt(sub.id);
       const sleep = nextReady === null ? remaining : Math.min(remaining, Math.max(1, nextReady - this.clock.now()));
       await this.waiters.wait(sub.id, sleep, signal);
@@ -55,14 +58,11 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   public ack(subscription: Subscription, ackIds: readonly string[]): Promise<AckOutcome> {
-    return this.settle(subscription, ackIds, (sub, seq, row, now) => {
-      this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?').run(sub.id, seq);
-      if (row.order_key !== null) this.rows.promoteHead(sub.id, row.order_key, now);
-    });
+    return this.settle(subscription, ackIds, (sub, seq, row, now) => this.rows.remove(sub.id, seq, row.order_key, now));
   }
 
   public nack(subscription: Subscription, ackIds: readonly string[], delayMs: number | undefined, reason: string | undefined): Promise<AckOutcome> {
-    return this.settle(subscription, ackIds, (sub, seq, row, now) => this.fail(sub, seq, row, now, delayMs, reason ?? null));
+    return this.settle(subscription, ackIds, (sub, seq, row, now, context) => this.fail(sub, seq, row, now, delayMs, reason ?? null, context));
   }
 
   public extend(subscription: Subscription, ackIds: readonly string[], seconds: number): Promise<AckOutcome> {
@@ -91,16 +91,17 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     return this.store.read(() => {
       const sub = requireSubscriptionRow(this.store, subscription);
       const now = this.clock.now();
+      // Each count is a range of the (sub_id, state, due_at) index, never a scan of the queue.
       const row = this.store
         .statement(
-          `SELECT COALESCE(SUM(state = 0 AND due_at <= ?), 0) AS backlog,
-                  COALESCE(SUM(state = 1), 0) AS in_flight,
-                  COALESCE(SUM(state = 2 OR (state = 0 AND due_at > ?)), 0) AS delayed,
-                  COALESCE(SUM(state = 3), 0) AS dead,
-                  MIN(CASE WHEN state <> 3 THEN seq END) AS oldest_seq
-           FROM deliveries WHERE sub_id = ?`,
+          `SELECT (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Ready} AND due_at <= @now) AS backlog,
+                  (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Leased}) AS in_flight,
+                  (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Ready} AND due_at > @now)
+                    + (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Blocked}) AS delayed,
+                  (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Dead}) AS dead,
+                  (SELECT seq FROM deliveries WHERE sub_id = @sub AND state <> ${DeliveryState.Dead} ORDER BY seq LIMIT 1) AS oldest_seq`,
         )
-        .get(now, now, sub.id) as { backlog: number; in_flight: number; delayed: number; dead: number; oldest_seq: number | null };
+        .get({ sub: sub.id, now }) as { backlog: number; in_flight: number; delayed: number; dead: number; oldest_seq: number | null };
       const oldest =
         row.oldest_seq === null
           ? undefined
@@ -115,13 +116,12 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     });
   }
 
-  public async expireLeases(now: number): Promise<number> {
-    const subs = this.store.read(() => this.store.statement(SUBSCRIPTION_ROW_SELECT).all() as SubscriptionRow[]);
-    let expired = 0;
-    for (const sub of subs) {
-      expired += await this.store.writer.submit((context) => this.expire(sub, now, context));
-    }
-    return expired;
+  /** One job for every subscription: each probe is an index seek, so idle subscriptions cost little. */
+  public expireLeases(now: number): Promise<number> {
+    return this.store.writer.submit((context) => {
+      const subs = this.store.statement(SUBSCRIPTION_ROW_SELECT).all() as SubscriptionRow[];
+      return subs.reduce((expired, sub) => expired + this.expire(sub, now, context), 0);
+    });
   }
 
   public async nextLeaseExpiryAt(): Promise<number | null> {
@@ -138,15 +138,17 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     const now = this.clock.now();
     this.expire(sub, now, context);
     const candidates = this.store
-      .statement(`SELECT seq, attempts FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND due_at <= ? ORDER BY due_at, seq LIMIT ?`)
-      .all(sub.id, now, max) as Array<{ seq: number; attempts: number }>;
+      .statement(
+        `SELECT seq, attempts, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND due_at <= ? ORDER BY due_at, seq LIMIT ?`,
+      )
+      .all(sub.id, now, max) as Array<{ seq: number; attempts: number; order_key: string | null }>;
     const take = this.store.statement(`UPDATE deliveries SET state = ${DeliveryState.Leased}, due_at = ?, attempts = ?, token = ? WHERE sub_id = ? AND seq = ?`);
     const readLog = this.store.statement(LOG_SELECT);
     const leaseEnd = now + sub.ack_deadline_seconds * 1000;
-    return candidates.flatMap(({ seq, attempts }) => {
+    return candidates.flatMap(({ seq, attempts, order_key: key }) => {
       const log = readLog.get(seq) as LogRow | undefined;
       if (log === undefined) {
-        this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?').run(sub.id, seq);
+        this.rows.remove(sub.id, seq, key, now); // trimmed by retention meanwhile
         return [];
       }
       const token = randomInt(1, 2 ** 31);
@@ -161,18 +163,18 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
       .statement(`SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Leased} AND due_at <= ?`)
       .all(sub.id, now) as DeliveryRow[];
     // An expiry has no reason of its own: lastError keeps the last nack reason.
-    for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, null);
+    for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, null, context);
     if (expired.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
     return expired.length;
   }
 
   /** A delivery failed (nack or expiry): retry after the backoff, or dead-letter after maxDeliveries. */
-  private fail(sub: SubscriptionRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null): void {
+  private fail(sub: SubscriptionRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null, context: WriteContext): void {
     if (row.attempts >= sub.max_deliveries) {
       this.store
         .statement(`UPDATE deliveries SET state = ${DeliveryState.Dead}, due_at = ?, dead_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
         .run(at, at, reason, sub.id, seq);
-      this.telemetry.deadLettered(sub.topic, sub.name, 1);
+      context.afterCommit(() => this.telemetry.deadLettered(sub.topic, sub.name, 1));
       if (row.order_key !== null) this.rows.promoteHead(sub.id, row.order_key, at);
       return;
     }
@@ -186,7 +188,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   private settle(
     subscription: Subscription,
     ackIds: readonly string[],
-    action: (sub: SubscriptionRow, seq: number, row: DeliveryRow, now: number) => void,
+    action: (sub: SubscriptionRow, seq: number, row: DeliveryRow, now: number, context: WriteContext) => void,
   ): Promise<AckOutcome> {
     return this.store.writer.submit((context) => {
       const sub = requireSubscriptionRow(this.store, subscription);
@@ -197,7 +199,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
         const check = this.checkLease(sub, ackId, now);
         if (!check.ok) failed.push({ ackId, code: check.code });
         else {
-          action(sub, check.seq, check.row, now);
+          action(sub, check.seq, check.row, now, context);
           acked += 1;
         }
       }

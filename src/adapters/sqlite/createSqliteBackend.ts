@@ -32,7 +32,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const waiters = new LongPollWaiters();
   const rows = new QueueRows(store);
   const dedup = new SqliteDedupIndex(store);
-  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), clock);
+  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock);
   return {
     name: 'sqlite',
     metadata: new SqliteMetadataStore(store),

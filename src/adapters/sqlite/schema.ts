@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   PRIMARY KEY (sub_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(sub_id, state, due_at, seq);
-CREATE INDEX IF NOT EXISTS deliveries_key ON deliveries(sub_id, order_key, seq) WHERE order_key IS NOT NULL;
+-- Ordered subscriptions only: finds a key's head. Queries repeat the WHERE so SQLite can use it.
+CREATE INDEX IF NOT EXISTS deliveries_key ON deliveries(sub_id, order_key, state, seq) WHERE order_key IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS group_offsets (
   topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PublishLimits } from '../../domain/constants.js';
 import type { Json } from '../../domain/types.js';
 
 /** Renders a received value for an error message, short enough to read. */
@@ -34,8 +35,24 @@ export const rfc3339 = z
   })
   .transform((value) => Date.parse(value));
 
-/** Any JSON value; bodies come from JSON.parse, so only presence needs checking. */
-export const jsonValue = z.custom<Json>((value) => value !== undefined, { error: 'is required' });
+/** Whether objects and arrays nest at most `limit` deep; iterative, so no input can overflow the stack. */
+export function nestsWithin(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return true;
+}
+
+/** Any JSON value up to the nesting limit; bodies come from JSON.parse, so they are JSON already. */
+export const jsonValue = z
+  .custom<Json>((value) => value !== undefined, { error: 'is required' })
+  .refine((value) => nestsWithin(value, PublishLimits.bodyDepth), {
+    error: `must nest objects and arrays at most ${PublishLimits.bodyDepth} levels deep`,
+  });
 
 export const attributes = (maxEntries: number) =>
   z

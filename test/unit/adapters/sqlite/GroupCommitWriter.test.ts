@@ -50,6 +50,25 @@ describe('Class: GroupCommitWriter', () => {
       expect(values(db)).toEqual(['before', 'after']);
     });
 
+    it('retries the rest of the batch when one job makes SQLite roll back the whole transaction', async () => {
+      // Prepare: a database that is nearly full, so one large write fails with SQLITE_FULL
+      const db = openDatabase();
+      db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true })) + 2}`);
+      const writer = new GroupCommitWriter(db);
+
+      // Act
+      const results = await Promise.allSettled([
+        writer.submit(insert(db, 'before')),
+        writer.submit(insert(db, 'x'.repeat(1_000_000))),
+        writer.submit(insert(db, 'after')),
+      ]);
+
+      // Assess
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+      expect(values(db)).toEqual(['before', 'after']);
+    });
+
     it('runs afterCommit callbacks only once the batch has committed', async () => {
       // Prepare
       const db = openDatabase();
