@@ -1,7 +1,7 @@
 import type { Delivery } from '../../src/domain/types.js';
 import { describeContract } from './harness/backends.js';
 import type { Conveyor } from './harness/Conveyor.js';
-import { ackAll, createQueue, labelled, labelsOf, publish, pull, type Queue, SECOND, statsOf } from './harness/queueFixtures.js';
+import { ackAll, addSubscription, createQueue, labelled, labelsOf, publish, pull, type Queue, SECOND, statsOf } from './harness/queueFixtures.js';
 
 const ORDERED = { ordered: true, retryBackoff: { minSeconds: 30, maxSeconds: 30 } };
 
@@ -147,5 +147,21 @@ describeContract('Ordered subscriptions', (target) => {
     expect(labelsOf([a2!])).toEqual(['A2']);
     expect(whileA2Leased).toEqual([]);
     expect(rounds).toEqual([['A1'], ['A3']]);
+  });
+
+  it('moves a key on when retention trims its head, so the later messages of the key are not stranded', async () => {
+    // Prepare: A2 waits behind A1; then A1 passes the topic's one-hour retention, A2 does not
+    await target().api.createTopic('trimmed-head', { retentionHours: 1 });
+    const queue = await addSubscription(target().api, { topic: 'trimmed-head', subscription: 'worker' }, ORDERED);
+    await publish(target().api, 'trimmed-head', labelled(['A1'], { key: 'A' }));
+    await target().advance(30 * 60 * SECOND);
+    await publish(target().api, 'trimmed-head', labelled(['A2'], { key: 'A' }));
+
+    // Act: this pass trims A1
+    await target().advance(40 * 60 * SECOND);
+    const delivered = await pull(target().api, queue, { max: 10 });
+
+    // Assess
+    expect(labelsOf(delivered)).toEqual(['A2']);
   });
 });

@@ -21,6 +21,8 @@ const FRESH_SUBSCRIPTION = 'never-subscribed';
 const { topic, subscription } = FIXTURE;
 
 const putTopic = (settings: unknown) => (api: Conveyor) => api.http.put(paths.topic(FRESH_TOPIC), settings);
+/** `[[[…]]]` nested `depth` arrays deep. */
+const nested = (depth: number): unknown => Array.from({ length: depth - 1 }).reduce<unknown>((inner) => [inner], []);
 const publishBody = (body: unknown) => (api: Conveyor) => api.http.post(paths.messages(), body);
 const publishOne = (message: Record<string, unknown>) => publishBody({ messages: [{ body: { n: 1 }, ...message }] });
 const putSubscription = (settings: unknown) => (api: Conveyor) => api.http.put(paths.subscription(FRESH_SUBSCRIPTION), settings);
@@ -59,6 +61,17 @@ export const BAD_PUBLISH_REQUESTS: readonly BadRequest[] = [
   { case: 'a message without body', send: publishBody({ messages: [{ key: 'k' }] }), mentions: ['messages[0].body', 'required'] },
   { case: 'an unknown message field', send: publishOne({ priority: 5 }), mentions: ['priority'] },
   { case: '0 messages', send: publishBody({ messages: [] }), mentions: ['messages'] },
+  { case: 'a body nested 65 levels deep', send: publishOne({ body: nested(65) }), mentions: ['messages[0].body', '64'] },
+  {
+    case: 'a delayed body nested 5000 levels deep (sent as raw text)',
+    send: (api) =>
+      api.http.post(paths.messages(), undefined, {
+        rawBody: `{"messages":[{"delaySeconds":1,"body":${'['.repeat(5000)}${']'.repeat(5000)}}]}`,
+        headers: { 'content-type': 'application/json' },
+      }),
+    mentions: ['messages[0].body', '64'],
+  },
+  { case: 'deliverAt more than a year ahead', send: publishOne({ deliverAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }), mentions: ['deliverAt', '31536000'] },
   { case: '501 messages', send: publishBody({ messages: many(501, (i) => ({ body: i })) }), mentions: ['messages', '500'] },
   { case: 'no messages field', send: publishBody({}), mentions: ['messages'] },
   { case: 'messages not an array', send: publishBody({ messages: { body: 1 } }), mentions: ['messages'] },
