@@ -54,7 +54,6 @@ export class SubscriptionAdmin {
         details: { existing: value },
       });
     }
-    if (created && settings.startFrom === 'earliest') await this.requeueRetained(topic, value, { oldest: true });
     return { created, subscription: await this.describeSubscription(value) };
   }
 
@@ -96,11 +95,11 @@ export class SubscriptionAdmin {
   }
 
   /** Reads each partition from `from` up to its head as of now, queueing the matches. */
-  private async requeueRetained(topic: Topic, subscription: Subscription, from: ReadPosition): Promise<number> {
+  private async requeueRetained(topic: Topic, subscription: Subscription, from: { time: number }): Promise<number> {
     const matcher = new SubscriptionMatcher(subscription.filter);
     let queued = 0;
     for (const { partition, nextOffset: head } of await this.backend.log.stats(topic)) {
-      let position = from;
+      let position: ReadPosition = from;
       for (;;) {
         const page = await this.backend.log.read(topic, partition, position, READ_PAGE);
         const matching = page.messages.filter((message) => message.offset < head && matcher.matches(message));

@@ -18,7 +18,12 @@ export interface MetadataStore {
   /** Deletes the topic with everything that hangs off it: log, subscriptions and their queues, groups, schedules. */
   deleteTopic(name: string): Promise<boolean>;
 
-  /** Registers the subscription; from now on every message appended to its topic is routed to it. */
+  /**
+   * Registers the subscription; from now on every message appended to its topic is
+   * routed to it. With `startFrom: 'earliest'` it also starts with every retained
+   * message that matches its filter, queued in the same atomic step, so no message
+   * is missed, doubled or put out of key order by publishes racing the creation.
+   */
   createSubscription(subscription: Subscription): Promise<Created<Subscription>>;
   getSubscription(topic: string, name: string): Promise<Subscription | null>;
   listSubscriptions(topic: string): Promise<Subscription[]>;

@@ -1,5 +1,9 @@
-import type { Schedule, Subscription, Topic } from '../../domain/types.js';
+import { StartFrom } from '../../domain/constants.js';
+import { TopicNotFoundError } from '../../domain/errors.js';
+import type { Json, Schedule, Subscription, Topic } from '../../domain/types.js';
+import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import type { Created, MetadataStore } from '../../ports/MetadataStore.js';
+import type { QueueRows } from './QueueRows.js';
 import { toSchedule, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
 
@@ -9,7 +13,10 @@ const ms = (rfc3339: string | null): number | null => (rfc3339 === null ? null :
 
 /** Topics, subscriptions and schedules in SQLite. Deleting a topic cascades through foreign keys. */
 export class SqliteMetadataStore implements MetadataStore {
-  public constructor(private readonly store: SqliteStore) {}
+  public constructor(
+    private readonly store: SqliteStore,
+    private readonly queueRows: QueueRows,
+  ) {}
 
   public createTopic(topic: Topic): Promise<Created<Topic>> {
     return this.store.writer.submit(() => {
@@ -43,8 +50,8 @@ export class SqliteMetadataStore implements MetadataStore {
       const existing = this.subscriptionRow(subscription.topic, subscription.name);
       if (existing !== undefined) return { created: false, value: toSubscription(existing) };
       const topicId = this.store.topicId(subscription.topic);
-      if (topicId === null) throw new Error(`topic ${subscription.topic} vanished`);
-      this.store
+      if (topicId === null) throw new TopicNotFoundError(subscription.topic);
+      const { lastInsertRowid } = this.store
         .statement(
           `INSERT INTO subscriptions (topic_id, name, filter, ack_deadline_seconds, max_deliveries, backoff_min_seconds, backoff_max_seconds, ordered, start_from, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -61,6 +68,7 @@ export class SqliteMetadataStore implements MetadataStore {
           subscription.startFrom,
           Date.parse(subscription.createdAt),
         );
+      if (subscription.startFrom === StartFrom.Earliest) this.backfill(topicId, Number(lastInsertRowid), subscription);
       return { created: true, value: subscription };
     });
   }
@@ -88,7 +96,7 @@ export class SqliteMetadataStore implements MetadataStore {
   public putSchedule(schedule: Schedule): Promise<Created<Schedule>> {
     return this.store.writer.submit(() => {
       const topicId = this.store.topicId(schedule.topic);
-      if (topicId === null) throw new Error(`topic ${schedule.topic} vanished`);
+      if (topicId === null) throw new TopicNotFoundError(schedule.topic);
       const created = this.scheduleRow(schedule.name) === undefined;
       this.store
         .statement(
@@ -141,6 +149,22 @@ export class SqliteMetadataStore implements MetadataStore {
   public async nextScheduleAt(): Promise<number | null> {
     const row = this.store.read(() => this.store.statement('SELECT MIN(next_fire_at) AS due FROM schedules').get() as { due: number | null });
     return row.due;
+  }
+
+  /** Queues every retained message of the topic that matches the new subscription's filter, oldest first. */
+  private backfill(topicId: number, subId: number, subscription: Subscription): void {
+    const matcher = new SubscriptionMatcher(subscription.filter);
+    const page = this.store.statement('SELECT seq, key, body, attributes FROM log WHERE topic_id = ? AND seq > ? ORDER BY seq LIMIT 1000');
+    const now = Date.parse(subscription.createdAt);
+    for (let after = 0; ; ) {
+      const rows = page.all(topicId, after) as Array<{ seq: number; key: string | null; body: string; attributes: string | null }>;
+      if (rows.length === 0) return;
+      after = rows.at(-1)!.seq;
+      const matching = rows.filter((row) =>
+        matcher.matches({ key: row.key, body: JSON.parse(row.body) as Json, attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, string>) }),
+      );
+      this.queueRows.enqueue(subId, subscription.ordered, matching, now);
+    }
   }
 
   private topicRow(name: string): TopicRow | undefined {

@@ -35,7 +35,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock);
   return {
     name: 'sqlite',
-    metadata: new SqliteMetadataStore(store),
+    metadata: new SqliteMetadataStore(store, rows),
     log,
     delayed: new SqliteDelayedMessages(store, dedup, log),
     queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry),
