@@ -207,85 +207,41 @@ describe('docs/openapi.yaml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('states the same name pattern, error codes, limits and defaults as src/domain', () => {
+  it('states the same name pattern and error codes as src/domain', () => {
     expect(schema('Name')['pattern']).toBe(NAME_PATTERN.source);
     expect([...(schema('ErrorCode')['enum'] as string[])].sort()).toEqual(Object.values(ErrorCode).sort());
-    expect(property('TopicSettingsInput', 'partitions')).toMatchObject({
-      minimum: TopicLimits.partitions.min,
-      maximum: TopicLimits.partitions.max,
-      default: TopicLimits.partitions.default,
-    });
-    expect(property('TopicSettingsInput', 'retentionHours')).toMatchObject({
-      minimum: TopicLimits.retentionHours.min,
-      maximum: TopicLimits.retentionHours.max,
-      default: TopicLimits.retentionHours.default,
-    });
-    expect(property('TopicSettingsInput', 'dedupWindowSeconds')).toMatchObject({
-      minimum: TopicLimits.dedupWindowSeconds.min,
-      maximum: TopicLimits.dedupWindowSeconds.max,
-      default: TopicLimits.dedupWindowSeconds.default,
-    });
-    expect(property('PublishRequest', 'messages')).toMatchObject({
-      minItems: PublishLimits.messagesPerRequest.min,
-      maxItems: PublishLimits.messagesPerRequest.max,
-    });
-    expect(property('OutgoingMessage', 'key')['maxLength']).toBe(PublishLimits.keyLength);
-    expect(property('OutgoingMessage', 'id')['maxLength']).toBe(PublishLimits.idLength);
-    expect(schema('Attributes')['maxProperties']).toBe(PublishLimits.attributes);
-    expect(property('OutgoingMessage', 'delaySeconds')).toMatchObject({
-      minimum: PublishLimits.delaySeconds.min,
-      maximum: PublishLimits.delaySeconds.max,
-    });
-    expect(property('SubscriptionSettingsInput', 'ackDeadlineSeconds')).toMatchObject({
-      minimum: SubscriptionLimits.ackDeadlineSeconds.min,
-      maximum: SubscriptionLimits.ackDeadlineSeconds.max,
-      default: SubscriptionLimits.ackDeadlineSeconds.default,
-    });
-    expect(property('SubscriptionSettingsInput', 'maxDeliveries')).toMatchObject({
-      minimum: SubscriptionLimits.maxDeliveries.min,
-      maximum: SubscriptionLimits.maxDeliveries.max,
-      default: SubscriptionLimits.maxDeliveries.default,
-    });
-    expect(property('RetryBackoffInput', 'minSeconds')).toMatchObject({
-      minimum: SubscriptionLimits.retryBackoffSeconds.min,
-      maximum: SubscriptionLimits.retryBackoffSeconds.max,
-      default: SubscriptionLimits.retryBackoffSeconds.defaultMin,
-    });
-    expect(property('RetryBackoffInput', 'maxSeconds')).toMatchObject({
-      minimum: SubscriptionLimits.retryBackoffSeconds.min,
-      maximum: SubscriptionLimits.retryBackoffSeconds.max,
-      default: SubscriptionLimits.retryBackoffSeconds.defaultMax,
-    });
-    expect(property('PullRequest', 'max')).toMatchObject({
-      minimum: PullLimits.max.min,
-      maximum: PullLimits.max.max,
-      default: PullLimits.max.default,
-    });
-    expect(property('PullRequest', 'waitSeconds')).toMatchObject({
-      minimum: PullLimits.waitSeconds.min,
-      maximum: PullLimits.waitSeconds.max,
-      default: PullLimits.waitSeconds.default,
-    });
-    expect(resolvePointer(doc, '#/components/parameters/ReadLimit/schema')).toMatchObject({
-      minimum: ReadLimits.limit.min,
-      maximum: ReadLimits.limit.max,
-      default: ReadLimits.limit.default,
-    });
-    expect(resolvePointer(doc, '#/components/parameters/DeadLetterLimit/schema')).toMatchObject({
-      minimum: DeadLetterLimits.limit.min,
-      maximum: DeadLetterLimits.limit.max,
-      default: DeadLetterLimits.limit.default,
-    });
-    expect(schema('AckIds')).toMatchObject({ minItems: AckLimits.ackIds.min, maxItems: AckLimits.ackIds.max });
-    expect(property('ExtendRequest', 'seconds')).toMatchObject({
-      minimum: AckLimits.extendSeconds.min,
-      maximum: AckLimits.extendSeconds.max,
-    });
-    expect(property('NackRequest', 'delaySeconds')).toMatchObject({
-      minimum: AckLimits.nackDelaySeconds.min,
-      maximum: AckLimits.nackDelaySeconds.max,
-    });
-    expect(property('NackRequest', 'reason')['maxLength']).toBe(AckLimits.reasonLength);
+  });
+
+  const range = (limits: { min: number; max: number; default?: number }) => ({
+    minimum: limits.min,
+    maximum: limits.max,
+    ...(limits.default === undefined ? {} : { default: limits.default }),
+  });
+  const { retryBackoffSeconds: backoff } = SubscriptionLimits;
+
+  it.each([
+    { case: 'topic partitions', pointer: 'schemas/TopicSettingsInput/properties/partitions', expected: range(TopicLimits.partitions) },
+    { case: 'topic retentionHours', pointer: 'schemas/TopicSettingsInput/properties/retentionHours', expected: range(TopicLimits.retentionHours) },
+    { case: 'topic dedupWindowSeconds', pointer: 'schemas/TopicSettingsInput/properties/dedupWindowSeconds', expected: range(TopicLimits.dedupWindowSeconds) },
+    { case: 'messages per publish', pointer: 'schemas/PublishRequest/properties/messages', expected: { minItems: PublishLimits.messagesPerRequest.min, maxItems: PublishLimits.messagesPerRequest.max } },
+    { case: 'message key length', pointer: 'schemas/OutgoingMessage/properties/key', expected: { maxLength: PublishLimits.keyLength } },
+    { case: 'message id length', pointer: 'schemas/OutgoingMessage/properties/id', expected: { maxLength: PublishLimits.idLength } },
+    { case: 'attributes per message', pointer: 'schemas/Attributes', expected: { maxProperties: PublishLimits.attributes } },
+    { case: 'delaySeconds', pointer: 'schemas/OutgoingMessage/properties/delaySeconds', expected: range(PublishLimits.delaySeconds) },
+    { case: 'ackDeadlineSeconds', pointer: 'schemas/SubscriptionSettingsInput/properties/ackDeadlineSeconds', expected: range(SubscriptionLimits.ackDeadlineSeconds) },
+    { case: 'maxDeliveries', pointer: 'schemas/SubscriptionSettingsInput/properties/maxDeliveries', expected: range(SubscriptionLimits.maxDeliveries) },
+    { case: 'retry backoff minSeconds', pointer: 'schemas/RetryBackoffInput/properties/minSeconds', expected: range({ ...backoff, default: backoff.defaultMin }) },
+    { case: 'retry backoff maxSeconds', pointer: 'schemas/RetryBackoffInput/properties/maxSeconds', expected: range({ ...backoff, default: backoff.defaultMax }) },
+    { case: 'pull max', pointer: 'schemas/PullRequest/properties/max', expected: range(PullLimits.max) },
+    { case: 'pull waitSeconds', pointer: 'schemas/PullRequest/properties/waitSeconds', expected: range(PullLimits.waitSeconds) },
+    { case: 'read limit', pointer: 'parameters/ReadLimit/schema', expected: range(ReadLimits.limit) },
+    { case: 'dead-letter limit', pointer: 'parameters/DeadLetterLimit/schema', expected: range(DeadLetterLimits.limit) },
+    { case: 'ack ids per request', pointer: 'schemas/AckIds', expected: { minItems: AckLimits.ackIds.min, maxItems: AckLimits.ackIds.max } },
+    { case: 'extend seconds', pointer: 'schemas/ExtendRequest/properties/seconds', expected: range(AckLimits.extendSeconds) },
+    { case: 'nack delaySeconds', pointer: 'schemas/NackRequest/properties/delaySeconds', expected: range(AckLimits.nackDelaySeconds) },
+    { case: 'nack reason length', pointer: 'schemas/NackRequest/properties/reason', expected: { maxLength: AckLimits.reasonLength } },
+  ])('states the $case limit as src/domain does', ({ pointer, expected }) => {
+    expect(resolvePointer(doc, `#/components/${pointer}`)).toMatchObject(expected);
   });
 
   it('matches concrete paths to their templates and ignores the query string', () => {
