@@ -27,12 +27,6 @@ function schema(name: string): Record<string, unknown> {
   return found as Record<string, unknown>;
 }
 
-function property(schemaName: string, ...path: string[]): Record<string, unknown> {
-  const found = resolvePointer(schema(schemaName), `/properties/${path.join('/properties/')}`);
-  if (typeof found !== 'object' || found === null) throw new Error(`no property ${path.join('.')} in ${schemaName}`);
-  return found as Record<string, unknown>;
-}
-
 function collectRefs(node: unknown, at: string, into: Array<{ at: string; ref: string }>): void {
   if (Array.isArray(node)) {
     node.forEach((item, index) => collectRefs(item, `${at}/${index}`, into));
