@@ -7,6 +7,7 @@ import type { Clock } from '../ports/Clock.js';
 import type { LogEntry, PublishOutcome } from '../ports/MessageLog.js';
 import type { Telemetry } from '../ports/Telemetry.js';
 import { Partitioner } from '../routing/Partitioner.js';
+import { pooledRandom } from './pooledRandom.js';
 import type { TopicAdmin } from './TopicAdmin.js';
 import { toRfc3339 } from './time.js';
 
@@ -23,7 +24,7 @@ function toResult(outcome: PublishOutcome): PublishResult {
  * const [result] = await publisher.publish('orders', [{ key: 'order-42', body: { total: 10 } }]);
  */
 export class Publisher {
-  private readonly ulid: ULIDFactory = monotonicFactory();
+  private readonly ulid: ULIDFactory = monotonicFactory(pooledRandom());
 
   public constructor(
     private readonly backend: Backend,
