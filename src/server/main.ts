@@ -17,8 +17,17 @@ async function main(): Promise<void> {
   }
   const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous });
   const server = new LocalServer({ handler, services, logger });
-  const url = await server.listen(config.port, config.host);
-  logger.info({ url, dataDir: config.dataDir, auth: config.authTokens.length > 0, synchronous: config.synchronous }, 'conveyor listening');
+  let url: string;
+  try {
+    url = await server.listen(config.port, config.host);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : String(error);
+    process.stderr.write(`conveyor: cannot listen on ${config.host}:${config.port}: ${reason}\n`);
+    await services.close();
+    process.exit(2);
+  }
+  const backend = services.broker.backend.name;
+  logger.info({ url, backend, dataDir: config.dataDir, auth: config.authTokens.length > 0, synchronous: config.synchronous }, 'conveyor listening');
   process.stdout.write(`Conveyor is listening on ${url} (data in ${config.dataDir})\n`);
 
   let stopping = false;
