@@ -1,8 +1,9 @@
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
-import { loopbackUrl, makeDataDir, removeDataDir, runUntilExit, stopServer } from '../helpers/serverLifecycle.js';
-import { ApiClient, type ApiResponse } from './harness/ApiClient.js';
+import { makeDataDir, removeDataDir } from '../helpers/dataDir.js';
+import { loopbackUrl, runUntilExit, startServerProcess, stopServer, type ServerProcess } from '../helpers/serverProcess.js';
+import { ApiClient, requireStatus, type ApiResponse } from './harness/ApiClient.js';
 import { Conveyor } from './harness/Conveyor.js';
 import { expectApiError } from './harness/expectations.js';
+import { addSubscription } from './harness/queueFixtures.js';
 
 const TOKENS = 'alpha,beta';
 
@@ -39,8 +40,8 @@ describe('Authentication with AUTH_TOKENS (child process)', () => {
   beforeAll(async () => {
     dataDir = makeDataDir('auth');
     server = await startServerProcess({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_TOKENS: TOKENS });
-    await client('alpha').createTopic('guarded', { partitions: 1 });
-    await client('alpha').createSubscription('guarded', 'worker');
+    requireStatus('creating topic guarded', await client('alpha').createTopic('guarded', { partitions: 1 }), 201);
+    await addSubscription(client('alpha'), { topic: 'guarded', subscription: 'worker' });
   });
 
   afterAll(async () => {
@@ -114,12 +115,12 @@ describe('Listening beyond loopback (child process)', () => {
   it.each<{ case: string; env: Record<string, string> }>([
     { case: 'without AUTH_TOKENS', env: {} },
     { case: 'with AUTH_TOKENS holding only separators and blanks', env: { AUTH_TOKENS: ' , ,' } },
-  ])('refuses to start on HOST=0.0.0.0 $case, exiting non-zero and naming AUTH_TOKENS', async ({ env }) => {
+  ])('refuses to start on HOST=0.0.0.0 $case, exiting with code 2 and naming AUTH_TOKENS', async ({ env }) => {
     // Act
     const { code, output } = await runUntilExit({ PORT: '0', HOST: '0.0.0.0', DATA_DIR: dataDir(), ...env });
 
-    // Assess
-    expect(typeof code === 'number' && code !== 0).toBe(true);
+    // Assess: 2 is the exit code of a configuration the server refuses
+    expect(code).toBe(2);
     expect(output).toContain('AUTH_TOKENS');
     expect(output).not.toContain('listening on');
   });

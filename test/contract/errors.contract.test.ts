@@ -75,19 +75,22 @@ describeContract('Errors', (target) => {
     await seedFixture(target().api);
   });
 
-  it('starts from a fixture holding every kind of stored state, so "unchanged" means something', async () => {
-    // Act
-    const snapshot = await captureSnapshot(api(), FIXTURE_GROUPS);
+  describe('the seeded fixture', () => {
+    it('starts from a fixture holding every kind of stored state, so "unchanged" means something', async () => {
+      // Act
+      const snapshot = await captureSnapshot(api(), FIXTURE_GROUPS);
 
-    // Assess
-    const [ledger] = snapshot.topics;
-    expect(ledger?.partitions.flatMap((p) => p.messages)).toHaveLength(5);
-    expect(ledger?.subscriptions.map((s) => s.subscription.stats)).toEqual([
-      { backlog: 2, inFlight: 0, delayed: 0, deadLetters: 0 },
-      { backlog: 2, inFlight: 2, delayed: 0, deadLetters: 1 },
-    ]);
-    expect(snapshot.schedules).toHaveLength(1);
-    expect(snapshot.groups[0]?.partitions[0]?.committedOffset).toBe(1);
+      // Assess
+      expect(snapshot.topics.map((t) => t.topic.name)).toEqual([FIXTURE.topic]);
+      const [ledger] = snapshot.topics;
+      expect(ledger?.partitions.flatMap((p) => p.messages)).toHaveLength(5);
+      expect(ledger?.subscriptions.map((s) => s.subscription.stats)).toEqual([
+        { backlog: 2, inFlight: 0, delayed: 0, deadLetters: 0 },
+        { backlog: 2, inFlight: 2, delayed: 0, deadLetters: 1 },
+      ]);
+      expect(snapshot.schedules.map((schedule) => schedule.name)).toEqual([FIXTURE.schedule]);
+      expect(snapshot.groups[0]?.partitions[0]?.committedOffset).toBe(1);
+    });
   });
 
   describe('400 InvalidRequest', () => {
@@ -232,7 +235,7 @@ describeContract('Errors', (target) => {
   // Delayed messages are invisible until due, so snapshots cannot see one stored by mistake:
   // this runs last, moves the clock past every delay the rejected publishes asked for, and looks.
   describe('delayed messages of rejected publishes', () => {
-    it('stored none: past the longest delay, only the fixture reminder and schedule ticks arrive', async () => {
+    it('stores none of them: past the longest delay, only the fixture reminder and schedule ticks arrive', async () => {
       // Prepare
       const idsInLog = async (): Promise<string[]> =>
         (await captureSnapshot(api())).topics.filter((t) => t.topic.name === topic).flatMap((t) => t.partitions.flatMap((p) => p.messages.map((m) => m.id)));

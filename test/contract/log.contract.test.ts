@@ -3,7 +3,11 @@ import { describeContract } from './harness/backends.js';
 import { KAFKA_MURMUR2_VECTORS, kafkaPartition, numbered, partitionStats, publishOk, readPage } from './harness/logFixtures.js';
 
 /** A key Kafka's partitioner puts on `partition` of a two-partition topic. */
-const keyOn = (partition: number): string => KAFKA_MURMUR2_VECTORS.find(({ hash }) => kafkaPartition(hash, 2) === partition)?.key ?? 'none';
+function keyOn(partition: number): string {
+  const vector = KAFKA_MURMUR2_VECTORS.find(({ hash }) => kafkaPartition(hash, 2) === partition);
+  if (vector === undefined) throw new Error(`no Kafka test vector lands on partition ${partition} of 2`);
+  return vector.key;
+}
 const KEY_ON_0 = keyOn(0);
 const KEY_ON_1 = keyOn(1);
 

@@ -1,8 +1,9 @@
 import type { Delivery } from '../../src/domain/types.js';
 import { describeContract } from './harness/backends.js';
+import { publishOk } from './harness/logFixtures.js';
 import { ApiClient } from './harness/ApiClient.js';
 import { Conveyor } from './harness/Conveyor.js';
-import { ackAll, addSubscription, createQueue, labelled, labelsOf, publish, pull, type Queue, SECOND, statsOf } from './harness/queueFixtures.js';
+import { ackAll, addSubscription, createQueue, labelled, labelsOf, pull, type Queue, SECOND, countsOf } from './harness/queueFixtures.js';
 
 const numbered = (count: number): string[] => Array.from({ length: count }, (_, i) => `m${i + 1}`);
 
@@ -31,7 +32,7 @@ describeContract('Work queues', (target) => {
       // Prepare
       const queue = await createQueue(target().api, 'competing');
       const labels = numbered(60);
-      await publish(target().api, 'competing', labelled(labels));
+      await publishOk(target().api, 'competing', labelled(labels));
       const second = new Conveyor(new ApiClient(target().api.http.baseUrl));
 
       // Act
@@ -43,13 +44,13 @@ describeContract('Work queues', (target) => {
       expect(new Set(received).size).toBe(60);
       expect([...received].sort()).toEqual([...labels].sort());
       expect(Math.max(one.largestBatch, two.largestBatch)).toBe(7);
-      expect(await statsOf(target().api, queue)).toMatchObject({ backlog: 0, inFlight: 0 });
+      expect(await countsOf(target().api, queue)).toEqual({ backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
     });
 
     it('returns at most max messages per pull, oldest first', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'bounded');
-      await publish(target().api, 'bounded', labelled(numbered(5)));
+      await publishOk(target().api, 'bounded', labelled(numbered(5)));
 
       // Act
       const first = await pull(target().api, queue, { max: 3 });
@@ -66,7 +67,7 @@ describeContract('Work queues', (target) => {
     it('counts the acked deliveries, and they are not delivered again', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'acked');
-      await publish(target().api, 'acked', labelled(numbered(3)));
+      await publishOk(target().api, 'acked', labelled(numbered(3)));
       const deliveries = await pull(target().api, queue);
 
       // Act
@@ -81,7 +82,7 @@ describeContract('Work queues', (target) => {
     it('reports an ack id that was already used as InvalidAckId', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'acked-twice');
-      await publish(target().api, 'acked-twice', labelled(['once']));
+      await publishOk(target().api, 'acked-twice', labelled(['once']));
       const delivery = await pullOne(target().api, queue);
       await ackAll(target().api, queue, [delivery]);
 
@@ -96,7 +97,7 @@ describeContract('Work queues', (target) => {
     it('reports a garbage ack id as InvalidAckId and still acks the valid ones', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'garbage');
-      await publish(target().api, 'garbage', labelled(['real']));
+      await publishOk(target().api, 'garbage', labelled(['real']));
       const delivery = await pullOne(target().api, queue);
 
       // Act
@@ -110,7 +111,7 @@ describeContract('Work queues', (target) => {
       // Prepare
       const mine = await createQueue(target().api, 'two-subs', {}, 'mine');
       const theirs = await addSubscription(target().api, { topic: 'two-subs', subscription: 'theirs' });
-      await publish(target().api, 'two-subs', labelled(['shared']));
+      await publishOk(target().api, 'two-subs', labelled(['shared']));
       const theirDelivery = await pullOne(target().api, theirs);
 
       // Act
@@ -118,26 +119,29 @@ describeContract('Work queues', (target) => {
 
       // Assess
       expect(response.body).toEqual({ acked: 0, failed: [{ ackId: theirDelivery.ackId, code: 'InvalidAckId' }] });
-      expect(await statsOf(target().api, theirs)).toMatchObject({ inFlight: 1 });
-      expect(await statsOf(target().api, mine)).toMatchObject({ backlog: 1, inFlight: 0 });
+      expect(await countsOf(target().api, theirs)).toEqual({ backlog: 0, inFlight: 1, delayed: 0, deadLetters: 0 });
+      expect(await countsOf(target().api, mine)).toEqual({ backlog: 1, inFlight: 0, delayed: 0, deadLetters: 0 });
     });
   });
 
   describe('leases', () => {
     it('redelivers an unacked message after the ack deadline and the retry backoff, with a new ack id', async () => {
-      // Prepare: the lease ends after 10 s, the first retry waits the default 1 s backoff
+      // Prepare: the lease ends after 10 s, the first retry waits the default 1 s backoff; only `advance` moves the clock
+      target().clock.freeze();
       const queue = await createQueue(target().api, 'redelivered', { ackDeadlineSeconds: 10 });
-      await publish(target().api, 'redelivered', labelled(['slow']));
+      await publishOk(target().api, 'redelivered', labelled(['slow']));
       const first = await pullOne(target().api, queue);
 
       // Act
-      await target().advance(10 * SECOND + 300);
-      const duringBackoff = await pull(target().api, queue);
-      await target().advance(SECOND);
+      await target().advance(10 * SECOND);
+      const leaseEnded = await pull(target().api, queue);
+      await target().advance(SECOND - 1);
+      const lastMillisecondOfBackoff = await pull(target().api, queue);
+      await target().advance(1);
       const second = await pullOne(target().api, queue);
 
       // Assess
-      expect(duringBackoff).toEqual([]);
+      expect({ leaseEnded, lastMillisecondOfBackoff }).toEqual({ leaseEnded: [], lastMillisecondOfBackoff: [] });
       expect({ id: second.id, attempt: second.deliveryAttempt }).toEqual({ id: first.id, attempt: 2 });
       expect(second.ackId).not.toBe(first.ackId);
       const stale = await target().api.ack('redelivered', 'worker', [first.ackId]);
@@ -148,7 +152,7 @@ describeContract('Work queues', (target) => {
     it('keeps an extended lease past the original deadline', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'extended', { ackDeadlineSeconds: 10 });
-      await publish(target().api, 'extended', labelled(['long-job']));
+      await publishOk(target().api, 'extended', labelled(['long-job']));
       const delivery = await pullOne(target().api, queue);
 
       // Act
@@ -164,14 +168,15 @@ describeContract('Work queues', (target) => {
     it('ends a lease at once when extended by 0 seconds', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'shortened', { retryBackoff: { minSeconds: 0 } });
-      await publish(target().api, 'shortened', labelled(['give-back']));
+      await publishOk(target().api, 'shortened', labelled(['give-back']));
       const delivery = await pullOne(target().api, queue);
 
       // Act
-      await target().api.extend('shortened', 'worker', [delivery.ackId], 0);
+      const extended = await target().api.extend('shortened', 'worker', [delivery.ackId], 0);
       const again = await pullOne(target().api, queue);
 
       // Assess
+      expect(extended.body).toEqual({ acked: 1, failed: [] });
       expect([again.id, again.deliveryAttempt]).toEqual([delivery.id, 2]);
     });
   });
@@ -180,7 +185,7 @@ describeContract('Work queues', (target) => {
     it('redelivers a nacked message only after the retry backoff', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'nacked', { retryBackoff: { minSeconds: 30, maxSeconds: 60 } });
-      await publish(target().api, 'nacked', labelled(['flaky']));
+      await publishOk(target().api, 'nacked', labelled(['flaky']));
       const delivery = await pullOne(target().api, queue);
 
       // Act
@@ -198,7 +203,7 @@ describeContract('Work queues', (target) => {
     it('redelivers at once when nacked with delaySeconds 0', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'nacked-now', { retryBackoff: { minSeconds: 30, maxSeconds: 60 } });
-      await publish(target().api, 'nacked-now', labelled(['retry-me']));
+      await publishOk(target().api, 'nacked-now', labelled(['retry-me']));
       const delivery = await pullOne(target().api, queue);
 
       // Act
@@ -210,18 +215,19 @@ describeContract('Work queues', (target) => {
     });
 
     it('backs off exponentially between minSeconds and maxSeconds: 2, 4, then 5 and 5 seconds', async () => {
-      // Prepare
+      // Prepare: only `advance` moves the clock, so each backoff can be checked to the millisecond
+      target().clock.freeze();
       const queue = await createQueue(target().api, 'backoff', { maxDeliveries: 10, retryBackoff: { minSeconds: 2, maxSeconds: 5 } });
-      await publish(target().api, 'backoff', labelled(['unlucky']));
+      await publishOk(target().api, 'backoff', labelled(['unlucky']));
       let delivery = await pullOne(target().api, queue);
       const observed: Array<{ waited: number; tooEarly: number; attempt: number }> = [];
 
       // Act
       for (const waited of [2, 4, 5, 5]) {
         await target().api.nack('backoff', 'worker', [delivery.ackId]);
-        await target().advance(waited * SECOND - 500);
+        await target().advance(waited * SECOND - 1);
         const tooEarly = (await pull(target().api, queue)).length;
-        await target().advance(600);
+        await target().advance(1);
         delivery = await pullOne(target().api, queue);
         observed.push({ waited, tooEarly, attempt: delivery.deliveryAttempt });
       }
@@ -237,31 +243,33 @@ describeContract('Work queues', (target) => {
   });
 
   describe('long polling', () => {
-    it('returns a waiting pull as soon as a message is published', async () => {
+    it('returns a waiting pull as soon as a message is published, long before waitSeconds', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'long-poll');
       const started = Date.now();
-      const waiting = pull(target().api, queue, { waitSeconds: 5 });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const waiting = pull(target().api, queue, { waitSeconds: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // lets the pull start waiting; had it not, it would find the message at once
 
       // Act
-      await publish(target().api, 'long-poll', labelled(['awaited']));
+      await publishOk(target().api, 'long-poll', labelled(['awaited']));
       const delivered = await waiting;
 
-      // Assess
+      // Assess: a pull the publish did not wake would answer only after the full 20 s
       expect(labelsOf(delivered)).toEqual(['awaited']);
-      expect(Date.now() - started).toBeLessThan(4000);
+      expect(Date.now() - started).toBeLessThan(10 * SECOND);
     });
 
-    it('returns an empty list when nothing arrives within waitSeconds', async () => {
+    it('returns an empty list once waitSeconds pass without a message', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'idle');
+      const started = Date.now();
 
       // Act
       const delivered = await pull(target().api, queue, { waitSeconds: 1 });
 
       // Assess
       expect(delivered).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(SECOND);
     });
   });
 });

@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '../../src/domain/types.js';
 import { ApiClient } from '../contract/harness/ApiClient.js';
 import { Conveyor } from '../contract/harness/Conveyor.js';
-import { consumeOnce, CrashLedger, readWholeLog, runLoad, type PublishedRecord } from '../helpers/crashLoad.js';
-import { killHard, makeDataDir, removeDataDir, stopServer } from '../helpers/serverLifecycle.js';
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
+import { readPartition } from '../contract/harness/logFixtures.js';
+import { consumeOnce, CrashLedger, runLoad, type PublishedRecord } from '../helpers/crashLoad.js';
+import { makeDataDir, removeDataDir } from '../helpers/dataDir.js';
+import { killHard, startServerProcess, stopServer, type ServerProcess } from '../helpers/serverProcess.js';
 
 const TOPIC = 'crash-log';
 const SUBSCRIPTION = 'crash-consumer';
@@ -53,6 +54,13 @@ describe('Crash: SIGKILL under load, restart on the same DATA_DIR', () => {
     dataDir = makeDataDir('crash');
   });
 
+  /** Every retained message of every partition, with each partition's next offset. */
+  const readWholeLog = async (api: Conveyor): Promise<Array<{ messages: Message[]; nextOffset: number }>> => {
+    const partitions = [];
+    for (let partition = 0; partition < PARTITIONS; partition += 1) partitions.push(await readPartition(api, TOPIC, partition));
+    return partitions;
+  };
+
   const start = async (): Promise<Conveyor> => {
     server = await startServerProcess({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
     return new Conveyor(new ApiClient(server.url));
@@ -86,7 +94,7 @@ describe('Crash: SIGKILL under load, restart on the same DATA_DIR', () => {
       await load;
       publishedBefore.push(ledger.published.size);
       api = await start();
-      afterRestart.push(logProblems(ledger.published, await readWholeLog(api, TOPIC, PARTITIONS)));
+      afterRestart.push(logProblems(ledger.published, await readWholeLog(api)));
     }
 
     // Act: after the last restart, consume (acking everything) until every confirmed message was delivered

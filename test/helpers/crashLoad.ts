@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Json, Message } from '../../src/domain/types.js';
+import type { Json } from '../../src/domain/types.js';
 import type { ApiResponse } from '../contract/harness/ApiClient.js';
 import type { Conveyor } from '../contract/harness/Conveyor.js';
 
@@ -149,22 +149,4 @@ export async function runLoad(plan: LoadPlan, ledger: CrashLedger): Promise<void
     ...Array.from({ length: plan.publishers }, (_, index) => publisher(plan, ledger, index, budget)),
     ...Array.from({ length: plan.consumers }, (_, index) => loop(ledger, `consumer ${index}`, plan.stopped, async () => (await consumeOnce(plan, ledger, 1), true))),
   ]);
-}
-
-/** Every retained message of every partition, read from offset 0, with each partition's next offset. */
-export async function readWholeLog(api: Conveyor, topic: string, partitions: number): Promise<Array<{ messages: Message[]; nextOffset: number }>> {
-  const result = [];
-  for (let partition = 0; partition < partitions; partition += 1) {
-    const messages: Message[] = [];
-    let nextOffset = 0;
-    for (;;) {
-      const page = await api.read(topic, partition, `fromOffset=${nextOffset}&limit=1000`);
-      if (page.status !== 200) throw new Error(`read ${topic}/${partition} answered ${page.status}: ${page.text}`);
-      messages.push(...page.body.messages);
-      nextOffset = page.body.nextOffset;
-      if (page.body.messages.length === 0) break;
-    }
-    result.push({ messages, nextOffset });
-  }
-  return result;
 }

@@ -1,12 +1,37 @@
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.js';
-import { makeDataDir, removeDataDir, stopServer } from '../helpers/serverLifecycle.js';
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiClient, requireStatus } from '../contract/harness/ApiClient.js';
+import { Conveyor } from '../contract/harness/Conveyor.js';
+import { addSubscription, pull } from '../contract/harness/queueFixtures.js';
+import { publishOk } from '../contract/harness/logFixtures.js';
+import { makeDataDir, removeDataDir } from '../helpers/dataDir.js';
+import { startServerProcess, stopServer, type ServerProcess } from '../helpers/serverProcess.js';
 
-const json = { 'content-type': 'application/json' };
-
-async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${url}${path}`, { method, headers: json, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+/**
+ * Starts a long-poll pull with `Expect: 100-continue`. The server answers
+ * "100 Continue" only once it took the request in, so `accepted` resolves when
+ * the pull is surely in flight there, however slow the machine: a stop that
+ * comes after that must answer it, not refuse it.
+ */
+function longPoll(url: string, path: string, body: unknown): { accepted: Promise<void>; answer: Promise<{ status: number; body: unknown }> } {
+  let onAccepted: () => void = () => undefined;
+  const accepted = new Promise<void>((resolve) => (onAccepted = resolve));
+  const answer = new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const pending = request(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), expect: '100-continue' },
+    });
+    pending.on('continue', () => pending.end(payload, onAccepted));
+    pending.on('response', (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+    });
+    pending.on('error', reject);
+    pending.flushHeaders();
+  });
+  return { accepted, answer };
 }
 
 describe('npm start: stopping on SIGTERM', () => {
@@ -25,25 +50,26 @@ describe('npm start: stopping on SIGTERM', () => {
   it('answers a pending long-poll, exits 0 and keeps every acknowledged write', async () => {
     // Prepare
     server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir });
-    const { url } = server;
-    await call(url, 'PUT', '/v1/topics/jobs', { partitions: 1 });
-    await call(url, 'PUT', '/v1/topics/jobs/subscriptions/workers', {});
-    const published = await call(url, 'POST', '/v1/topics/jobs/messages', { messages: [{ id: 'job-1', body: { n: 1 } }] });
-    await call(url, 'PUT', '/v1/topics/jobs/subscriptions/idle', {}); // created after the publish: nothing to deliver
-    const longPoll = call(url, 'POST', '/v1/topics/jobs/subscriptions/idle/pull', { waitSeconds: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const api = new Conveyor(new ApiClient(server.url));
+    requireStatus('creating topic jobs', await api.createTopic('jobs', { partitions: 1 }), 201);
+    await addSubscription(api, { topic: 'jobs', subscription: 'workers' });
+    const [published] = await publishOk(api, 'jobs', [{ id: 'job-1', body: { n: 1 } }]);
+    await addSubscription(api, { topic: 'jobs', subscription: 'idle' }); // created after the publish: nothing to deliver
+    const poll = longPoll(server.url, '/v1/topics/jobs/subscriptions/idle/pull', { waitSeconds: 20 });
+    await poll.accepted;
+    await sleep(200); // usually enough for the pull to reach its wait; it is answered either way
 
     // Act
     server.child.kill('SIGTERM');
-    const [poll, exitCode] = await Promise.all([longPoll, server.exited]);
+    const [answer, exitCode] = await Promise.all([poll.answer, server.exited]);
 
     // Assess
-    expect(published.status).toBe(200);
-    expect(poll).toEqual({ status: 200, body: { messages: [] } });
+    expect(published).toEqual({ id: 'job-1', partition: 0, offset: 0, duplicate: false });
+    expect(answer).toEqual({ status: 200, body: { messages: [] } });
     expect(exitCode).toBe(0);
     expect(server.output()).toContain('stopped cleanly');
     server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir });
-    const pulled = await call(server.url, 'POST', '/v1/topics/jobs/subscriptions/workers/pull', { max: 10 });
-    expect((pulled.body as { messages: Array<{ id: string }> }).messages.map((message) => message.id)).toEqual(['job-1']);
+    const restarted = new Conveyor(new ApiClient(server.url));
+    expect((await pull(restarted, { topic: 'jobs', subscription: 'workers' }, { max: 10 })).map((message) => message.id)).toEqual(['job-1']);
   });
 });

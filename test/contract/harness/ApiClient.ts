@@ -19,6 +19,20 @@ export interface RequestOptions {
 }
 
 /**
+ * The body of a response answered with one of `statuses` (200 when none are given).
+ * Any other answer throws with the server's reply, so a setup step that fails
+ * fails the test with the reason instead of a confusing later assertion.
+ *
+ * @example
+ * const { topics } = requireStatus('list topics', await api.listTopics());
+ */
+export function requireStatus<T>(what: string, response: ApiResponse<T>, ...statuses: number[]): T {
+  const expected = statuses.length === 0 ? [200] : statuses;
+  if (!expected.includes(response.status)) throw new Error(`${what} answered ${response.status}: ${response.text}`);
+  return response.body;
+}
+
+/**
  * HTTP client of the contract suite. Every response it receives is checked against
  * docs/openapi.yaml (status documented, body valid), so the whole suite also keeps
  * the document true.

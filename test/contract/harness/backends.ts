@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { handler } from '../../../functions/api.js';
 import type { Broker } from '../../../src/broker/Broker.js';
 import { createEmbeddedServices } from '../../../src/runtime/createEmbeddedServices.js';
 import { LocalServer } from '../../../src/server/LocalServer.js';
+import { makeDataDir, removeDataDir } from '../../helpers/dataDir.js';
 import { TestClock } from '../../helpers/TestClock.js';
 import { ApiClient } from './ApiClient.js';
 import { Conveyor } from './Conveyor.js';
@@ -28,7 +26,7 @@ export interface BackendFactory {
 }
 
 async function startEmbedded(): Promise<ContractTarget> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-contract-'));
+  const dataDir = makeDataDir('contract');
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
   const services = createEmbeddedServices({ dataDir, clock, logger, maintenance: { maxSleepMs: 50 } });
@@ -49,7 +47,7 @@ async function startEmbedded(): Promise<ContractTarget> {
     stop: async () => {
       await server.stop();
       await services.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     },
   };
 }
@@ -58,7 +56,8 @@ async function startEmbedded(): Promise<ContractTarget> {
 export const BACKENDS: readonly BackendFactory[] = [{ name: 'sqlite', start: startEmbedded }];
 
 /**
- * Declares a contract spec once for every backend: each gets a fresh broker.
+ * Declares a contract spec once for every backend: each gets a fresh broker. A
+ * clock a test froze flows again after it, whether the test passed or not.
  *
  * @example
  * describeContract('Topics', (target) => { it('creates a topic', async () => { ... target().api ... }); });
@@ -68,6 +67,9 @@ export function describeContract(title: string, spec: (target: () => ContractTar
     let current: ContractTarget | undefined;
     beforeAll(async () => {
       current = await backend.start();
+    });
+    afterEach(() => {
+      current?.clock.resume();
     });
     afterAll(async () => {
       await current?.stop();

@@ -1,4 +1,5 @@
 import type { Message, PartitionStats, PublishResult } from '../../../src/domain/types.js';
+import { requireStatus } from './ApiClient.js';
 import type { Conveyor, PublishInput } from './Conveyor.js';
 
 /** Result of a message appended to the log now. */
@@ -32,9 +33,12 @@ export function numbered(count: number, extra: Omit<PublishInput, 'body'> = {}):
 
 /** Publishes and returns the results; anything but 200 fails the test with the server's answer. */
 export async function publishOk(api: Conveyor, topic: string, messages: readonly PublishInput[]): Promise<PublishResult[]> {
-  const response = await api.publish(topic, messages);
-  if (response.status !== 200) throw new Error(`publishing to ${topic} answered ${response.status}: ${response.text}`);
-  return response.body.results;
+  return requireStatus(`publishing to ${topic}`, await api.publish(topic, messages)).results;
+}
+
+/** The ids of publish results, in request order. */
+export function idsOf(results: readonly PublishResult[]): string[] {
+  return results.map((result) => result.id);
 }
 
 /** Narrows a publish result to one appended now; fails the test when it was delayed. */
@@ -51,9 +55,9 @@ export function delayed(result: PublishResult | undefined): DelayedResult {
 
 /** The topic's per-partition oldest and next offsets. */
 export async function partitionStats(api: Conveyor, topic: string): Promise<PartitionStats[]> {
-  const response = await api.getTopic(topic);
-  if (response.status !== 200) throw new Error(`describing ${topic} answered ${response.status}: ${response.text}`);
-  return response.body.stats?.partitions ?? [];
+  const described = requireStatus(`describing ${topic}`, await api.getTopic(topic));
+  if (described.stats === undefined) throw new Error(`describing ${topic} returned no partition stats`);
+  return described.stats.partitions;
 }
 
 /** Messages retained by the topic, over all partitions. */
@@ -63,16 +67,27 @@ export async function retainedCount(api: Conveyor, topic: string): Promise<numbe
 
 /** One page of a partition; fails the test on anything but 200. */
 export async function readPage(api: Conveyor, topic: string, partition: number, query = ''): Promise<{ messages: Message[]; nextOffset: number }> {
-  const response = await api.read(topic, partition, query);
-  if (response.status !== 200) throw new Error(`reading ${topic}/${partition} answered ${response.status}: ${response.text}`);
-  return { messages: response.body.messages, nextOffset: response.body.nextOffset };
+  const { messages, nextOffset } = requireStatus(`reading ${topic}/${partition}`, await api.read(topic, partition, query));
+  return { messages, nextOffset };
+}
+
+/** Every retained message of one partition, page by page from the oldest, with the partition's next offset. */
+export async function readPartition(api: Conveyor, topic: string, partition: number): Promise<{ messages: Message[]; nextOffset: number }> {
+  const messages: Message[] = [];
+  let page = await readPage(api, topic, partition, 'limit=1000');
+  messages.push(...page.messages);
+  while (page.messages.length > 0) {
+    page = await readPage(api, topic, partition, `fromOffset=${page.nextOffset}&limit=1000`);
+    messages.push(...page.messages);
+  }
+  return { messages, nextOffset: page.nextOffset };
 }
 
 /** Every retained message of the topic, partition by partition, in offset order. */
 export async function readAll(api: Conveyor, topic: string): Promise<Message[]> {
   const messages: Message[] = [];
   for (const { partition } of await partitionStats(api, topic)) {
-    messages.push(...(await readPage(api, topic, partition, 'limit=1000')).messages);
+    messages.push(...(await readPartition(api, topic, partition)).messages);
   }
   return messages;
 }

@@ -1,8 +1,12 @@
 import type { Delivery, Json } from '../../../src/domain/types.js';
+import { requireStatus } from './ApiClient.js';
 import type { Conveyor, PublishInput, SubscriptionView } from './Conveyor.js';
 
 /** Milliseconds in a second, for `advance`. */
 export const SECOND = 1000;
+
+/** A clock reading as the API writes times: RFC 3339 in UTC with milliseconds. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Where a spec's messages go: a topic and one of its subscriptions. */
 export interface Queue {
@@ -17,29 +21,20 @@ export interface Queue {
  * const queue = await createQueue(target().api, 'redelivery', { ackDeadlineSeconds: 10 });
  */
 export async function createQueue(api: Conveyor, topic: string, settings: object = {}, subscription = 'worker'): Promise<Queue> {
-  const created = await api.createTopic(topic);
-  if (created.status !== 201) throw new Error(`topic ${topic} was not created: ${created.status} ${created.text}`);
+  requireStatus(`creating topic ${topic}`, await api.createTopic(topic), 201);
   await addSubscription(api, { topic, subscription }, settings);
   return { topic, subscription };
 }
 
 /** Adds a new subscription to an existing topic. */
 export async function addSubscription(api: Conveyor, queue: Queue, settings: object = {}): Promise<Queue> {
-  const created = await api.createSubscription(queue.topic, queue.subscription, settings);
-  if (created.status !== 201) throw new Error(`subscription ${queue.subscription} was not created: ${created.status} ${created.text}`);
+  requireStatus(`creating subscription ${queue.subscription}`, await api.createSubscription(queue.topic, queue.subscription, settings), 201);
   return queue;
 }
 
 /** Messages whose bodies are `{ label, ...fields }`, so deliveries can be told apart by label. */
 export function labelled(labels: readonly string[], extra: Omit<PublishInput, 'body'> = {}, fields: Record<string, Json> = {}): PublishInput[] {
   return labels.map((label) => ({ ...extra, body: { label, ...fields } }));
-}
-
-/** Publishes and returns the message ids; any answer but 200 fails the test. */
-export async function publish(api: Conveyor, topic: string, messages: readonly PublishInput[]): Promise<string[]> {
-  const response = await api.publish(topic, messages);
-  if (response.status !== 200) throw new Error(`publish to ${topic} failed: ${response.status} ${response.text}`);
-  return response.body.results.map((result) => result.id);
 }
 
 /** The `label` of a body made by `labelled`. */
@@ -57,9 +52,7 @@ export function labelsOf(messages: ReadonlyArray<{ readonly body: Json }>): stri
 
 /** Pulls once and fails the test on any answer but 200. */
 export async function pull(api: Conveyor, queue: Queue, options: { max?: number; waitSeconds?: number } = {}): Promise<Delivery[]> {
-  const response = await api.pull(queue.topic, queue.subscription, options);
-  if (response.status !== 200) throw new Error(`pull from ${queue.subscription} failed: ${response.status} ${response.text}`);
-  return response.body.messages;
+  return requireStatus(`pulling from ${queue.subscription}`, await api.pull(queue.topic, queue.subscription, options)).messages;
 }
 
 /** Pulls until a pull comes back empty, leasing everything ready now. */
@@ -87,7 +80,18 @@ export async function drain(api: Conveyor, queue: Queue): Promise<string[]> {
 }
 
 export async function statsOf(api: Conveyor, queue: Queue): Promise<SubscriptionView['stats']> {
-  const response = await api.getSubscription(queue.topic, queue.subscription);
-  if (response.status !== 200) throw new Error(`get ${queue.subscription} failed: ${response.status} ${response.text}`);
-  return response.body.stats;
+  return requireStatus(`getting ${queue.subscription}`, await api.getSubscription(queue.topic, queue.subscription)).stats;
+}
+
+/** Subscription stats without the age of the oldest unacked message, which grows with the clock. */
+export type SubscriptionCounts = Omit<SubscriptionView['stats'], 'oldestUnackedAgeSeconds'>;
+
+export function withoutAge(stats: SubscriptionView['stats']): SubscriptionCounts {
+  const { oldestUnackedAgeSeconds: _age, ...counts } = stats;
+  return counts;
+}
+
+/** The subscription's message counts (its stats without the age). */
+export async function countsOf(api: Conveyor, queue: Queue): Promise<SubscriptionCounts> {
+  return withoutAge(await statsOf(api, queue));
 }

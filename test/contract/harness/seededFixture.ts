@@ -1,4 +1,4 @@
-import type { ApiResponse } from './ApiClient.js';
+import { requireStatus } from './ApiClient.js';
 import type { Conveyor } from './Conveyor.js';
 import type { GroupRef } from './snapshot.js';
 
@@ -35,15 +35,11 @@ export const paths = {
   schedule: (name: string = FIXTURE.schedule): string => `/v1/schedules/${enc(name)}`,
 };
 
-function check(what: string, response: ApiResponse<unknown>, ...statuses: number[]): void {
-  if (!statuses.includes(response.status)) throw new Error(`fixture: ${what} answered ${response.status}: ${response.text}`);
-}
-
 /** Builds the fixture through the API; throws when any step is not answered as expected. */
 export async function seedFixture(api: Conveyor): Promise<void> {
-  check('create topic', await api.createTopic(FIXTURE.topic, { partitions: FIXTURE.partitions }), 201);
-  check('create worker', await api.createSubscription(FIXTURE.topic, FIXTURE.subscription, WORKER_SETTINGS), 201);
-  check('create filtered', await api.createSubscription(FIXTURE.topic, FIXTURE.filtered, FILTERED_SETTINGS), 201);
+  requireStatus('fixture: create topic', await api.createTopic(FIXTURE.topic, { partitions: FIXTURE.partitions }), 201);
+  requireStatus('fixture: create worker', await api.createSubscription(FIXTURE.topic, FIXTURE.subscription, WORKER_SETTINGS), 201);
+  requireStatus('fixture: create filtered', await api.createSubscription(FIXTURE.topic, FIXTURE.filtered, FILTERED_SETTINGS), 201);
   const published = await api.publish(FIXTURE.topic, [
     { id: 'order-1', key: 'customer-1', attributes: { type: 'order.created' }, body: { orderId: 1, total: 10 } },
     { id: 'order-2', key: 'customer-2', attributes: { type: 'order.created' }, body: { orderId: 2, total: 20 } },
@@ -52,11 +48,10 @@ export async function seedFixture(api: Conveyor): Promise<void> {
     { body: [1, 2, 3] },
     { id: 'reminder-1', body: { remind: true }, delaySeconds: 3600 },
   ]);
-  check('publish', published, 200);
-  const first = await api.pull(FIXTURE.topic, FIXTURE.subscription, { max: 1 });
-  check('pull one', first, 200);
-  check('nack to dead letters', await api.nack(FIXTURE.topic, FIXTURE.subscription, first.body.messages.map((m) => m.ackId), { reason: 'poison' }), 200);
-  check('pull two (left leased)', await api.pull(FIXTURE.topic, FIXTURE.subscription, { max: 2 }), 200);
-  check('commit group', await api.commitOffsets(FIXTURE.topic, FIXTURE.group, [{ partition: 0, offset: 1 }]), 200);
-  check('put schedule', await api.putSchedule(FIXTURE.schedule, SCHEDULE_INPUT), 201);
+  requireStatus('fixture: publish', published, 200);
+  const first = requireStatus('fixture: pull one', await api.pull(FIXTURE.topic, FIXTURE.subscription, { max: 1 }), 200);
+  requireStatus('fixture: nack to dead letters', await api.nack(FIXTURE.topic, FIXTURE.subscription, first.messages.map((m) => m.ackId), { reason: 'poison' }), 200);
+  requireStatus('fixture: pull two (left leased)', await api.pull(FIXTURE.topic, FIXTURE.subscription, { max: 2 }), 200);
+  requireStatus('fixture: commit group', await api.commitOffsets(FIXTURE.topic, FIXTURE.group, [{ partition: 0, offset: 1 }]), 200);
+  requireStatus('fixture: put schedule', await api.putSchedule(FIXTURE.schedule, SCHEDULE_INPUT), 201);
 }

@@ -1,5 +1,8 @@
 import type { DeadLetter, Message, Schedule } from '../../../src/domain/types.js';
+import { requireStatus } from './ApiClient.js';
 import type { Conveyor, GroupView, SubscriptionView, TopicView } from './Conveyor.js';
+import { readPartition } from './logFixtures.js';
+import { withoutAge, type SubscriptionCounts } from './queueFixtures.js';
 
 /** A consumer group to include in a snapshot: groups cannot be listed through the API. */
 export interface GroupRef {
@@ -9,12 +12,10 @@ export interface GroupRef {
 
 /**
  * A subscription as a snapshot keeps it. The age of the oldest unacked message is left
- * out: it grows with the clock (in whole seconds), so it differs between two snapshots
+ * out: it grows with the clock, so it differs between two snapshots
  * of unchanged data; the counts it derives from are kept.
  */
-export type SubscriptionSnapshot = Omit<SubscriptionView, 'stats'> & {
-  readonly stats: Omit<SubscriptionView['stats'], 'oldestUnackedAgeSeconds'>;
-};
+export type SubscriptionSnapshot = Omit<SubscriptionView, 'stats'> & { readonly stats: SubscriptionCounts };
 
 export interface TopicSnapshot {
   readonly topic: TopicView;
@@ -31,36 +32,15 @@ export interface BrokerSnapshot {
 
 const PAGE = 1000;
 
-function expectOk<T>(what: string, response: { status: number; body: T; text: string }): T {
-  if (response.status !== 200) throw new Error(`snapshot: ${what} answered ${response.status}: ${response.text}`);
-  return response.body;
-}
-
-async function readPartition(api: Conveyor, topic: string, partition: number): Promise<{ messages: Message[]; nextOffset: number }> {
-  const messages: Message[] = [];
-  let page = expectOk(`read ${topic}/${partition}`, await api.read(topic, partition, `limit=${PAGE}`));
-  messages.push(...page.messages);
-  while (page.messages.length > 0) {
-    page = expectOk(`read ${topic}/${partition}`, await api.read(topic, partition, `fromOffset=${page.nextOffset}&limit=${PAGE}`));
-    messages.push(...page.messages);
-  }
-  return { messages, nextOffset: page.nextOffset };
-}
-
-function withoutAge(subscription: SubscriptionView): SubscriptionSnapshot {
-  const { oldestUnackedAgeSeconds: _age, ...stats } = subscription.stats;
-  return { ...subscription, stats };
-}
-
 async function captureTopic(api: Conveyor, name: string): Promise<TopicSnapshot> {
-  const topic = expectOk(`get topic ${name}`, await api.getTopic(name));
+  const topic = requireStatus(`snapshot: get topic ${name}`, await api.getTopic(name));
   const partitions = [];
   for (let partition = 0; partition < topic.partitions; partition += 1) partitions.push(await readPartition(api, name, partition));
-  const listed = expectOk(`list subscriptions of ${name}`, await api.listSubscriptions(name)).subscriptions;
+  const listed = requireStatus(`snapshot: list subscriptions of ${name}`, await api.listSubscriptions(name)).subscriptions;
   const subscriptions = [];
   for (const subscription of [...listed].sort((a, b) => a.name.localeCompare(b.name))) {
-    const deadLetters = expectOk(`dead letters of ${name}/${subscription.name}`, await api.deadLetters(name, subscription.name, PAGE)).messages;
-    subscriptions.push({ subscription: withoutAge(subscription), deadLetters });
+    const deadLetters = requireStatus(`snapshot: dead letters of ${name}/${subscription.name}`, await api.deadLetters(name, subscription.name, PAGE)).messages;
+    subscriptions.push({ subscription: { ...subscription, stats: withoutAge(subscription.stats) }, deadLetters });
   }
   return { topic, partitions, subscriptions };
 }
@@ -77,11 +57,11 @@ async function captureTopic(api: Conveyor, name: string): Promise<TopicSnapshot>
  * expect(await captureSnapshot(api, [{ topic: 'orders', group: 'audit' }])).toEqual(before);
  */
 export async function captureSnapshot(api: Conveyor, groups: readonly GroupRef[] = []): Promise<BrokerSnapshot> {
-  const names = expectOk('list topics', await api.listTopics()).topics.map((topic) => topic.name).sort();
+  const names = requireStatus('snapshot: list topics', await api.listTopics()).topics.map((topic) => topic.name).sort();
   const topics = [];
   for (const name of names) topics.push(await captureTopic(api, name));
-  const schedules = [...expectOk('list schedules', await api.listSchedules()).schedules].sort((a, b) => a.name.localeCompare(b.name));
+  const schedules = [...requireStatus('snapshot: list schedules', await api.listSchedules()).schedules].sort((a, b) => a.name.localeCompare(b.name));
   const groupStates = [];
-  for (const { topic, group } of groups) groupStates.push(expectOk(`group ${topic}/${group}`, await api.getGroup(topic, group)));
+  for (const { topic, group } of groups) groupStates.push(requireStatus(`snapshot: group ${topic}/${group}`, await api.getGroup(topic, group)));
   return { topics, schedules, groups: groupStates };
 }

@@ -36,7 +36,7 @@ describe('Class: Maintenance', () => {
       const report = await broker.maintenance.runOnce();
 
       // Assess
-      expect(report).toMatchObject({ released: 0, expired: 1, fired: 1, failed: ['releaseDelayed'] });
+      expect(report).toEqual({ released: 0, expired: 1, fired: 1, trimmed: 0, failed: ['releaseDelayed'] });
       expect((await broker.delivery.deadLetters('jobs', 'workers', 10)).map((letter) => letter.body)).toEqual(['work']);
       await broker.close();
     });

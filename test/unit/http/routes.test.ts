@@ -1,7 +1,7 @@
 import { apiRoutes } from '../../../src/http/routes/index.js';
 import { listOperations, loadOpenApi } from '../../helpers/openapi.js';
 
-describe('Routes of HTTP API v1', () => {
+describe('Constant: apiRoutes', () => {
   const served = apiRoutes.map((route) => `${route.method} ${route.path}`).sort();
   const documented = listOperations(loadOpenApi())
     .map((operation) => `${operation.method.toUpperCase()} ${operation.path}`)

@@ -22,15 +22,19 @@ describe('Class: GroupCommitWriter', () => {
       await Promise.all(['a', 'b', 'c', 'd'].map((value) => writer.submit(insert(db, value))));
 
       // Assess
-      expect(writer.stats).toMatchObject({ batches: 1, jobs: 4 });
+      expect(writer.stats).toEqual({ batches: 1, jobs: 4, syncs: 0 });
       expect(values(db)).toEqual(['a', 'b', 'c', 'd']);
     });
 
     it('resolves each job with its own result', async () => {
-      const db = openDatabase();
-      const writer = new GroupCommitWriter(db);
+      // Prepare
+      const writer = new GroupCommitWriter(openDatabase());
 
-      await expect(Promise.all([writer.submit(() => 1), writer.submit(() => 'two')])).resolves.toEqual([1, 'two']);
+      // Act
+      const results = await Promise.all([writer.submit(() => 1), writer.submit(() => 'two')]);
+
+      // Assess
+      expect(results).toEqual([1, 'two']);
     });
 
     it('rolls back only the failing job and commits the rest of the batch', async () => {
@@ -103,7 +107,7 @@ describe('Class: GroupCommitWriter', () => {
     });
   });
 
-  describe('Option: sync', () => {
+  describe('Method: submit, with a sync function', () => {
     it('answers a write only after a sync that started after its commit', async () => {
       // Prepare
       const db = openDatabase();
@@ -147,10 +151,15 @@ describe('Class: GroupCommitWriter', () => {
     });
 
     it('rejects the writes a failed sync should have covered', async () => {
+      // Prepare
       const db = openDatabase();
       const writer = new GroupCommitWriter(db, { sync: () => Promise.reject(new Error('EIO')) });
 
-      await expect(writer.submit(insert(db, 'a'))).rejects.toThrow(/could not be made durable/);
+      // Act
+      const write = writer.submit(insert(db, 'a'));
+
+      // Assess
+      await expect(write).rejects.toThrow(/could not be made durable/);
     });
   });
 });
