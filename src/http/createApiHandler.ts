@@ -42,7 +42,7 @@ function templateRegExp(path: string): RegExp {
  * export const handler = createApiHandler({ routes: apiRoutes, services: processServices, logger, authTokens: [] });
  */
 export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
-  const templates = options.routes.map((route) => ({ method: route.method, matcher: templateRegExp(route.path) }));
+  const templates = options.routes.map((route) => templateRegExp(route.path));
   const routes: Array<Route<APIGatewayProxyEventV2, APIGatewayProxyResultV2>> = options.routes.map((route) => ({
     method: route.method,
     path: route.path,
@@ -50,11 +50,10 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
       const apiContext = context as ApiContext;
       const parsed = event as ParsedBodyEvent;
       event.routeKey = `${route.method} ${route.path}`;
+      // The first middleware has set them: the local server's, or this process's.
       const services = apiContext.services ?? (await options.services());
       const result = await route.operation(
         {
-          method: route.method,
-          path: event.rawPath,
           params: event.pathParameters ?? {},
           query: event.queryStringParameters ?? {},
           body: parsed.body,
@@ -69,7 +68,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const base = httpRouterHandler({
     routes,
     notFoundResponse: ({ path }: { method: string; path: string }) => {
-      const known = templates.some((template) => template.matcher.test(path));
+      const known = templates.some((template) => template.test(path));
       throw known
         ? new ConveyorError(ErrorCode.MethodNotAllowed, `this method is not allowed on ${path}`)
         : new ConveyorError(ErrorCode.NotFound, `no route ${path}; see docs/openapi.yaml`);

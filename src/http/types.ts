@@ -8,8 +8,6 @@ export interface ApiServices {
 }
 
 export interface ApiRequest {
-  readonly method: string;
-  readonly path: string;
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Parsed JSON body, or undefined when none was sent. */
