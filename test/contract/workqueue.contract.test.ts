@@ -259,6 +259,29 @@ describeContract('Work queues', (target) => {
       expect(Date.now() - started).toBeLessThan(10 * SECOND);
     });
 
+    it('leases nothing to a long-poll whose client has gone away', async () => {
+      // Prepare: a client starts a long pull, then disconnects before any message exists
+      const queue = await createQueue(target().api, 'abandoned');
+      const client = new AbortController();
+      const abandoned = fetch(`${target().api.http.baseUrl}/v1/topics/abandoned/subscriptions/worker/pull`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ waitSeconds: 20 }),
+        signal: client.signal,
+      }).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      client.abort();
+      await abandoned;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      // Act
+      await publishOk(target().api, 'abandoned', labelled(['for-the-living']));
+      const delivered = await pull(target().api, queue);
+
+      // Assess: the message went to the consumer still there, on its first attempt
+      expect(delivered.map((message) => [message.body, message.deliveryAttempt])).toEqual([[{ label: 'for-the-living' }, 1]]);
+    });
+
     it('returns an empty list once waitSeconds pass without a message', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'idle');
