@@ -1,7 +1,7 @@
-import type { Json } from '../../domain/types.js';
 import type { DelayedMessages } from '../../ports/DelayedMessages.js';
 import type { LogEntry } from '../../ports/MessageLog.js';
 import type { WriteContext } from './GroupCommitWriter.js';
+import { toContent } from './rows.js';
 import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
 import type { SqliteMessageLog } from './SqliteMessageLog.js';
 import type { SqliteStore } from './SqliteStore.js';
@@ -106,8 +106,6 @@ function toEntry(row: DelayedRow): LogEntry {
     id: row.id,
     clientId: false,
     partition: row.partition,
-    key: row.key,
-    body: JSON.parse(row.body) as Json,
-    attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, string>),
+    ...toContent(row),
   };
 }

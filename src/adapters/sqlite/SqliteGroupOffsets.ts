@@ -1,4 +1,3 @@
-import { TopicNotFoundError } from '../../domain/errors.js';
 import type { GroupOffsets } from '../../ports/GroupOffsets.js';
 import type { SqliteStore } from './SqliteStore.js';
 
@@ -9,7 +8,6 @@ export class SqliteGroupOffsets implements GroupOffsets {
   public commit(topic: string, group: string, offsets: ReadonlyArray<{ partition: number; offset: number }>): Promise<void> {
     return this.store.writer.submit(() => {
       const topicId = this.store.topicId(topic);
-      if (topicId === null) throw new TopicNotFoundError(topic);
       const upsert = this.store.statement(
         'INSERT INTO group_offsets (topic_id, name, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET offset = excluded.offset',
       );

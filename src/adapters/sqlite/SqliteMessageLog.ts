@@ -112,7 +112,6 @@ export class SqliteMessageLog implements MessageLog {
   public async read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage> {
     return this.store.read(() => {
       const topicId = this.store.topicId(topic.name);
-      if (topicId === null) throw new TopicNotFoundError(topic.name);
       const [stats] = this.partitionStats(topicId, partition);
       const head = stats?.nextOffset ?? 0;
       const oldest = stats?.oldestOffset ?? 0;
@@ -129,7 +128,6 @@ export class SqliteMessageLog implements MessageLog {
   public async stats(topic: Topic): Promise<PartitionStats[]> {
     return this.store.read(() => {
       const topicId = this.store.topicId(topic.name);
-      if (topicId === null) throw new TopicNotFoundError(topic.name);
       return this.partitionStats(topicId);
     });
   }

@@ -1,10 +1,9 @@
 import { StartFrom } from '../../domain/constants.js';
-import { TopicNotFoundError } from '../../domain/errors.js';
-import type { Json, Schedule, Subscription, Topic } from '../../domain/types.js';
+import type { Schedule, Subscription, Topic } from '../../domain/types.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import type { Created, MetadataStore } from '../../ports/MetadataStore.js';
 import type { QueueRows } from './QueueRows.js';
-import { toSchedule, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
+import { toContent, toSchedule, type ContentColumns, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
 
 const SUBSCRIPTION_SELECT = `SELECT s.*, t.name AS topic FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
@@ -50,7 +49,6 @@ export class SqliteMetadataStore implements MetadataStore {
       const existing = this.subscriptionRow(subscription.topic, subscription.name);
       if (existing !== undefined) return { created: false, value: toSubscription(existing) };
       const topicId = this.store.topicId(subscription.topic);
-      if (topicId === null) throw new TopicNotFoundError(subscription.topic);
       const { lastInsertRowid } = this.store
         .statement(
           `INSERT INTO subscriptions (topic_id, name, filter, ack_deadline_seconds, max_deliveries, backoff_min_seconds, backoff_max_seconds, ordered, start_from, created_at)
@@ -96,7 +94,6 @@ export class SqliteMetadataStore implements MetadataStore {
   public putSchedule(schedule: Schedule): Promise<Created<Schedule>> {
     return this.store.writer.submit(() => {
       const topicId = this.store.topicId(schedule.topic);
-      if (topicId === null) throw new TopicNotFoundError(schedule.topic);
       const created = this.scheduleRow(schedule.name) === undefined;
       this.store
         .statement(
@@ -157,12 +154,10 @@ export class SqliteMetadataStore implements MetadataStore {
     const page = this.store.statement('SELECT seq, key, body, attributes FROM log WHERE topic_id = ? AND seq > ? ORDER BY seq LIMIT 1000');
     const now = Date.parse(subscription.createdAt);
     for (let after = 0; ; ) {
-      const rows = page.all(topicId, after) as Array<{ seq: number; key: string | null; body: string; attributes: string | null }>;
+      const rows = page.all(topicId, after) as Array<ContentColumns & { seq: number }>;
       if (rows.length === 0) return;
       after = rows.at(-1)!.seq;
-      const matching = rows.filter((row) =>
-        matcher.matches({ key: row.key, body: JSON.parse(row.body) as Json, attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, string>) }),
-      );
+      const matching = rows.filter((row) => matcher.matches(toContent(row)));
       this.queueRows.enqueue(subId, subscription.ordered, matching, now);
     }
   }

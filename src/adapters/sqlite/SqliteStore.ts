@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { StorageError } from '../../domain/errors.js';
+import { StorageError, TopicNotFoundError } from '../../domain/errors.js';
 import { GroupCommitWriter } from './GroupCommitWriter.js';
 import { translateSqliteError } from './sqliteErrors.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -84,9 +84,11 @@ export class SqliteStore {
     }
   }
 
-  public topicId(name: string): number | null {
+  /** The topic's row id; TopicNotFoundError when it does not exist (or was deleted meanwhile). */
+  public topicId(name: string): number {
     const row = this.statement('SELECT id FROM topics WHERE name = ?').get(name) as { id: number } | undefined;
-    return row?.id ?? null;
+    if (row === undefined) throw new TopicNotFoundError(name);
+    return row.id;
   }
 
   /** Finishes queued writes and their syncs, checkpoints, and closes the database. */

@@ -87,15 +87,28 @@ export interface LogRow {
   published_at: number;
 }
 
+/** A stored message's key, body and attributes, as the log and the timers both keep them. */
+export interface ContentColumns {
+  key: string | null;
+  body: string;
+  attributes: string | null;
+}
+
+export function toContent(row: ContentColumns): { key: string | null; body: Json; attributes: Record<string, string> } {
+  return {
+    key: row.key,
+    body: JSON.parse(row.body) as Json,
+    attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, string>),
+  };
+}
+
 export function toMessage(row: LogRow): Message {
   return {
     id: row.id,
     topic: row.topic,
     partition: row.partition,
     offset: row.offset,
-    key: row.key,
-    body: JSON.parse(row.body) as Json,
-    attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, string>),
+    ...toContent(row),
     publishedAt: iso(row.published_at),
   };
 }
