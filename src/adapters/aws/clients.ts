@@ -1,0 +1,69 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MiddlewareStack } from '@smithy/types';
+
+/** The SDK clients of the AWS backend, created once per process (Lambda container) and shared. */
+export interface AwsClients {
+  /** DynamoDB with native JS values (marshalling done by lib-dynamodb). */
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly streams: DynamoDBStreamsClient;
+  readonly sqs: SQSClient;
+  readonly events: EventBridgeClient;
+  readonly scheduler: SchedulerClient;
+  destroy(): void;
+}
+
+/** Something that plugs into every client's middleware stack: request counting, fault injection. */
+export interface ClientPlugin {
+  apply(stack: MiddlewareStack<any, any>, service: string): void;
+}
+
+export interface AwsClientOptions {
+  /** Defaults to AWS_REGION, then us-east-1. */
+  readonly region?: string;
+  /** An emulator's address; the SDK also honours AWS_ENDPOINT_URL by itself. */
+  readonly endpoint?: string;
+  /** SDK attempts per request, throttling and 5xx included (standard retry mode, with backoff). @default 5 */
+  readonly maxAttempts?: number;
+  readonly plugins?: readonly ClientPlugin[];
+}
+
+/**
+ * Builds every client with the same region, endpoint, retry policy and plugins.
+ *
+ * @example
+ * const counter = new RequestCounter();
+ * const clients = createAwsClients({ plugins: [counter] });
+ */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = {
+    region: options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: 'standard',
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+  };
+  const withPlugins = <C extends { middlewareStack: MiddlewareStack<any, any> }>(client: C, service: string): C => {
+    for (const plugin of options.plugins ?? []) plugin.apply(client.middlewareStack, service);
+    return client;
+  };
+  const dynamoClient = withPlugins(new DynamoDBClient(config), 'DynamoDB');
+  const dynamo = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+  const streams = withPlugins(new DynamoDBStreamsClient(config), 'DynamoDBStreams');
+  const sqs = withPlugins(new SQSClient(config), 'SQS');
+  const events = withPlugins(new EventBridgeClient(config), 'EventBridge');
+  const scheduler = withPlugins(new SchedulerClient(config), 'Scheduler');
+  return {
+    dynamo,
+    streams,
+    sqs,
+    events,
+    scheduler,
+    destroy: () => {
+      for (const client of [dynamo, dynamoClient, streams, sqs, events, scheduler]) client.destroy();
+    },
+  };
+}

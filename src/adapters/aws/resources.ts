@@ -1,0 +1,60 @@
+/**
+ * The AWS resources one Conveyor deployment runs on. The CDK stack creates them
+ * and hands their names to every Lambda through these environment variables; the
+ * local runner reads them from the emulator's stack outputs.
+ */
+export interface AwsResources {
+  /** DynamoDB table of the ordered log: pk `p` (S), sk `o` (N); stream NEW_IMAGE; TTL attribute `ttl`. */
+  readonly logTable: string;
+  /** DynamoDB table of topics, subscriptions, schedules, group offsets and dedup: pk `pk` (S), sk `sk` (S); TTL attribute `ttl`. */
+  readonly metaTable: string;
+  /** EventBridge bus the stream relay publishes every message to; one rule per subscription. */
+  readonly eventBus: string;
+  /** SQS queue of delayed messages (DelaySeconds ≤ 15 min); its consumer appends them to the log when due. */
+  readonly delayQueueUrl: string;
+  readonly delayQueueArn: string;
+  /** EventBridge Scheduler group of Conveyor's schedules (cron schedules and long delays). */
+  readonly scheduleGroup: string;
+  /** Role EventBridge Scheduler assumes to reach its targets (delay queue, schedule-target function). */
+  readonly schedulerRoleArn: string;
+  /** The schedule-target Lambda that a cron schedule invokes. */
+  readonly scheduleTargetArn: string;
+  /** Prefix of every queue and rule created at runtime; IAM grants are limited to it. */
+  readonly resourcePrefix: string;
+}
+
+/** Environment variable of each resource. */
+export const ResourceEnv = {
+  logTable: 'CONVEYOR_LOG_TABLE',
+  metaTable: 'CONVEYOR_META_TABLE',
+  eventBus: 'CONVEYOR_EVENT_BUS',
+  delayQueueUrl: 'CONVEYOR_DELAY_QUEUE_URL',
+  delayQueueArn: 'CONVEYOR_DELAY_QUEUE_ARN',
+  scheduleGroup: 'CONVEYOR_SCHEDULE_GROUP',
+  schedulerRoleArn: 'CONVEYOR_SCHEDULER_ROLE_ARN',
+  scheduleTargetArn: 'CONVEYOR_SCHEDULE_TARGET_ARN',
+  resourcePrefix: 'CONVEYOR_RESOURCE_PREFIX',
+} as const satisfies Record<keyof AwsResources, string>;
+
+/** Selects the backend of a process: `sqlite` (embedded default) or `aws`. */
+export const BACKEND_ENV = 'CONVEYOR_BACKEND';
+
+/** Reads every resource from the environment; names each missing variable. */
+export function resourcesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsResources {
+  const missing: string[] = [];
+  const read = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') missing.push(name);
+    return value ?? '';
+  };
+  const resources = Object.fromEntries(
+    Object.entries(ResourceEnv).map(([field, name]) => [field, read(name)]),
+  ) as unknown as AwsResources;
+  if (missing.length > 0) throw new Error(`the AWS backend needs ${missing.join(', ')} in the environment`);
+  return resources;
+}
+
+/** The same resources as environment variables (the stack sets them this way). */
+export function resourcesToEnv(resources: AwsResources): Record<string, string> {
+  return Object.fromEntries(Object.entries(ResourceEnv).map(([field, name]) => [name, resources[field as keyof AwsResources]]));
+}
