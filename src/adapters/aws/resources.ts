@@ -58,3 +58,16 @@ export function resourcesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsResou
 export function resourcesToEnv(resources: AwsResources): Record<string, string> {
   return Object.fromEntries(Object.entries(ResourceEnv).map(([field, name]) => [name, resources[field as keyof AwsResources]]));
 }
+
+/** CloudFormation output of each resource in ConveyorStack (the local runner reads them back). */
+export const ResourceOutput = {
+  logTable: 'LogTableName',
+  metaTable: 'MetaTableName',
+  eventBus: 'EventBusName',
+  delayQueueUrl: 'DelayQueueUrl',
+  delayQueueArn: 'DelayQueueArn',
+  scheduleGroup: 'ScheduleGroupName',
+  schedulerRoleArn: 'SchedulerRoleArn',
+  scheduleTargetArn: 'ScheduleTargetFunctionArn',
+  resourcePrefix: 'ResourcePrefix',
+} as const satisfies Record<keyof AwsResources, string>;
