@@ -1,11 +1,88 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// Jest loads this file outside its module mapper, so it imports nothing of the project's.
+
+declare global {
+  // Read by globalTeardown, which runs in this same process.
+  var conveyorMotoProcesses: MotoProcess[] | undefined;
+}
+
+/** Where each jest worker finds its emulator (comma separated, by worker index); test/helpers/emulator.ts reads it. */
+export const EMULATORS_ENV = 'CONVEYOR_TEST_EMULATORS';
+const LAUNCHER = 'emulator/moto_clock_server.py';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function post(url: string, body: unknown = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** A moto server started by this process with Conveyor's clock launcher. */
+export interface MotoProcess {
+  readonly endpoint: string;
+  readonly child: ChildProcess;
+}
 
 /**
- * Child-process tests (crash, auth, start-up) run the compiled server exactly as
- * `npm start` does. CONVEYOR_SKIP_BUILD=1 skips the build for runs of single
- * in-process suites during development.
+ * Starts moto's server (Python package moto[server] 5.x) through the clock
+ * launcher on a free loopback port, and waits until it answers.
  */
-export default function globalSetup(): void {
-  if (process.env['CONVEYOR_SKIP_BUILD'] === '1') return;
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+export async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
+  const port = await freePort();
+  const python = process.env['CONVEYOR_PYTHON'] ?? 'python3';
+  const child = spawn(python, [LAUNCHER, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: is moto[server] 5.x installed for ${python}? (pip install 'moto[server]>=5,<6')\n${stderr}`);
+    try {
+      if ((await post(`${endpoint}/__conveyor/clock`, { offsetMs: 0, frozenAtMs: null })).ok) return { endpoint, child };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms\n${stderr}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Stops a moto server; resolves once the process is gone. */
+export async function killMoto(moto: MotoProcess): Promise<void> {
+  if (moto.child.exitCode !== null || moto.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => moto.child.once('exit', () => resolve()));
+  moto.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(3000).then(() => moto.child.kill('SIGKILL'))]);
+}
+
+/**
+ * Builds what child-process tests run (the compiled server, exactly as `npm start`
+ * does; CONVEYOR_SKIP_BUILD=1 skips it for single in-process suites), and starts
+ * one AWS emulator per jest worker unless AWS_ENDPOINT_URL names one already.
+ * Each AWS suite resets its worker's emulator when it starts.
+ */
+export default async function globalSetup(config: { maxWorkers: number }): Promise<void> {
+  if (process.env['CONVEYOR_SKIP_BUILD'] !== '1') {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  }
+  if ((process.env['AWS_ENDPOINT_URL'] ?? '') !== '') return;
+  const motos = await Promise.all(Array.from({ length: Math.max(1, config.maxWorkers) }, () => spawnMoto()));
+  globalThis.conveyorMotoProcesses = motos;
+  process.env[EMULATORS_ENV] = motos.map((moto) => moto.endpoint).join(',');
 }

@@ -1,0 +1,89 @@
+"""moto's server mode with a clock that Conveyor's tests can move.
+
+moto reads the time through ``moto.core.utils.utcnow`` (SQS visibility
+timeouts and delays, DynamoDB, EventBridge Scheduler). The contract suite jumps
+its clock ahead by hours, so this launcher swaps that function for one that
+adds an offset, and can freeze it, exactly like the suite's TestClock:
+
+    now = (frozen_at or real now) + offset
+
+``POST /__conveyor/clock`` with ``{"offsetMs": n, "frozenAtMs": m | null}`` sets it;
+everything else is moto's own server, unchanged.
+
+Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000]
+"""
+
+import argparse
+import datetime
+import json
+import sys
+import threading
+import time
+
+import moto.core.utils as core_utils
+
+_lock = threading.Lock()
+_clock = {"offset_ms": 0.0, "frozen_at_ms": None}
+_real_utcnow = core_utils.utcnow
+
+
+def _now_ms() -> float:
+    with _lock:
+        base = _clock["frozen_at_ms"] if _clock["frozen_at_ms"] is not None else time.time() * 1000
+        return base + _clock["offset_ms"]
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(_now_ms() / 1000, datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _install_clock() -> None:
+    # Modules that did `from moto.core.utils import utcnow` hold their own reference: load the
+    # services Conveyor uses now, then repoint every reference to the original.
+    import moto.cloudformation.models  # noqa: F401
+    import moto.dynamodb.models  # noqa: F401
+    import moto.dynamodbstreams.models  # noqa: F401
+    import moto.events.models  # noqa: F401
+    import moto.scheduler.models  # noqa: F401
+    import moto.sqs.models  # noqa: F401
+
+    for module in list(sys.modules.values()):
+        if module is not None and getattr(module, "utcnow", None) is _real_utcnow:
+            setattr(module, "utcnow", utcnow)
+
+
+def _with_clock_endpoint(app):
+    def wrapped(environ, start_response):
+        if environ.get("PATH_INFO") != "/__conveyor/clock":
+            return app(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            with _lock:
+                _clock["offset_ms"] = float(body.get("offsetMs", 0))
+                frozen = body.get("frozenAtMs")
+                _clock["frozen_at_ms"] = None if frozen is None else float(frozen)
+        payload = json.dumps({"nowMs": _now_ms()}).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+        return [payload]
+
+    return wrapped
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    args = parser.parse_args()
+
+    _install_clock()
+
+    from werkzeug.serving import run_simple
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(args.host, args.port, _with_clock_endpoint(app), threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+import { EMULATORS_ENV, killMoto, post, spawnMoto } from '../globalSetup.js';
+
+/** The clock of the emulator, as TestClock keeps it: now = (frozenAtMs ?? real now) + offsetMs. */
+export interface EmulatorClock {
+  readonly offsetMs: number;
+  readonly frozenAtMs: number | null;
+}
+
+/** An AWS emulator the tests talk to. */
+export interface Emulator {
+  readonly endpoint: string;
+  /** Whether `setClock` moves the emulator's time (our moto launcher); other emulators keep real time. */
+  readonly clockControl: boolean;
+  /** Forgets every resource (moto's reset endpoint); a no-op for emulators without one. */
+  reset(): Promise<void>;
+  setClock(clock: EmulatorClock): Promise<void>;
+  /** Releases this suite's use of the emulator. */
+  stop(): Promise<void>;
+}
+
+/** Fake credentials: the emulator accepts any, and nothing may ever reach real AWS. */
+export const EMULATOR_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } as const;
+
+
+function ourEmulatorEndpoint(): string | undefined {
+  const endpoints = (process.env[EMULATORS_ENV] ?? '').split(',').filter((endpoint) => endpoint !== '');
+  const worker = Number(process.env['JEST_WORKER_ID'] ?? '1');
+  return endpoints[(worker - 1) % Math.max(endpoints.length, 1)];
+}
+
+function motoEmulator(endpoint: string, release: () => Promise<void>): Emulator {
+  return {
+    endpoint,
+    clockControl: true,
+    reset: async () => {
+      const response = await post(`${endpoint}/moto-api/reset`);
+      if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
+    },
+    setClock: async (clock) => {
+      const response = await post(`${endpoint}/__conveyor/clock`, clock);
+      if (!response.ok) throw new Error(`moto clock answered ${response.status}`);
+    },
+    stop: release,
+  };
+}
+
+/**
+ * The emulator for one test suite, reset to empty with its clock at real time.
+ * - `AWS_ENDPOINT_URL` set: that emulator (LocalStack or another), as is: no
+ *   reset and no clock control, so suites must use fresh names.
+ * - Otherwise this jest worker's moto, started by globalSetup; or, when a suite
+ *   runs outside that setup, a moto of its own that `stop` kills.
+ *
+ * @example
+ * const emulator = await startEmulator();
+ * const clients = createAwsClients({ endpoint: emulator.endpoint });
+ * afterAll(() => emulator.stop());
+ */
+export async function startEmulator(): Promise<Emulator> {
+  for (const [name, value] of Object.entries(EMULATOR_ENV)) process.env[name] ??= value;
+  const external = process.env['AWS_ENDPOINT_URL'];
+  if (external !== undefined && external !== '') {
+    return { endpoint: external, clockControl: false, reset: async () => undefined, setClock: async () => undefined, stop: async () => undefined };
+  }
+  const shared = ourEmulatorEndpoint();
+  const emulator = shared === undefined ? await spawnMoto().then((moto) => motoEmulator(moto.endpoint, () => killMoto(moto))) : motoEmulator(shared, async () => undefined);
+  await emulator.reset();
+  await emulator.setClock({ offsetMs: 0, frozenAtMs: null });
+  return emulator;
+}
