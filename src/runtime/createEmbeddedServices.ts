@@ -4,8 +4,9 @@ import type { Synchronous } from '../adapters/sqlite/SqliteStore.js';
 import { Broker } from '../broker/Broker.js';
 import type { MaintenanceOptions } from '../broker/Maintenance.js';
 import type { ApiServices } from '../http/types.js';
-import { Metrics, type SubscriptionGaugeSource } from '../observability/Metrics.js';
+import { Metrics } from '../observability/Metrics.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
+import { subscriptionGauges } from './subscriptionGauges.js';
 
 export interface EmbeddedOptions {
   readonly dataDir: string;
@@ -18,20 +19,6 @@ export interface EmbeddedOptions {
 export interface Services extends ApiServices {
   /** Stops background work and closes the store after in-flight writes commit. */
   close(): Promise<void>;
-}
-
-function subscriptionGauges(broker: Broker): SubscriptionGaugeSource {
-  return {
-    snapshot: async () => {
-      const rows = [];
-      for (const topic of await broker.topics.list()) {
-        for (const subscription of await broker.subscriptions.list(topic.name)) {
-          rows.push({ topic: topic.name, subscription: subscription.name, ...subscription.stats });
-        }
-      }
-      return rows;
-    },
-  };
 }
 
 /**

@@ -1,14 +1,29 @@
+import { BACKEND_ENV } from '../adapters/aws/resources.js';
 import { createLogger } from '../observability/logger.js';
-import { createEmbeddedServices, type Services } from './createEmbeddedServices.js';
+import type { AwsServices } from './createAwsServices.js';
+import type { Services } from './createEmbeddedServices.js';
 
 let services: Promise<Services> | undefined;
+let awsServices: Promise<AwsServices> | undefined;
+
+/** The AWS services of this process, from the resources the stack put in the environment. */
+export function awsProcessServices(): Promise<AwsServices> {
+  awsServices ??= Promise.all([import('./createAwsServices.js'), import('../adapters/aws/clients.js'), import('../adapters/aws/resources.js')]).then(
+    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }]) =>
+      createAwsServices({ clients: createAwsClients(), resources: resourcesFromEnv(), logger: createLogger() }),
+  );
+  return awsServices;
+}
 
 /**
  * The services of this process, built on first use and then reused by every
- * invocation (a Lambda container keeps them warm). Configured from the environment.
+ * invocation (a Lambda container keeps them warm). CONVEYOR_BACKEND picks the
+ * backend: `aws` (set by the CDK stack) or the embedded default, with DATA_DIR.
+ * Each backend is imported only when chosen, so a Lambda never loads SQLite.
  */
 export function processServices(): Promise<Services> {
-  services ??= Promise.resolve().then(() =>
+  if (process.env[BACKEND_ENV] === 'aws') return awsProcessServices();
+  services ??= import('./createEmbeddedServices.js').then(({ createEmbeddedServices }) =>
     createEmbeddedServices({ dataDir: process.env['DATA_DIR'] ?? '/tmp/conveyor', logger: createLogger() }),
   );
   return services;

@@ -1,34 +1,48 @@
+import { parseArgs } from 'node:util';
 import { handler } from '../../functions/api.js';
 import { ConveyorError } from '../domain/errors.js';
 import { createLogger } from '../observability/logger.js';
-import { createEmbeddedServices } from '../runtime/createEmbeddedServices.js';
+import { startEmbeddedBackend, startEmulatedAwsBackend, type RunningBackend } from './backends.js';
 import { readConfig } from './config.js';
 import { LocalServer } from './LocalServer.js';
 
-/** `npm start`: the broker on its embedded default, behind the local HTTP server. */
+const USAGE = 'usage: npm start [-- --backend sqlite|aws]';
+
+function fail(message: string): never {
+  process.stderr.write(`conveyor: ${message}\n`);
+  process.exit(2);
+}
+
+/** `npm start`: the broker on its embedded default (or `--backend aws` on an emulator), behind the local HTTP server. */
 async function main(): Promise<void> {
   const logger = createLogger();
+  let backendName: string;
   let config;
   try {
+    backendName = parseArgs({ options: { backend: { type: 'string', default: 'sqlite' } } }).values.backend ?? 'sqlite';
     config = readConfig();
   } catch (error) {
-    process.stderr.write(`conveyor: ${error instanceof ConveyorError ? error.message : String(error)}\n`);
-    process.exit(2);
+    fail(error instanceof ConveyorError || error instanceof Error ? `${error.message}\n${USAGE}` : String(error));
   }
-  const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous });
-  const server = new LocalServer({ handler, services, logger });
+  if (backendName !== 'sqlite' && backendName !== 'aws') fail(`unknown backend ${JSON.stringify(backendName)}\n${USAGE}`);
+
+  let backend: RunningBackend;
+  try {
+    backend = backendName === 'aws' ? await startEmulatedAwsBackend(logger) : await startEmbeddedBackend(config, logger);
+  } catch (error) {
+    fail(`cannot start the ${backendName} backend: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const server = new LocalServer({ handler, services: backend.services, logger });
   let url: string;
   try {
     url = await server.listen(config.port, config.host);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : String(error);
-    process.stderr.write(`conveyor: cannot listen on ${config.host}:${config.port}: ${reason}\n`);
-    await services.close();
-    process.exit(2);
+    await backend.close();
+    fail(`cannot listen on ${config.host}:${config.port}: ${reason}`);
   }
-  const backend = services.broker.backend.name;
-  logger.info({ url, backend, dataDir: config.dataDir, auth: config.authTokens.length > 0, synchronous: config.synchronous }, 'conveyor listening');
-  process.stdout.write(`Conveyor is listening on ${url} (data in ${config.dataDir})\n`);
+  logger.info({ url, backend: backendName, auth: config.authTokens.length > 0, synchronous: config.synchronous }, 'conveyor listening');
+  process.stdout.write(`Conveyor is listening on ${url} (${backend.description})\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -36,7 +50,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests and commits');
     await server.stop();
-    await services.close();
+    await backend.close();
     logger.info('stopped cleanly');
     process.stdout.write('Conveyor stopped cleanly\n');
     process.exit(0);

@@ -1,7 +1,6 @@
 import type { Delivery } from '../../src/domain/types.js';
 import { describeContract } from './harness/backends.js';
 import { publishOk } from './harness/logFixtures.js';
-import { ApiClient } from './harness/ApiClient.js';
 import { Conveyor } from './harness/Conveyor.js';
 import { ackAll, addSubscription, createQueue, labelled, labelsOf, pull, type Queue, SECOND, countsOf } from './harness/queueFixtures.js';
 
@@ -33,7 +32,7 @@ describeContract('Work queues', (target) => {
       const queue = await createQueue(target().api, 'competing');
       const labels = numbered(60);
       await publishOk(target().api, 'competing', labelled(labels));
-      const second = new Conveyor(new ApiClient(target().api.http.baseUrl));
+      const second = new Conveyor(target().api.http.withToken(undefined));
 
       // Act
       const [one, two] = await Promise.all([consume(target().api, queue, 7), consume(second, queue, 7)]);

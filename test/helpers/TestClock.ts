@@ -10,6 +10,11 @@ export class TestClock implements Clock {
   private offsetMs = 0;
   private frozenAt: number | undefined;
 
+  /** The clock as offset and freeze point, for an emulator that keeps the same clock. */
+  public state(): { readonly offsetMs: number; readonly frozenAtMs: number | null } {
+    return { offsetMs: this.offsetMs, frozenAtMs: this.frozenAt ?? null };
+  }
+
   public now(): number {
     return (this.frozenAt ?? Date.now()) + this.offsetMs;
   }

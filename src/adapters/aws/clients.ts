@@ -10,6 +10,8 @@ import type { MiddlewareStack } from '@smithy/types';
 export interface AwsClients {
   /** DynamoDB with native JS values (marshalling done by lib-dynamodb). */
   readonly dynamo: DynamoDBDocumentClient;
+  /** The same DynamoDB client without marshalling, for table-level calls (DescribeTable). */
+  readonly dynamoTables: DynamoDBClient;
   readonly streams: DynamoDBStreamsClient;
   readonly sqs: SQSClient;
   readonly events: EventBridgeClient;
@@ -58,6 +60,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const scheduler = withPlugins(new SchedulerClient(config), 'Scheduler');
   return {
     dynamo,
+    dynamoTables: dynamoClient,
     streams,
     sqs,
     events,

@@ -41,10 +41,12 @@ export class ApiClient {
   public constructor(
     public readonly baseUrl: string,
     private readonly token?: string,
+    /** Runs before every request: a backend with asynchronous fan-out lets it settle here (see backends.ts). */
+    private readonly beforeRequest: () => Promise<void> = async () => undefined,
   ) {}
 
   public withToken(token: string | undefined): ApiClient {
-    return new ApiClient(this.baseUrl, token);
+    return new ApiClient(this.baseUrl, token, this.beforeRequest);
   }
 
   public async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -55,6 +57,7 @@ export class ApiClient {
       payload = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
+    await this.beforeRequest();
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
     const text = await response.text();
     const isJson = (response.headers.get('content-type') ?? '').includes('application/json');

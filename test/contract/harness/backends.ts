@@ -3,7 +3,9 @@ import { handler } from '../../../functions/api.js';
 import type { Broker } from '../../../src/broker/Broker.js';
 import { createEmbeddedServices } from '../../../src/runtime/createEmbeddedServices.js';
 import { LocalServer } from '../../../src/server/LocalServer.js';
+import { startLocalAws } from '../../../src/emulation/startLocalAws.js';
 import { makeDataDir, removeDataDir } from '../../helpers/dataDir.js';
+import { startEmulator } from '../../helpers/emulator.js';
 import { TestClock } from '../../helpers/TestClock.js';
 import { ApiClient } from './ApiClient.js';
 import { Conveyor } from './Conveyor.js';
@@ -52,8 +54,57 @@ async function startEmbedded(): Promise<ContractTarget> {
   };
 }
 
-/** Every backend the contract suite runs against. The AWS backend joins this list. */
-export const BACKENDS: readonly BackendFactory[] = [{ name: 'sqlite', start: startEmbedded }];
+/**
+ * The AWS backend on the emulator, with the functions' event sources played in
+ * this process. Fan-out, delays and schedules are asynchronous there (stream →
+ * relay → EventBridge → SQS), so before every request the harness moves the
+ * emulator's clock to the test clock and lets the runner settle: the spec then
+ * observes the converged system, as a client would a moment later in AWS.
+ */
+async function startAws(): Promise<ContractTarget> {
+  const emulator = await startEmulator();
+  const clock = new TestClock();
+  const logger = pino({ level: 'silent' });
+  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, resourcePrefix: 'contract' });
+  const server = new LocalServer({ handler, services: local.services, logger, drainTimeoutMs: 1000 });
+  const url = await server.listen(0, '127.0.0.1');
+  let pushed = '';
+  const settle = async (): Promise<void> => {
+    const state = clock.state();
+    if (JSON.stringify(state) !== pushed) {
+      await emulator.setClock(state);
+      pushed = JSON.stringify(state);
+    }
+    await local.runner.settle();
+  };
+  return {
+    backend: 'aws',
+    api: new Conveyor(new ApiClient(url, undefined, settle)),
+    clock,
+    advance: async (ms) => {
+      clock.advance(ms);
+      await settle();
+    },
+    maintain: settle,
+    stop: async () => {
+      await server.stop();
+      await local.close();
+      await emulator.stop();
+    },
+  };
+}
+
+const ALL_BACKENDS: readonly BackendFactory[] = [
+  { name: 'sqlite', start: startEmbedded },
+  { name: 'aws', start: startAws },
+];
+
+/**
+ * Every backend the contract suite runs against; CONVEYOR_CONTRACT_BACKENDS
+ * (comma separated, e.g. `sqlite`) narrows it for a development run.
+ */
+const wanted = (process.env['CONVEYOR_CONTRACT_BACKENDS'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+export const BACKENDS: readonly BackendFactory[] = wanted.length === 0 ? ALL_BACKENDS : ALL_BACKENDS.filter((backend) => wanted.includes(backend.name));
 
 /**
  * Declares a contract spec once for every backend: each gets a fresh broker. A

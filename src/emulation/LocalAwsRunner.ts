@@ -1,0 +1,103 @@
+import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import type { AwsClients } from '../adapters/aws/clients.js';
+import type { AwsResources } from '../adapters/aws/resources.js';
+import type { Clock } from '../ports/Clock.js';
+import { QueuePoller, type QueueHandler } from './QueuePoller.js';
+import { SchedulerEmulator } from './SchedulerEmulator.js';
+import { StreamPoller, type StreamHandler } from './StreamPoller.js';
+
+/** The Lambda handlers of the deployment, run in this process. */
+export interface LocalHandlers {
+  readonly relay: StreamHandler;
+  readonly delayConsumer: QueueHandler;
+  readonly scheduleTarget: (input: unknown) => Promise<unknown>;
+}
+
+export interface LocalAwsRunnerOptions {
+  readonly clients: AwsClients;
+  readonly resources: AwsResources;
+  readonly handlers: LocalHandlers;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Pause between background rounds that found nothing to do. @default 100 */
+  readonly idleMs?: number;
+}
+
+/**
+ * Plays Lambda's part against an emulator: polls the log table's stream into
+ * the relay and the delay queue into its consumer the way event source mappings
+ * do, and fires due Scheduler schedules into the schedule target or the delay
+ * queue. `start` runs it in the background (`npm start -- --backend aws`);
+ * tests call `settle` to wait until everything in flight has been handled.
+ *
+ * @example
+ * const runner = new LocalAwsRunner({ clients, resources, handlers, clock, logger });
+ * runner.start();
+ * await runner.stop();
+ */
+export class LocalAwsRunner {
+  private readonly stream: StreamPoller;
+  private readonly delayQueue: QueuePoller;
+  private readonly scheduler: SchedulerEmulator;
+  private readonly idleMs: number;
+  private loop: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
+
+  public constructor(private readonly options: LocalAwsRunnerOptions) {
+    const { clients, resources, handlers, clock, logger } = options;
+    this.idleMs = options.idleMs ?? 100;
+    this.stream = new StreamPoller(clients.dynamoTables, clients.streams, resources.logTable, handlers.relay, logger.child({ source: 'stream' }));
+    this.delayQueue = new QueuePoller(clients.sqs, resources.delayQueueUrl, resources.delayQueueArn, handlers.delayConsumer, logger.child({ source: 'delay-queue' }));
+    this.scheduler = new SchedulerEmulator(clients.scheduler, resources.scheduleGroup, clock, (arn, input) => this.deliverScheduled(arn, input), logger.child({ source: 'scheduler' }));
+  }
+
+  /** One round over every event source; returns how much work it found. */
+  public async runOnce(): Promise<number> {
+    const fired = await this.scheduler.fireDue();
+    let released = 0;
+    for (let batch = await this.delayQueue.pollOnce(0); batch > 0; batch = await this.delayQueue.pollOnce(0)) released += batch;
+    const relayed = await this.stream.pollOnce();
+    return fired + released + relayed;
+  }
+
+  /** Runs rounds until one finds nothing new: every published message has been relayed, every due delay released. */
+  public async settle(maxRounds = 50): Promise<void> {
+    for (let round = 0; round < maxRounds; round += 1) {
+      if ((await this.runOnce()) === 0 && !this.stream.hasPending()) return;
+    }
+    this.options.logger.warn({ maxRounds }, 'the local AWS runner did not settle');
+  }
+
+  public start(): void {
+    this.loop ??= this.background();
+  }
+
+  public async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  private async background(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      let work = 0;
+      try {
+        work = await this.runOnce();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'local AWS runner round failed; retrying');
+      }
+      if (work === 0 && !this.stopping.signal.aborted) await new Promise((resolve) => setTimeout(resolve, this.idleMs));
+    }
+  }
+
+  private async deliverScheduled(targetArn: string, input: string): Promise<void> {
+    if (targetArn === this.options.resources.scheduleTargetArn) {
+      await this.options.handlers.scheduleTarget(JSON.parse(input));
+      return;
+    }
+    const [, , service, , , resource] = targetArn.split(':');
+    if (service !== 'sqs' || resource === undefined) throw new Error(`schedule target ${targetArn} is not emulated here`);
+    const { QueueUrl } = await this.options.clients.sqs.send(new GetQueueUrlCommand({ QueueName: resource }));
+    await this.options.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: input }));
+  }
+}

@@ -1,0 +1,99 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ConflictException, CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
+import type { Logger } from 'pino';
+import { createAwsClients, type AwsClients, type ClientPlugin } from '../adapters/aws/clients.js';
+import { ResourceOutput, type AwsResources } from '../adapters/aws/resources.js';
+import { systemClock, type Clock } from '../ports/Clock.js';
+import { createAwsServices, type AwsServices } from '../runtime/createAwsServices.js';
+import { deployToEmulator } from './EmulatorStack.js';
+import { LocalAwsRunner } from './LocalAwsRunner.js';
+
+export interface LocalAwsOptions {
+  /** The emulator (moto's server, LocalStack…). */
+  readonly endpoint: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** CloudFormation stack of this deployment. @default 'conveyor-local' */
+  readonly stackName?: string;
+  /** ConveyorStack's resourcePrefix; distinct prefixes let deployments share one emulator. @default 'conveyor' */
+  readonly resourcePrefix?: string;
+  /** A synthesized ConveyorStack template; synthesized here when absent. */
+  readonly template?: Record<string, unknown>;
+  readonly plugins?: readonly ClientPlugin[];
+}
+
+export interface LocalAws {
+  readonly resources: AwsResources;
+  readonly clients: AwsClients;
+  readonly services: AwsServices;
+  readonly runner: LocalAwsRunner;
+  /** Stops the runner and the services; the emulator keeps the resources. */
+  close(): Promise<void>;
+}
+
+/** Synthesizes ConveyorStack's template in this process, without bundling the functions. */
+export async function synthesizeTemplate(resourcePrefix: string): Promise<Record<string, unknown>> {
+  const { synthesizeConveyorTemplate } = await import('../../infra/synthesize.js');
+  return synthesizeConveyorTemplate({ resourcePrefix });
+}
+
+function resourcesFrom(outputs: Record<string, string>, prefix: string, region: string): AwsResources {
+  const fields = Object.entries(ResourceOutput).map(([field, output]) => [field, outputs[output]]);
+  const resources = Object.fromEntries(fields) as Record<keyof AwsResources, string | undefined>;
+  // The schedule target is a function; the runner plays it in this process under this name.
+  resources.scheduleTargetArn ??= `arn:aws:lambda:${region}:000000000000:function:${prefix}-schedule-target`;
+  // The emulator has no CloudFormation model for schedule groups: the group is created below under the stack's name.
+  resources.scheduleGroup ??= prefix;
+  const missing = Object.entries(resources).filter(([, value]) => value === undefined).map(([field]) => field);
+  if (missing.length > 0) throw new Error(`the emulator's stack has no output for ${missing.join(', ')}`);
+  return resources as AwsResources;
+}
+
+/**
+ * Runs the AWS deployment against an emulator: deploys ConveyorStack's template
+ * (the parts the emulator can create) through CloudFormation, creates what the
+ * emulator's CloudFormation cannot, wires the broker to those resources, and
+ * plays the functions' event sources with a LocalAwsRunner.
+ *
+ * @example
+ * const local = await startLocalAws({ endpoint: 'http://127.0.0.1:5000', logger });
+ * local.runner.start();
+ */
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const prefix = options.resourcePrefix ?? 'conveyor';
+  const clock = options.clock ?? systemClock;
+  const clients = createAwsClients({ endpoint: options.endpoint, ...(options.plugins === undefined ? {} : { plugins: options.plugins }) });
+  const region = await clients.sqs.config.region();
+  const cloudformation = new CloudFormationClient({ endpoint: options.endpoint, region });
+  try {
+    const template = options.template ?? (await synthesizeTemplate(prefix));
+    const outputs = await deployToEmulator(cloudformation, template, options.stackName ?? `${prefix}-local`);
+    const resources = resourcesFrom(outputs, prefix, region);
+    try {
+      await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: resources.scheduleGroup }));
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+    }
+    const services = createAwsServices({ clients, resources, logger: options.logger, clock });
+    const runner = new LocalAwsRunner({
+      clients,
+      resources,
+      clock,
+      logger: options.logger,
+      handlers: { relay: services.relay, delayConsumer: services.releaseDelayed, scheduleTarget: services.fireSchedules },
+    });
+    return {
+      resources,
+      clients,
+      services,
+      runner,
+      close: async () => {
+        await runner.stop();
+        await services.close();
+        clients.destroy();
+      },
+    };
+  } finally {
+    cloudformation.destroy();
+  }
+}

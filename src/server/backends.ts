@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { Services } from '../runtime/createEmbeddedServices.js';
+import type { ServerConfig } from './config.js';
+
+/** What `npm start` serves: the services, a line saying where the data lives, and how to shut down. */
+export interface RunningBackend {
+  readonly services: Services;
+  readonly description: string;
+  /** Stops background work and releases the backend (and an emulator it started). */
+  close(): Promise<void>;
+}
+
+/** The embedded default: SQLite in DATA_DIR, the maintenance timer in this process. */
+export async function startEmbeddedBackend(config: ServerConfig, logger: Logger): Promise<RunningBackend> {
+  const { createEmbeddedServices } = await import('../runtime/createEmbeddedServices.js');
+  const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous });
+  return { services, description: `data in ${config.dataDir}`, close: () => services.close() };
+}
+
+/**
+ * The AWS backend against an emulator: AWS_ENDPOINT_URL when set (LocalStack or
+ * any other), otherwise a moto server started here on CONVEYOR_EMULATOR_PORT.
+ * ConveyorStack is deployed into it and every function runs in this process.
+ */
+export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningBackend> {
+  const [{ startMotoServer }, { startLocalAws }] = await Promise.all([import('../emulation/motoServer.js'), import('../emulation/startLocalAws.js')]);
+  // Emulators accept any credentials; never let a real profile be picked up by accident.
+  env['AWS_ACCESS_KEY_ID'] ??= 'test';
+  env['AWS_SECRET_ACCESS_KEY'] ??= 'test';
+  env['AWS_REGION'] ??= 'us-east-1';
+  const external = env['AWS_ENDPOINT_URL'];
+  const moto = external === undefined || external === '' ? await startMotoServer(Number(env['CONVEYOR_EMULATOR_PORT'] ?? 5000)) : undefined;
+  const endpoint = moto?.endpoint ?? external!;
+  try {
+    const local = await startLocalAws({ endpoint, logger });
+    local.runner.start();
+    return {
+      services: local.services,
+      description: `AWS backend on the emulator at ${endpoint}${moto === undefined ? '' : ' (moto, started here)'}`,
+      close: async () => {
+        await local.close();
+        await moto?.stop();
+      },
+    };
+  } catch (error) {
+    await moto?.stop();
+    throw error;
+  }
+}
