@@ -1,0 +1,152 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { SubscriptionNotFoundError } from '../../domain/errors.js';
+import type { Message, Subscription, Topic } from '../../domain/types.js';
+import type { MetadataStore } from '../../ports/MetadataStore.js';
+import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
+import type { PartialRetryOptions } from './batches.js';
+import type { AwsClients } from './clients.js';
+import { fromLogItem, logItemFromStreamImage } from './logItems.js';
+import type { AwsResources } from './resources.js';
+import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
+import type { QueueDirectory } from './sqs/QueueDirectory.js';
+import { encodeQueuedMessage, toQueuedMessage } from './sqs/queueMessages.js';
+import type { OutgoingSqsMessage } from './sqs/SqsQueue.js';
+import { EventBus, type BusEntry } from './sqs/EventBus.js';
+
+/** One appended message from the stream, and where its record sits in the batch. */
+interface Appended {
+  readonly record: number;
+  readonly message: Message;
+  readonly topic: Topic;
+}
+
+/** Where a topic's messages go: the bus (when any subscription is unordered), and each subscription with its filter. */
+interface Routes {
+  readonly topic: Topic | null;
+  readonly unordered: ReadonlyArray<{ readonly subscription: Subscription; readonly matcher: SubscriptionMatcher }>;
+  readonly ordered: ReadonlyArray<{ readonly subscription: Subscription; readonly matcher: SubscriptionMatcher }>;
+}
+
+/** Messages bound for one subscription's queue, with the records they came from. */
+interface QueueSend {
+  readonly subscription: Subscription;
+  readonly records: number[];
+  readonly messages: OutgoingSqsMessage[];
+}
+
+export interface StreamRelayOptions {
+  /** Per-entry retries of PutEvents and SendMessageBatch entries that failed. */
+  readonly retry?: PartialRetryOptions;
+}
+
+/**
+ * The logic of the stream relay (functions/relay.ts): every message appended to
+ * the log table reaches each subscription of its topic. Unordered subscriptions
+ * get it through the event bus (one PutEvents entry per message, whatever their
+ * number; each subscription's rule filters and delivers). Ordered ones get it
+ * straight in their FIFO queue, filtered here with SubscriptionMatcher, grouped
+ * by key and deduplicated by log position, so a retried batch does not double
+ * them and a key's messages keep their offset order.
+ *
+ * A message whose event would pass EventBridge's 256 KB entry limit goes
+ * straight to the queues of the unordered subscriptions it matches instead.
+ * Messages of a deleted topic, or of an earlier incarnation of its name, are
+ * dropped. The answer names the first record not relayed: the event source
+ * mapping counts everything before it as done and retries from it.
+ *
+ * @example
+ * const relay = new StreamRelay(clients, resources, metadata, directory);
+ * export const handler = (event: DynamoDBStreamEvent) => relay.handle(event.Records);
+ */
+export class StreamRelay {
+  private readonly bus: EventBus;
+
+  public constructor(
+    clients: Pick<AwsClients, 'events'>,
+    resources: Pick<AwsResources, 'eventBus'>,
+    private readonly metadata: Pick<MetadataStore, 'getTopic' | 'listSubscriptions'>,
+    private readonly directory: QueueDirectory,
+    options: StreamRelayOptions = {},
+  ) {
+    this.bus = new EventBus(clients.events, resources.eventBus, options.retry);
+  }
+
+  public async handle(records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
+    const inserted = records.flatMap((record, index) => {
+      // Head counters (offset -1), updates and TTL deletes are not new messages.
+      const item = record.eventName === 'INSERT' ? logItemFromStreamImage(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined) : null;
+      return item === null ? [] : [{ record: index, item }];
+    });
+    const failed = new Set<number>();
+    const routes = await this.routesByTopic(
+      new Set(inserted.map(({ item }) => item.tp)),
+      (topic) => inserted.filter(({ item }) => item.tp === topic).forEach(({ record }) => failed.add(record)),
+    );
+    const appended = inserted.flatMap(({ record, item }): Appended[] => {
+      const topic = routes.get(item.tp)?.topic;
+      return topic === undefined || topic === null || item.tc !== topic.createdAt ? [] : [{ record, message: fromLogItem(item), topic }];
+    });
+
+    const events: BusEntry[] = [];
+    const sends = new Map<Subscription, QueueSend>();
+    const queueFor = (subscription: Subscription, record: number, message: OutgoingSqsMessage): void => {
+      const send = sends.get(subscription) ?? { subscription, records: [], messages: [] };
+      sends.set(subscription, send);
+      send.records.push(record);
+      send.messages.push(message);
+    };
+    for (const { record, message, topic } of appended) {
+      const { unordered, ordered } = routes.get(topic.name) ?? { unordered: [], ordered: [] };
+      const body = encodeQueuedMessage(message);
+      if (unordered.length > 0) {
+        const entry = this.bus.entry(record, topic.name, toQueuedMessage(message), message.publishedAt);
+        if (entry !== null) events.push(entry);
+        else for (const { subscription, matcher } of unordered) if (matcher.matches(message)) queueFor(subscription, record, { body });
+      }
+      for (const { subscription, matcher } of ordered) {
+        if (matcher.matches(message)) queueFor(subscription, record, { body, group: fifoGroupId(message), deduplicationId: relayDeduplicationId(topic, message) });
+      }
+    }
+
+    const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all([...sends.values()].map((send) => this.sendToQueue(send)))]);
+    for (const record of [...unpublished, ...unsent.flat()]) failed.add(record);
+    const first = Math.min(...failed);
+    const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
+    return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };
+  }
+
+  /** The routes of each topic, read once per batch; a topic whose read fails is reported through `failedTopic`. */
+  private async routesByTopic(names: ReadonlySet<string>, failedTopic: (name: string) => void): Promise<Map<string, Routes>> {
+    const routes = new Map<string, Routes>();
+    await Promise.all(
+      [...names].map(async (name) => {
+        try {
+          const [topic, subscriptions] = await Promise.all([this.metadata.getTopic(name), this.metadata.listSubscriptions(name)]);
+          const routed = subscriptions.map((subscription) => ({ subscription, matcher: new SubscriptionMatcher(subscription.filter) }));
+          routes.set(name, { topic, unordered: routed.filter(({ subscription }) => !subscription.ordered), ordered: routed.filter(({ subscription }) => subscription.ordered) });
+        } catch {
+          failedTopic(name);
+        }
+      }),
+    );
+    return routes;
+  }
+
+  /**
+   * Sends one subscription's messages; answers the records not sent. A queue
+   * that no longer exists belongs to a subscription deleted meanwhile: its
+   * messages are dropped, as the embedded broker drops them.
+   */
+  private async sendToQueue(send: QueueSend): Promise<number[]> {
+    try {
+      const { queue } = await this.directory.subscriptionQueues(send.subscription);
+      const refused = new Set((await queue.send(send.messages)).map((failure) => failure.entry));
+      return send.records.filter((_, index) => refused.has(send.messages[index] as OutgoingSqsMessage));
+    } catch (error) {
+      if (error instanceof SubscriptionNotFoundError) return [];
+      // Retries are spent (or the call failed as a whole): every record of this send is retried; SQS deduplicates the FIFO copies sent already.
+      return send.records;
+    }
+  }
+}

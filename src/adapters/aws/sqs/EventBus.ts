@@ -1,0 +1,93 @@
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PartialRetryOptions } from '../batches.js';
+import { MAX_BATCH_ENTRIES, MAX_EVENTS_BATCH_BYTES, packBatches, runBatches, type BatchOutcome, type EntryFailure } from './batchEntries.js';
+import { EVENT_SOURCE, type QueuedMessage } from './queueMessages.js';
+
+/** EventBridge's largest PutEvents entry: under 256 KB, counted as below. */
+export const MAX_EVENT_ENTRY_BYTES = 262_144;
+/** What EventBridge counts for a `Time` parameter. */
+const TIME_BYTES = 14;
+
+/** PutEvents entry codes worth sending again: the service's throttling and faults. */
+const RETRYABLE = /Throttl|Internal|Unavailable|Timeout/i;
+
+/** One event for the bus, and the stream record it stands for. */
+export interface BusEntry {
+  readonly record: number;
+  readonly entry: PutEventsRequestEntry;
+  readonly bytes: number;
+}
+
+/**
+ * The event bus the relay publishes every message to. PutEvents in batches of
+ * 10 entries and 256 KB, all at once, with per-entry retries of the entries
+ * EventBridge reports as throttled or failed on its side.
+ *
+ * @example
+ * const bus = new EventBus(clients.events, resources.eventBus);
+ * const entry = bus.entry(0, 'orders', toQueuedMessage(message), message.publishedAt);
+ * const unpublished = await bus.publish(entry === null ? [] : [entry]);
+ */
+export class EventBus {
+  public constructor(
+    private readonly events: EventBridgeClient,
+    private readonly name: string,
+    private readonly retry: PartialRetryOptions = {},
+  ) {}
+
+  /**
+   * The event of a message: source `conveyor`, detail-type its topic, detail
+   * the queued message. Null when EventBridge would refuse it for size (its
+   * `Source`, `DetailType`, `Detail` and `Time` together reach 256 KB).
+   */
+  public entry(record: number, topic: string, detail: QueuedMessage, publishedAt: string): BusEntry | null {
+    const text = JSON.stringify(detail);
+    const bytes = TIME_BYTES + Buffer.byteLength(EVENT_SOURCE) + Buffer.byteLength(topic) + Buffer.byteLength(text);
+    if (bytes >= MAX_EVENT_ENTRY_BYTES) return null;
+    return { record, bytes, entry: { EventBusName: this.name, Source: EVENT_SOURCE, DetailType: topic, Detail: text, Time: new Date(publishedAt) } };
+  }
+
+  /** Publishes every entry; answers the records of the entries that could not be published. */
+  public async publish(entries: readonly BusEntry[]): Promise<number[]> {
+    const batches = packBatches(entries, { maxEntries: MAX_BATCH_ENTRIES, maxBytes: MAX_EVENTS_BATCH_BYTES, sizeOf: (entry) => entry.bytes });
+    const unpublished = await Promise.all(batches.map((batch) => this.publishBatch(batch)));
+    return unpublished.flat();
+  }
+
+  private async publishBatch(batch: readonly BusEntry[]): Promise<number[]> {
+    const retrying = new Set<BusEntry>();
+    const refused = new Set<BusEntry>();
+    try {
+      await runBatches(
+        [[...batch]],
+        'put events on the bus',
+        async (entries) => {
+          const outcome = await this.put(entries);
+          for (const entry of entries) retrying.delete(entry);
+          for (const entry of outcome.retry) retrying.add(entry);
+          for (const failure of outcome.failed) refused.add(failure.entry);
+          return outcome;
+        },
+        { retry: this.retry },
+      );
+    } catch {
+      // Retries are spent, or a call failed as a whole (before any answer: the whole batch).
+      for (const entry of retrying.size > 0 || refused.size > 0 ? retrying : batch) refused.add(entry);
+    }
+    return [...refused].map((entry) => entry.record);
+  }
+
+  /** One PutEvents call; its answer lists an outcome per entry, in order. */
+  private async put(entries: readonly BusEntry[]): Promise<BatchOutcome<BusEntry>> {
+    const answer = await this.events.send(new PutEventsCommand({ Entries: entries.map(({ entry }) => entry) }));
+    const retry: BusEntry[] = [];
+    const failed: Array<EntryFailure<BusEntry>> = [];
+    (answer.Entries ?? []).forEach((result, index) => {
+      const entry = entries[index];
+      if (entry === undefined || result.ErrorCode === undefined) return;
+      if (RETRYABLE.test(result.ErrorCode)) retry.push(entry);
+      else failed.push({ entry, code: result.ErrorCode, message: result.ErrorMessage ?? '' });
+    });
+    return { retry, failed };
+  }
+}

@@ -1,0 +1,38 @@
+import type { Json, Subscription } from '../../../domain/types.js';
+import { EVENT_SOURCE } from './queueMessages.js';
+
+/**
+ * The EventBridge event pattern of an unordered subscription's rule: every
+ * event of its topic (`detail-type` is the topic name) whose
+ * `detail.filterable` (`{ key, attributes, body }`, see queueMessages.ts)
+ * matches the subscription's filter, itself an EventBridge pattern.
+ *
+ * @example
+ * rulePattern({ topic: 'orders', filter: { key: ['vip'] } });
+ * // {"source":["conveyor"],"detail-type":["orders"],"detail":{"filterable":{"key":["vip"]}}}
+ */
+export function rulePattern(subscription: Pick<Subscription, 'topic' | 'filter'>): string {
+  const pattern: Record<string, Json> = { source: [EVENT_SOURCE], 'detail-type': [subscription.topic] };
+  if (subscription.filter !== null) pattern['detail'] = { filterable: subscription.filter };
+  return JSON.stringify(pattern);
+}
+
+/**
+ * Queue policy that lets EventBridge deliver the rule's events to the queue,
+ * and nothing else (the condition names the one rule).
+ */
+export function queuePolicy(queueArn: string, ruleArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ConveyorRuleDelivers',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+    ],
+  });
+}

@@ -1,0 +1,194 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
+import { toLogItem, HEAD_OFFSET } from '../../src/adapters/aws/logItems.js';
+import { partitionKey } from '../../src/adapters/aws/names.js';
+import type { AwsResources } from '../../src/adapters/aws/resources.js';
+import type { LogMessageSource } from '../../src/adapters/aws/sqs/deadLetterMoves.js';
+import { QueueDirectory } from '../../src/adapters/aws/sqs/QueueDirectory.js';
+import { SqsDeadLetterQueues } from '../../src/adapters/aws/SqsDeadLetterQueues.js';
+import { SqsSubscriptionQueues } from '../../src/adapters/aws/SqsSubscriptionQueues.js';
+import { StreamRelay } from '../../src/adapters/aws/StreamRelay.js';
+import { SubscriptionResources } from '../../src/adapters/aws/SubscriptionResources.js';
+import type { Delivery, Message, Subscription, Topic } from '../../src/domain/types.js';
+import type { Clock } from '../../src/ports/Clock.js';
+import type { MetadataStore } from '../../src/ports/MetadataStore.js';
+import type { Telemetry } from '../../src/ports/Telemetry.js';
+import type { Emulator } from '../helpers/emulator.js';
+
+export const SECOND = 1000;
+
+/** The resources the adapters under test use, as the stack would create them. */
+export const RESOURCES: Pick<AwsResources, 'eventBus' | 'resourcePrefix'> = { eventBus: 'cvtest-bus', resourcePrefix: 'cvtest' };
+
+/** Real time plus an offset the test moves, shared with the emulator (SQS visibility timeouts run on it). */
+export class EmulatorClock implements Clock {
+  private offsetMs = 0;
+
+  public constructor(private readonly emulator: Emulator) {}
+
+  public now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  public async advance(ms: number): Promise<void> {
+    this.offsetMs += ms;
+    await this.emulator.setClock({ offsetMs: this.offsetMs, frozenAtMs: null });
+  }
+}
+
+/** The topics and subscriptions the relay reads, kept in memory; `failing` makes every read fail. */
+export class InMemoryCatalog implements Pick<MetadataStore, 'getTopic' | 'listSubscriptions'> {
+  public readonly topics = new Map<string, Topic>();
+  public readonly subscriptions: Subscription[] = [];
+  public failing = false;
+
+  public async getTopic(name: string): Promise<Topic | null> {
+    if (this.failing) throw new Error('metadata unavailable (test)');
+    return this.topics.get(name) ?? null;
+  }
+
+  public async listSubscriptions(topic: string): Promise<Subscription[]> {
+    if (this.failing) throw new Error('metadata unavailable (test)');
+    return this.subscriptions.filter((subscription) => subscription.topic === topic);
+  }
+}
+
+/** The log, as far as a nack that dead-letters a message reads it. */
+export class InMemoryLog {
+  private readonly messages = new Map<string, Message>();
+
+  public add(messages: readonly Message[]): void {
+    for (const message of messages) this.messages.set(`${message.topic}#${message.partition}#${message.offset}`, message);
+  }
+
+  public readonly source: LogMessageSource = async (subscription, position) =>
+    this.messages.get(`${subscription.topic}#${position.partition}#${position.offset}`) ?? null;
+}
+
+/** Counts what the adapters report. */
+export class CountingTelemetry implements Telemetry {
+  public deadLetters = 0;
+  public published(): void {}
+  public delivered(): void {}
+  public acked(): void {}
+  public nacked(): void {}
+  public deadLettered(_topic: string, _subscription: string, count: number): void {
+    this.deadLetters += count;
+  }
+}
+
+/** Every adapter of this side of the backend, on one set of clients. */
+export interface SqsAdapters {
+  readonly clients: AwsClients;
+  readonly directory: QueueDirectory;
+  readonly resources: SubscriptionResources;
+  readonly queues: SqsSubscriptionQueues;
+  readonly deadLetters: SqsDeadLetterQueues;
+  readonly relay: StreamRelay;
+}
+
+/** Builds the adapters on fresh clients with the given plugins (request counters, fault injectors). */
+export function buildAdapters(
+  emulator: Emulator,
+  parts: { catalog: InMemoryCatalog; log: InMemoryLog; clock: Clock; telemetry?: Telemetry },
+  plugins: readonly ClientPlugin[] = [],
+): SqsAdapters {
+  const clients = createAwsClients({ endpoint: emulator.endpoint, plugins });
+  // Few, fast retries: a test of exhausted retries should not wait for backoff.
+  const retry = { attempts: 3, baseDelayMs: 1 };
+  const directory = new QueueDirectory(clients.sqs, RESOURCES.resourcePrefix, retry);
+  return {
+    clients,
+    directory,
+    resources: new SubscriptionResources(clients, RESOURCES, directory),
+    queues: new SqsSubscriptionQueues(directory, parts.log.source, parts.clock, parts.telemetry),
+    deadLetters: new SqsDeadLetterQueues(directory),
+    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, { retry }),
+  };
+}
+
+/** The event bus the stack would create, in an emulator that was just reset. */
+export async function createEventBus(clients: AwsClients): Promise<void> {
+  await clients.events.send(new CreateEventBusCommand({ Name: RESOURCES.eventBus }));
+}
+
+export function topicNamed(name: string, overrides: Partial<Topic> = {}): Topic {
+  return { name, createdAt: '2026-01-01T00:00:00.000Z', partitions: 4, retentionHours: 24, dedupWindowSeconds: 3600, ...overrides };
+}
+
+export function subscriptionOf(topic: Topic, name: string, overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    topic: topic.name,
+    name,
+    filter: null,
+    ackDeadlineSeconds: 30,
+    maxDeliveries: 5,
+    retryBackoff: { minSeconds: 0, maxSeconds: 0 },
+    ordered: false,
+    startFrom: 'latest',
+    createdAt: '2026-01-02T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Messages of `topic` labelled by their body `{ label }`, at consecutive offsets of one partition. */
+export function messagesOf(topic: Topic, labels: readonly string[], fields: Partial<Message> = {}, firstOffset = 0): Message[] {
+  return labels.map((label, index) => ({
+    id: `${topic.name}-${label}`,
+    topic: topic.name,
+    partition: 0,
+    offset: firstOffset + index,
+    key: null,
+    body: { label },
+    attributes: {},
+    publishedAt: new Date(Date.UTC(2026, 0, 3, 0, 0, index)).toISOString(),
+    ...fields,
+  }));
+}
+
+/** DynamoDB stream records of the log items of `messages`, as the log table's stream would show them. */
+export function streamRecords(topic: Topic, messages: readonly Message[], options: { firstSequence?: number; incarnation?: string } = {}): DynamoDBRecord[] {
+  const createdAt = options.incarnation ?? topic.createdAt;
+  return messages.map((message, index) => {
+    const item = toLogItem({
+      partitionKey: partitionKey({ name: topic.name, createdAt }, message.partition),
+      topic: topic.name,
+      topicCreatedAt: createdAt,
+      partition: message.partition,
+      offset: message.offset,
+      id: message.id,
+      key: message.key,
+      body: message.body,
+      attributes: message.attributes,
+      publishedAt: Date.parse(message.publishedAt),
+      retentionHours: topic.retentionHours,
+    });
+    return record('INSERT', marshall(item), String((options.firstSequence ?? 100) + index));
+  });
+}
+
+/** A stream record of the partition's head counter (offset -1), which the relay must pass over. */
+export function headCounterRecord(topic: Topic, sequence: number): DynamoDBRecord {
+  return record('INSERT', marshall({ p: partitionKey(topic, 0), o: HEAD_OFFSET, next: 5 }), String(sequence));
+}
+
+function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', image: Record<string, unknown>, sequenceNumber: string): DynamoDBRecord {
+  return { eventName, dynamodb: { NewImage: image as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'], SequenceNumber: sequenceNumber } };
+}
+
+export function labelsOf(messages: ReadonlyArray<Pick<Message, 'body'>>): string[] {
+  return messages.map((message) => (message.body as { label: string }).label);
+}
+
+/** Receives until the queue answers nothing, acking everything; the labels in the order received. */
+export async function drain(queues: SqsSubscriptionQueues, subscription: Subscription): Promise<string[]> {
+  const labels: string[] = [];
+  for (;;) {
+    const batch: Delivery[] = await queues.receive(subscription, { max: 10, waitMs: 0 });
+    if (batch.length === 0) return labels;
+    labels.push(...labelsOf(batch));
+    await queues.ack(subscription, batch.map((delivery) => delivery.ackId));
+  }
+}

@@ -1,0 +1,163 @@
+import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { subscriptionResourceNames } from '../../src/adapters/aws/names.js';
+import { ErrorCode } from '../../src/domain/errors.js';
+import { startEmulator, type Emulator } from '../helpers/emulator.js';
+import {
+  buildAdapters,
+  createEventBus,
+  EmulatorClock,
+  InMemoryCatalog,
+  InMemoryLog,
+  RESOURCES,
+  subscriptionOf,
+  topicNamed,
+  type SqsAdapters,
+} from './sqsFixtures.js';
+
+const orders = topicNamed('orders');
+
+describe('Class: SubscriptionResources', () => {
+  let emulator: Emulator;
+  let adapters: SqsAdapters;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    adapters = buildAdapters(emulator, { catalog: new InMemoryCatalog(), log: new InMemoryLog(), clock: new EmulatorClock(emulator) });
+  });
+  beforeEach(async () => {
+    await emulator.reset();
+    await createEventBus(adapters.clients);
+  });
+  afterAll(async () => {
+    adapters.clients.destroy();
+    await emulator.stop();
+  });
+
+  const queueAttributes = async (name: string): Promise<Record<string, string>> => {
+    const { QueueUrl } = await adapters.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    const { Attributes } = await adapters.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    return Attributes ?? {};
+  };
+  const queueNames = async (): Promise<string[]> => {
+    const { QueueUrls } = await adapters.clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: RESOURCES.resourcePrefix }));
+    return (QueueUrls ?? []).map((url) => url.split('/').pop() ?? '').sort();
+  };
+  const ruleNames = async (): Promise<string[]> => {
+    const { Rules } = await adapters.clients.events.send(new ListRulesCommand({ EventBusName: RESOURCES.eventBus }));
+    return (Rules ?? []).map((rule) => rule.Name ?? '');
+  };
+
+  describe('Method: provision', () => {
+    it('creates the dead-letter queue, the queue with its redrive policy and lease, and a rule that targets the queue', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'billing', { ackDeadlineSeconds: 45, maxDeliveries: 3, filter: { attributes: { region: ['eu'] } } });
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+
+      // Act
+      await adapters.resources.provision(subscription);
+
+      // Assess
+      const deadLetterQueue = await queueAttributes(names.deadLetterQueue);
+      const queue = await queueAttributes(names.queue);
+      expect(queue).toMatchObject({ VisibilityTimeout: '45', MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true' });
+      expect(JSON.parse(queue['RedrivePolicy'] ?? '{}')).toEqual({ deadLetterTargetArn: deadLetterQueue['QueueArn'], maxReceiveCount: 4 });
+      expect(deadLetterQueue).toMatchObject({ MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true' });
+      const rule = await adapters.clients.events.send(new DescribeRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus }));
+      expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual({ source: ['conveyor'], 'detail-type': ['orders'], detail: { filterable: { attributes: { region: ['eu'] } } } });
+      const { Targets } = await adapters.clients.events.send(new ListTargetsByRuleCommand({ Rule: names.rule, EventBusName: RESOURCES.eventBus }));
+      expect(Targets).toEqual([{ Id: 'queue', Arn: queue['QueueArn'] }]);
+      expect(JSON.parse(queue['Policy'] ?? '{}').Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': rule.Arn } } }),
+      ]);
+    });
+
+    it('tags both queues with the topic and subscription', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'billing');
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+
+      // Act
+      await adapters.resources.provision(subscription);
+
+      // Assess
+      for (const name of [names.queue, names.deadLetterQueue]) {
+        const { QueueUrl } = await adapters.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+        const { Tags } = await adapters.clients.sqs.send(new ListQueueTagsCommand({ QueueUrl }));
+        expect(Tags).toEqual({ 'conveyor:topic': 'orders', 'conveyor:subscription': 'billing' });
+      }
+    });
+
+    it('gives an ordered subscription FIFO queues and no rule', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'ledger', { ordered: true });
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+
+      // Act
+      await adapters.resources.provision(subscription);
+
+      // Assess
+      expect(await queueNames()).toEqual([names.deadLetterQueue, names.queue].sort());
+      expect(names.queue.endsWith('.fifo')).toBe(true);
+      expect(await queueAttributes(names.queue)).toMatchObject({ FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+      expect(await queueAttributes(names.deadLetterQueue)).toMatchObject({ FifoQueue: 'true' });
+      expect(await ruleNames()).toEqual([]);
+    });
+
+    it('converges when run again: the same queues and rule, nothing doubled', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'billing');
+      await adapters.resources.provision(subscription);
+
+      // Act
+      await adapters.resources.provision(subscription);
+
+      // Assess
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+      expect(await queueNames()).toEqual([names.deadLetterQueue, names.queue].sort());
+      expect(await ruleNames()).toEqual([names.rule]);
+    });
+
+    it('refuses a filter EventBridge refuses as InvalidFilter', async () => {
+      // Prepare: an empty match list is no valid EventBridge pattern
+      const subscription = subscriptionOf(orders, 'picky', { filter: { key: [] } });
+
+      // Act
+      const attempt = adapters.resources.provision(subscription);
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: ErrorCode.InvalidFilter });
+    });
+  });
+
+  describe('Method: destroy', () => {
+    it.each([
+      { case: 'an unordered subscription: rule, target and queues', ordered: false },
+      { case: 'an ordered subscription: its FIFO queues', ordered: true },
+    ])('removes $case', async ({ ordered }) => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'gone', { ordered });
+      await adapters.resources.provision(subscription);
+
+      // Act
+      await adapters.resources.destroy(subscription);
+
+      // Assess
+      expect(await queueNames()).toEqual([]);
+      expect(await ruleNames()).toEqual([]);
+    });
+
+    it('ignores what is gone already', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'twice');
+      await adapters.resources.provision(subscription);
+      await adapters.resources.destroy(subscription);
+
+      // Act
+      const again = adapters.resources.destroy(subscription);
+
+      // Assess
+      await expect(again).resolves.toBeUndefined();
+    });
+  });
+});
