@@ -1,0 +1,170 @@
+import type { StartFrom } from '../../../domain/constants.js';
+import type { Json, Schedule, Subscription, Topic } from '../../../domain/types.js';
+import { topicKey } from '../names.js';
+import type { TransactItem } from './transactions.js';
+
+/**
+ * Layout of the meta table (pk `pk` S, sk `sk` S, TTL attribute `ttl`).
+ *
+ * | what           | pk                   | sk                               | attributes                                                      |
+ * |----------------|----------------------|----------------------------------|-----------------------------------------------------------------|
+ * | topic          | `topic`              | topic name                       | name, partitions, retentionHours, dedupWindowSeconds, createdAt |
+ * | subscription   | `sub#<topic>`        | subscription name                | the Subscription's fields; filter as JSON text                  |
+ * | cron schedule  | `schedule`           | schedule name                    | the Schedule's fields; message as JSON text; nextFireAtMs (N)   |
+ * | group offset   | `group#<topic>`      | `<group>#<partition, 3 digits>`  | group, partition, offset                                        |
+ * | dedup entry    | `dedup#<topicKey>`   | message id                       | exp (ms), ttl (s); part + off, or sf (scheduledFor, ms)         |
+ * | release marker | `release#<topicKey>` | `<dueAt ms>#<message id>`        | part, off, ttl (s): a delayed message already entered the log  |
+ *
+ * Names match `^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$`, so `#` never occurs inside
+ * one and `<group>#` is an exact prefix. Dedup entries and release markers are
+ * keyed by the topic's incarnation (`topicKey`: name + createdAt), so a
+ * re-created topic never sees the old one's; DynamoDB TTL removes them.
+ * Absent attributes stand for null.
+ */
+export interface MetaKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+export const TOPICS_PK = 'topic';
+export const SCHEDULES_PK = 'schedule';
+/** How long a release marker outlives its release: longer than SQS keeps redelivering a delay-queue message. */
+export const RELEASE_MARKER_TTL_SECONDS = 86_400;
+
+export const metaKeys = {
+  topic: (name: string): MetaKey => ({ pk: TOPICS_PK, sk: name }),
+  subscriptions: (topic: string): string => `sub#${topic}`,
+  subscription: (topic: string, name: string): MetaKey => ({ pk: `sub#${topic}`, sk: name }),
+  schedule: (name: string): MetaKey => ({ pk: SCHEDULES_PK, sk: name }),
+  groups: (topic: string): string => `group#${topic}`,
+  groupPrefix: (group: string): string => `${group}#`,
+  groupOffset: (topic: string, group: string, partition: number): MetaKey => ({
+    pk: `group#${topic}`,
+    sk: `${group}#${String(partition).padStart(3, '0')}`,
+  }),
+  dedup: (topic: Pick<Topic, 'name' | 'createdAt'>, id: string): MetaKey => ({ pk: `dedup#${topicKey(topic)}`, sk: id }),
+  /** A message id may be published again once its dedup window is over, so the due time is part of the key. */
+  release: (topic: Pick<Topic, 'name' | 'createdAt'>, id: string, dueAt: number | undefined): MetaKey => ({
+    pk: `release#${topicKey(topic)}`,
+    sk: `${dueAt ?? ''}#${id}`,
+  }),
+} as const;
+
+export interface TopicItem extends MetaKey, Topic {}
+
+export function toTopicItem(topic: Topic): TopicItem {
+  return { ...metaKeys.topic(topic.name), name: topic.name, partitions: topic.partitions, retentionHours: topic.retentionHours, dedupWindowSeconds: topic.dedupWindowSeconds, createdAt: topic.createdAt };
+}
+
+export function fromTopicItem(item: Record<string, unknown>): Topic {
+  const topic = item as unknown as TopicItem;
+  return { name: topic.name, partitions: topic.partitions, retentionHours: topic.retentionHours, dedupWindowSeconds: topic.dedupWindowSeconds, createdAt: topic.createdAt };
+}
+
+export interface SubscriptionItem extends MetaKey {
+  readonly topic: string;
+  readonly name: string;
+  readonly filter?: string;
+  readonly ackDeadlineSeconds: number;
+  readonly maxDeliveries: number;
+  readonly retryBackoffMinSeconds: number;
+  readonly retryBackoffMaxSeconds: number;
+  readonly ordered: boolean;
+  readonly startFrom: StartFrom;
+  readonly createdAt: string;
+}
+
+export function toSubscriptionItem(subscription: Subscription): SubscriptionItem {
+  return {
+    ...metaKeys.subscription(subscription.topic, subscription.name),
+    topic: subscription.topic,
+    name: subscription.name,
+    ...(subscription.filter === null ? {} : { filter: JSON.stringify(subscription.filter) }),
+    ackDeadlineSeconds: subscription.ackDeadlineSeconds,
+    maxDeliveries: subscription.maxDeliveries,
+    retryBackoffMinSeconds: subscription.retryBackoff.minSeconds,
+    retryBackoffMaxSeconds: subscription.retryBackoff.maxSeconds,
+    ordered: subscription.ordered,
+    startFrom: subscription.startFrom,
+    createdAt: subscription.createdAt,
+  };
+}
+
+export function fromSubscriptionItem(item: Record<string, unknown>): Subscription {
+  const sub = item as unknown as SubscriptionItem;
+  return {
+    topic: sub.topic,
+    name: sub.name,
+    filter: sub.filter === undefined ? null : (JSON.parse(sub.filter) as Json),
+    ackDeadlineSeconds: sub.ackDeadlineSeconds,
+    maxDeliveries: sub.maxDeliveries,
+    retryBackoff: { minSeconds: sub.retryBackoffMinSeconds, maxSeconds: sub.retryBackoffMaxSeconds },
+    ordered: sub.ordered,
+    startFrom: sub.startFrom,
+    createdAt: sub.createdAt,
+  };
+}
+
+export interface ScheduleItem extends MetaKey {
+  readonly name: string;
+  readonly topic: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly message: string;
+  readonly createdAt: string;
+  readonly nextFireAt?: string;
+  /** `nextFireAt` in epoch ms: what due-queries filter on and advances compare. */
+  readonly nextFireAtMs?: number;
+  readonly lastFiredAt?: string;
+}
+
+export function fromScheduleItem(item: Record<string, unknown>): Schedule {
+  const schedule = item as unknown as ScheduleItem;
+  return {
+    name: schedule.name,
+    topic: schedule.topic,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    message: JSON.parse(schedule.message) as Schedule['message'],
+    createdAt: schedule.createdAt,
+    nextFireAt: schedule.nextFireAt ?? null,
+    lastFiredAt: schedule.lastFiredAt ?? null,
+  };
+}
+
+export interface GroupOffsetItem extends MetaKey {
+  readonly group: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** What a dedup entry remembers of the original: its log position, or when it will enter the log. */
+export interface DedupItem extends MetaKey {
+  /** End of the dedup window, epoch ms: the entry counts while `exp > now`. */
+  readonly exp: number;
+  readonly ttl: number;
+  readonly part?: number;
+  readonly off?: number;
+  readonly sf?: number;
+}
+
+export interface ReleaseMarkerItem extends MetaKey {
+  readonly part: number;
+  readonly off: number;
+  readonly ttl: number;
+}
+
+/** Epoch seconds for DynamoDB TTL, never before `epochMs`. */
+export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);
+
+/** The transaction item that fails (with TopicNotFound) when the topic was deleted or re-created since it was read. */
+export function topicCheck(metaTable: string, topic: Pick<Topic, 'name' | 'createdAt'>): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: metaTable,
+      Key: metaKeys.topic(topic.name),
+      ConditionExpression: 'createdAt = :createdAt',
+      ExpressionAttributeValues: { ':createdAt': topic.createdAt },
+    },
+  };
+}

@@ -1,0 +1,337 @@
+import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
+import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
+import { FaultInjector } from '../helpers/FaultInjector.js';
+import { entryFactory, offsetsAndBodies, TABLES, useDynamo, useLog } from './dynamoFixtures.js';
+
+describe('Class: DynamoMessageLog (writing)', () => {
+  const dynamo = useDynamo();
+  const suite = useLog(dynamo);
+
+  describe('Method: append', () => {
+    it('gives each partition dense offsets from 0 in request order, and answers in input order', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'dense', partitions: 2 });
+      const entries = ['a', 'b', 'c', 'd'].map((id, i) => entryFactory({ id, partition: i % 2 }));
+
+      // Act
+      const outcomes = await suite.log.append(topic, entries);
+
+      // Assess
+      expect(outcomes).toEqual([
+        { id: 'a', partition: 0, offset: 0, duplicate: false },
+        { id: 'b', partition: 1, offset: 0, duplicate: false },
+        { id: 'c', partition: 0, offset: 1, duplicate: false },
+        { id: 'd', partition: 1, offset: 1, duplicate: false },
+      ]);
+      expect(offsetsAndBodies(await suite.log.read(topic, 0, { offset: 0 }, 10))).toEqual([[0, 'a'], [1, 'c']]);
+    });
+
+    it('stores key, body, attributes and the publish time as given', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'content' });
+      const entry = entryFactory({ id: 'm', key: 'k-1', body: { nested: [1, null, 'x'] }, attributes: { kind: 'order' } });
+
+      // Act
+      await suite.log.append(topic, [entry]);
+
+      // Assess
+      const { messages } = await suite.log.read(topic, 0, { offset: 0 }, 10);
+      expect(messages).toEqual([
+        { id: 'm', topic: 'content', partition: 0, offset: 0, key: 'k-1', body: { nested: [1, null, 'x'] }, attributes: { kind: 'order' }, publishedAt: new Date(suite.clock.now()).toISOString() },
+      ]);
+    });
+
+    it('keeps offsets gap-free and each publisher in order when five processes publish to one partition at once', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'contended' });
+      const publishers = Array.from({ length: 5 }, () => new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender));
+
+      // Act
+      await Promise.all(
+        publishers.map(async (publisher, p) => {
+          for (let n = 0; n < 20; n += 1) await publisher.append(topic, [entryFactory({ id: `p${p}-${n}`, body: { p, n } })]);
+        }),
+      );
+
+      // Assess
+      const { messages, nextOffset } = await suite.log.read(topic, 0, { offset: 0 }, 1000);
+      expect(messages.map((message) => message.offset)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      expect(nextOffset).toBe(100);
+      for (let p = 0; p < 5; p += 1) {
+        const own = messages.map((message) => message.body as { p: number; n: number }).filter((body) => body.p === p);
+        expect(own.map((body) => body.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      }
+    });
+
+    it('splits a batch larger than one transaction into several, in order', async () => {
+      // Prepare: 150 remembered ids need 300 items besides the head, so at least four transactions
+      const topic = await suite.createTopic({ name: 'large-batch' });
+      const entries = Array.from({ length: 150 }, (_, i) => entryFactory({ id: `id-${i}`, body: i, clientId: true }));
+
+      // Act
+      const outcomes = await suite.log.append(topic, entries);
+
+      // Assess
+      expect(outcomes.map((outcome) => ('offset' in outcome ? outcome.offset : null))).toEqual(entries.map((_, i) => i));
+      const page = await suite.log.read(topic, 0, { offset: 0 }, 1000);
+      expect(page.messages.map((message) => message.body)).toEqual(entries.map((_, i) => i));
+    });
+
+    it('retries a transaction that DynamoDB cancelled for a conflict', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'conflicted' });
+      const faults = new FaultInjector([{ target: 'DynamoDB.TransactWriteItems', kind: 'transaction-conflict', times: 2 }]);
+      const flaky = new DynamoMessageLog(dynamo().newClients(faults), TABLES, suite.clock, suite.sender);
+
+      // Act
+      const outcomes = await flaky.append(topic, [entryFactory({ id: 'x' })]);
+
+      // Assess
+      expect(faults.injected).toBe(2);
+      expect(outcomes).toEqual([{ id: 'x', partition: 0, offset: 0, duplicate: false }]);
+    });
+
+    it('gives up with Unavailable when every attempt is cancelled, and appends nothing', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'always-conflicted' });
+      const faults = new FaultInjector([{ target: 'DynamoDB.TransactWriteItems', kind: 'transaction-conflict' }]);
+      const hopeless = new DynamoMessageLog(dynamo().newClients(faults), TABLES, suite.clock, suite.sender, { retry: { maxAttempts: 3, baseDelayMs: 1 } });
+
+      // Act
+      const appending = hopeless.append(topic, [entryFactory({ id: 'x' })]);
+
+      // Assess
+      await expect(appending).rejects.toMatchObject({ code: 'Unavailable' });
+      expect(faults.injected).toBe(3);
+      expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 0, nextOffset: 0 }]);
+    });
+
+    it('throws TopicNotFound when the topic was deleted or created anew since it was read', async () => {
+      // Prepare
+      const stale = await suite.createTopic({ name: 'recreated' });
+      await suite.metadata.deleteTopic('recreated');
+      suite.clock.advance(1000);
+      await suite.createTopic({ name: 'recreated' });
+
+      // Act
+      const appending = suite.log.append(stale, [entryFactory({ id: 'late' })]);
+
+      // Assess
+      await expect(appending).rejects.toMatchObject({ code: 'TopicNotFound' });
+    });
+
+    it('publishes a batch that fits one transaction with one head read and that transaction', async () => {
+      // Prepare
+      const counter = new RequestCounter();
+      const counted = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
+      const topic = await suite.createTopic({ name: 'cost' });
+
+      // Act
+      await counted.append(topic, Array.from({ length: 10 }, (_, i) => entryFactory({ id: `c${i}`, clientId: true })));
+
+      // Assess
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 1, 'DynamoDB.TransactWriteItems': 1 });
+    });
+  });
+
+  describe('Method: append (deduplication)', () => {
+    it('answers a repeated client id within the window as a duplicate of the original, and stores one copy', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'dedup', partitions: 2 });
+      await suite.log.append(topic, [entryFactory({ id: 'order-1', partition: 1, body: 'first', clientId: true })]);
+
+      // Act
+      const [repeated] = await suite.log.append(topic, [entryFactory({ id: 'order-1', partition: 0, body: 'second', clientId: true })]);
+
+      // Assess
+      expect(repeated).toEqual({ id: 'order-1', partition: 1, offset: 0, duplicate: true });
+      expect(await suite.log.stats(topic)).toEqual([
+        { partition: 0, oldestOffset: 0, nextOffset: 0 },
+        { partition: 1, oldestOffset: 0, nextOffset: 1 },
+      ]);
+    });
+
+    it('answers a repeated id within one batch as a duplicate of the first, whatever partition it chose', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'dedup-batch', partitions: 2 });
+
+      // Act
+      const outcomes = await suite.log.append(topic, [
+        entryFactory({ id: 'x', partition: 1, clientId: true }),
+        entryFactory({ id: 'y', partition: 1, clientId: true }),
+        entryFactory({ id: 'x', partition: 0, clientId: true }),
+      ]);
+
+      // Assess
+      expect(outcomes).toEqual([
+        { id: 'x', partition: 1, offset: 0, duplicate: false },
+        { id: 'y', partition: 1, offset: 1, duplicate: false },
+        { id: 'x', partition: 1, offset: 0, duplicate: true },
+      ]);
+    });
+
+    it('lets only one of two racing publishers of one id append it', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'dedup-race' });
+      const other = new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender);
+
+      // Act
+      const outcomes = (await Promise.all([suite.log, other].map((publisher) => publisher.append(topic, [entryFactory({ id: 'once', clientId: true })])))).flat();
+
+      // Assess
+      expect(outcomes.map((outcome) => outcome.duplicate).sort()).toEqual([false, true]);
+      expect(outcomes.map((outcome) => ('offset' in outcome ? outcome.offset : null))).toEqual([0, 0]);
+      expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 0, nextOffset: 1 }]);
+    });
+
+    it('appends a repeated id again once the dedup window has passed', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'dedup-expired', dedupWindowSeconds: 60 });
+      await suite.log.append(topic, [entryFactory({ id: 'again', clientId: true })]);
+      suite.clock.advance(60_000);
+
+      // Act
+      const [result] = await suite.log.append(topic, [entryFactory({ id: 'again', clientId: true })]);
+
+      // Assess
+      expect(result).toEqual({ id: 'again', partition: 0, offset: 1, duplicate: false });
+    });
+
+    it.each([
+      { case: 'the topic has dedupWindowSeconds 0', dedupWindowSeconds: 0, clientId: true },
+      { case: 'the id was generated, not given by the client', dedupWindowSeconds: 60, clientId: false },
+    ])('appends a repeated id again when $case', async ({ dedupWindowSeconds, clientId }) => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'dedup-off', dedupWindowSeconds });
+
+      // Act
+      const outcomes = await suite.log.append(topic, [entryFactory({ id: 'same', clientId }), entryFactory({ id: 'same', clientId })]);
+
+      // Assess
+      expect(outcomes).toEqual([
+        { id: 'same', partition: 0, offset: 0, duplicate: false },
+        { id: 'same', partition: 0, offset: 1, duplicate: false },
+      ]);
+    });
+  });
+
+  describe('Method: append (delayed entries)', () => {
+    it('hands entries due later to the DelayedSender and answers with their due time', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'delayed' });
+      const dueAt = suite.clock.now() + 60_000;
+
+      // Act
+      const outcomes = await suite.log.append(topic, [entryFactory({ id: 'later', dueAt }), entryFactory({ id: 'now', dueAt: suite.clock.now() })]);
+
+      // Assess
+      expect(outcomes).toEqual([
+        { id: 'later', scheduledFor: dueAt, duplicate: false },
+        { id: 'now', partition: 0, offset: 0, duplicate: false },
+      ]);
+      expect(suite.sender.sent).toEqual([{ topic: 'delayed', entries: [entryFactory({ id: 'later', dueAt })] }]);
+    });
+
+    it('answers a repeated id of a waiting message as a duplicate with the original due time, and sends it once', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'delayed-dedup' });
+      const dueAt = suite.clock.now() + 60_000;
+      await suite.log.append(topic, [entryFactory({ id: 'remind', dueAt, clientId: true })]);
+
+      // Act
+      const [repeated] = await suite.log.append(topic, [entryFactory({ id: 'remind', dueAt: dueAt + 600_000, clientId: true })]);
+
+      // Assess
+      expect(repeated).toEqual({ id: 'remind', scheduledFor: dueAt, duplicate: true });
+      expect(suite.sender.sent).toHaveLength(1);
+    });
+
+    it('keeps the first of two entries with one id as the original, even when it is the delayed one', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'mixed' });
+      const dueAt = suite.clock.now() + 60_000;
+
+      // Act
+      const outcomes = await suite.log.append(topic, [entryFactory({ id: 'mixed', dueAt, clientId: true }), entryFactory({ id: 'mixed', clientId: true })]);
+
+      // Assess
+      expect(outcomes).toEqual([
+        { id: 'mixed', scheduledFor: dueAt, duplicate: false },
+        { id: 'mixed', scheduledFor: dueAt, duplicate: true },
+      ]);
+      expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 0, nextOffset: 0 }]);
+    });
+
+    it('forgets the ids of delayed entries it could not send and throws, so a retry is not a duplicate', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'send-fails' });
+      const later = entryFactory({ id: 'retry-me', dueAt: suite.clock.now() + 60_000, clientId: true });
+      suite.sender.failNext = true;
+
+      // Act
+      const failing = suite.log.append(topic, [later]);
+
+      // Assess
+      await expect(failing).rejects.toMatchObject({ code: 'Unavailable' });
+      expect(await suite.log.append(topic, [later])).toEqual([{ id: 'retry-me', scheduledFor: later.dueAt, duplicate: false }]);
+    });
+  });
+
+  describe('Method: release', () => {
+    it('appends each released entry once, however often the delay queue delivers it', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'release' });
+      const entries = [entryFactory({ id: 'd1', dueAt: suite.clock.now() }), entryFactory({ id: 'd2', dueAt: suite.clock.now() })];
+
+      // Act
+      await suite.log.release(topic, [...entries, entries[0]!]);
+      await suite.log.release(topic, entries);
+
+      // Assess
+      expect(offsetsAndBodies(await suite.log.read(topic, 0, { offset: 0 }, 10))).toEqual([[0, 'd1'], [1, 'd2']]);
+    });
+
+    it('points a repeated publish of a released id at its place in the log', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'released-dedup' });
+      const dueAt = suite.clock.now() + 10_000;
+      await suite.log.append(topic, [entryFactory({ id: 'once', body: 'delayed', dueAt, clientId: true })]);
+      await suite.appendBodies(topic, ['before']);
+      suite.clock.advance(10_000);
+      await suite.log.release(topic, [entryFactory({ id: 'once', body: 'delayed', dueAt })]);
+
+      // Act
+      const [repeated] = await suite.log.append(topic, [entryFactory({ id: 'once', body: 'immediate', clientId: true })]);
+
+      // Assess
+      expect(repeated).toEqual({ id: 'once', partition: 0, offset: 1, duplicate: true });
+      expect(offsetsAndBodies(await suite.log.read(topic, 0, { offset: 0 }, 10))).toEqual([[0, 'before'], [1, 'delayed']]);
+    });
+
+    it('releases an id published again with another due time after its window', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'released-twice' });
+      const first = suite.clock.now() + 10_000;
+
+      // Act
+      await suite.log.release(topic, [entryFactory({ id: 'weekly', body: 'first', dueAt: first })]);
+      await suite.log.release(topic, [entryFactory({ id: 'weekly', body: 'second', dueAt: first + 120_000 })]);
+
+      // Assess
+      expect(offsetsAndBodies(await suite.log.read(topic, 0, { offset: 0 }, 10))).toEqual([[0, 'first'], [1, 'second']]);
+    });
+
+    it('throws TopicNotFound for a topic deleted since, appending nothing', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'release-gone' });
+      await suite.metadata.deleteTopic('release-gone');
+
+      // Act
+      const releasing = suite.log.release(topic, [entryFactory({ id: 'orphan', dueAt: suite.clock.now() })]);
+
+      // Assess
+      await expect(releasing).rejects.toMatchObject({ code: 'TopicNotFound' });
+    });
+  });
+
+});
