@@ -1,0 +1,307 @@
+import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
+import type { ClientPlugin } from '../../src/adapters/aws/clients.js';
+import type { Json, Message, Subscription } from '../../src/domain/types.js';
+import { FaultInjector, type FaultRule } from '../helpers/FaultInjector.js';
+import { startEmulator, type Emulator } from '../helpers/emulator.js';
+import {
+  buildAdapters,
+  createEventBus,
+  EmulatorClock,
+  headCounterRecord,
+  InMemoryCatalog,
+  InMemoryLog,
+  labelsOf,
+  messagesOf,
+  streamRecords,
+  subscriptionOf,
+  topicNamed,
+  type SqsAdapters,
+} from './sqsFixtures.js';
+
+const orders = topicNamed('orders');
+
+/** One message recognisable by `label`, with routing fields to filter on. */
+const msg = (label: string, fields: Partial<Message> = {}, body: Record<string, Json> = {}): Partial<Message> & { label: string } => ({ label, ...fields, body: { label, ...body } });
+
+/** RabbitMQ's exchange styles as filters: which messages each lets through. */
+const FILTER_CASES: ReadonlyArray<{ case: string; filter: Json; matching: Array<ReturnType<typeof msg>>; other: Array<ReturnType<typeof msg>> }> = [
+  { case: 'direct: exact key', filter: { key: ['x'] }, matching: [msg('x', { key: 'x' })], other: [msg('y', { key: 'y' }), msg('none')] },
+  {
+    case: 'topic: key wildcard',
+    filter: { key: [{ wildcard: 'orders.*.created' }] },
+    matching: [msg('eu', { key: 'orders.eu.created' })],
+    other: [msg('shipped', { key: 'orders.eu.shipped' })],
+  },
+  { case: 'headers: attribute value', filter: { attributes: { region: ['eu'] } }, matching: [msg('eu', { attributes: { region: 'eu', tier: 'gold' } })], other: [msg('us', { attributes: { region: 'us' } })] },
+  { case: 'body: numeric range', filter: { body: { total: [{ numeric: ['>=', 100, '<', 500] }] } }, matching: [msg('100', {}, { total: 100 })], other: [msg('500', {}, { total: 500 }), msg('no-total')] },
+  {
+    case: '$or: vip key or a large total',
+    filter: { $or: [{ key: ['vip'] }, { body: { total: [{ numeric: ['>', 1000] }] } }] },
+    matching: [msg('vip', { key: 'vip' }, { total: 1 }), msg('big', { key: 'regular' }, { total: 5000 })],
+    other: [msg('small', { key: 'regular' }, { total: 10 })],
+  },
+];
+
+describe('Class: StreamRelay', () => {
+  let emulator: Emulator;
+  let catalog: InMemoryCatalog;
+  let log: InMemoryLog;
+  let counter: RequestCounter;
+  let adapters: SqsAdapters;
+  let nextOffset = 0;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  beforeEach(async () => {
+    await emulator.reset();
+    catalog = new InMemoryCatalog();
+    catalog.topics.set(orders.name, orders);
+    log = new InMemoryLog();
+    counter = new RequestCounter();
+    adapters = withPlugins([]);
+    await createEventBus(adapters.clients);
+  });
+  afterEach(() => {
+    adapters.clients.destroy();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  /** The adapters on clients with these plugins and the request counter. */
+  const withPlugins = (plugins: readonly ClientPlugin[]): SqsAdapters => buildAdapters(emulator, { catalog, log, clock: new EmulatorClock(emulator) }, [...plugins, counter]);
+  const subscribe = async (name: string, settings: Partial<Subscription> = {}): Promise<Subscription> => {
+    const subscription = subscriptionOf(orders, name, settings);
+    await adapters.resources.provision(subscription);
+    catalog.subscriptions.push(subscription);
+    return subscription;
+  };
+  /** Log messages of `orders` at the next offsets of partition 0. */
+  const appended = (specs: ReadonlyArray<Partial<Message> & { label: string }>): Message[] => {
+    const messages = specs.map(({ label, ...fields }, index) => ({ ...(messagesOf(orders, [label], {}, nextOffset + index)[0] as Message), ...fields }));
+    nextOffset += specs.length;
+    log.add(messages);
+    return messages;
+  };
+  /** Every label the subscription can receive now, acked. */
+  const receivedBy = async (subscription: Subscription): Promise<string[]> => {
+    const labels: string[] = [];
+    for (;;) {
+      const batch = await adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+      if (batch.length === 0) return labels;
+      labels.push(...labelsOf(batch));
+      await adapters.queues.ack(subscription, batch.map((delivery) => delivery.ackId));
+    }
+  };
+
+  describe('Method: handle', () => {
+    it('gives every unordered subscription its own copy of each message, through one event per message', async () => {
+      // Prepare
+      const email = await subscribe('welcome-email');
+      const profile = await subscribe('create-profile');
+      const records = streamRecords(orders, appended([msg('ada'), msg('bob')]));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 1 });
+      expect(await receivedBy(email)).toEqual(['ada', 'bob']);
+      expect(await receivedBy(profile)).toEqual(['ada', 'bob']);
+    });
+
+    it.each(FILTER_CASES)('routes through the subscription’s rule only the messages its filter matches ($case)', async ({ filter, matching, other }) => {
+      // Prepare
+      const filtered = await subscribe('filtered', { filter });
+      const records = streamRecords(orders, appended([...other, ...matching]));
+
+      // Act
+      await adapters.relay.handle(records);
+
+      // Assess
+      expect((await receivedBy(filtered)).sort()).toEqual(matching.map((spec) => spec.label).sort());
+    });
+
+    it('matches filters against key, attributes and body only: a filter on the message id matches nothing, as in SubscriptionMatcher', async () => {
+      // Prepare
+      const [message] = appended([msg('by-id')]);
+      const byId = await subscribe('by-id', { filter: { id: [message?.id ?? ''] } });
+
+      // Act
+      await adapters.relay.handle(streamRecords(orders, [message as Message]));
+
+      // Assess
+      expect(await receivedBy(byId)).toEqual([]);
+    });
+
+    it('sends the matching messages straight to an ordered subscription’s FIFO queue, without the bus', async () => {
+      // Prepare
+      const ledger = await subscribe('ledger', { ordered: true, filter: { attributes: { region: ['eu'] } } });
+      const records = streamRecords(orders, appended([msg('eu-1', { key: 'A', attributes: { region: 'eu' } }), msg('us-1', { key: 'A', attributes: { region: 'us' } }), msg('eu-2', { key: 'B', attributes: { region: 'eu' } })]));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toEqual({ 'SQS.SendMessageBatch': 1 });
+      expect((await receivedBy(ledger)).sort()).toEqual(['eu-1', 'eu-2']);
+    });
+
+    it('does not double an ordered subscription’s copies when the same records are relayed again (a retried batch)', async () => {
+      // Prepare
+      const ledger = await subscribe('ledger', { ordered: true });
+      const records = streamRecords(orders, appended([msg('A1', { key: 'A' }), msg('A2', { key: 'A' })]));
+      await adapters.relay.handle(records);
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(await receivedBy(ledger)).toEqual(['A1', 'A2']);
+    });
+
+    it('sends a message too large for an EventBridge event straight to the unordered subscriptions it matches', async () => {
+      // Prepare: a body just under Conveyor's 256 KB, which the event's envelope takes over EventBridge's limit
+      const everyone = await subscribe('everyone');
+      const onlyEu = await subscribe('only-eu', { filter: { attributes: { region: ['eu'] } } });
+      const large = 'x'.repeat(262_000);
+      const records = streamRecords(orders, appended([msg('large', { attributes: { region: 'us' } }, { padding: large })]));
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(await receivedBy(everyone)).toEqual(['large']);
+      expect(await receivedBy(onlyEu)).toEqual([]);
+    });
+
+    it('drops messages of a deleted topic, or of an earlier topic of the same name', async () => {
+      // Prepare
+      const worker = await subscribe('worker');
+      const earlier = streamRecords(orders, appended([msg('old-incarnation')]), { incarnation: '2025-06-01T00:00:00.000Z' });
+      const gone = topicNamed('gone');
+      const ofDeletedTopic = streamRecords(gone, messagesOf(gone, ['no-topic']), { firstSequence: 200 });
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle([...earlier, ...ofDeletedTopic]);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toEqual({});
+      expect(await receivedBy(worker)).toEqual([]);
+    });
+
+    it('passes over partition head counters, updates and deletes', async () => {
+      // Prepare
+      const worker = await subscribe('worker');
+      const [insert] = streamRecords(orders, appended([msg('new')]));
+      const [update, removal] = streamRecords(orders, appended([msg('updated'), msg('removed')]), { firstSequence: 300 }).map((record, index) => ({
+        ...record,
+        eventName: index === 0 ? ('MODIFY' as const) : ('REMOVE' as const),
+      }));
+
+      // Act
+      const answer = await adapters.relay.handle([headCounterRecord(orders, 90), insert!, update!, removal!]);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(await receivedBy(worker)).toEqual(['new']);
+    });
+  });
+
+  describe('Method: handle, when AWS fails', () => {
+    const withFaults = (rules: readonly FaultRule[]): FaultInjector => {
+      const faults = new FaultInjector(rules);
+      adapters.clients.destroy();
+      adapters = withPlugins([faults]);
+      return faults;
+    };
+
+    it('sends again only the PutEvents entries EventBridge reported as failed', async () => {
+      // Prepare
+      const worker = await subscribe('worker');
+      const faults = withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entries: [1], times: 1 }]);
+      const records = streamRecords(orders, appended([msg('a'), msg('b'), msg('c')]));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(faults.injected).toBe(1);
+      expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 2 });
+      expect((await receivedBy(worker)).sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('sends again only the SendMessageBatch entries SQS reported as failed, keeping each key’s order', async () => {
+      // Prepare
+      const ledger = await subscribe('ledger', { ordered: true });
+      const faults = withFaults([{ target: 'SQS.SendMessageBatch', kind: 'partial', entries: [0], times: 1 }]);
+      const records = streamRecords(orders, appended([msg('A1', { key: 'A' }), msg('B1', { key: 'B' }), msg('A2', { key: 'A' }), msg('B2', { key: 'B' })]));
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess: A1 failed once, and A2 was not sent before A1 was
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(faults.injected).toBe(1);
+      const rounds: string[][] = [];
+      for (let batch = await adapters.queues.receive(ledger, { max: 10, waitMs: 0 }); batch.length > 0; batch = await adapters.queues.receive(ledger, { max: 10, waitMs: 0 })) {
+        rounds.push(labelsOf(batch).sort());
+        await adapters.queues.ack(ledger, batch.map((delivery) => delivery.ackId));
+      }
+      expect(rounds).toEqual([
+        ['A1', 'B1'],
+        ['A2', 'B2'],
+      ]);
+    });
+
+    it('reports the first record whose event could not be published, after the retries', async () => {
+      // Prepare: the third entry of every PutEvents call fails
+      await subscribe('worker');
+      withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entries: [2] }]);
+      const records = streamRecords(orders, appended([msg('a'), msg('b'), msg('c'), msg('d')]), { firstSequence: 500 });
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '502' }] });
+    });
+
+    it('reports the first record whose ordered copy could not be queued', async () => {
+      // Prepare: SQS fails every SendMessageBatch call as a whole
+      await subscribe('ledger', { ordered: true });
+      withFaults([{ target: 'SQS.SendMessageBatch', kind: 'server-error' }]);
+      const records = [...streamRecords(orders, appended([msg('A1', { key: 'A' })]), { firstSequence: 600 })];
+
+      // Act
+      const answer = await adapters.relay.handle([headCounterRecord(orders, 599), ...records]);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '600' }] });
+    });
+
+    it('reports the first record of a topic whose subscriptions cannot be read', async () => {
+      // Prepare
+      await subscribe('worker');
+      const records = streamRecords(orders, appended([msg('a'), msg('b')]), { firstSequence: 700 });
+      catalog.failing = true;
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '700' }] });
+    });
+  });
+});
