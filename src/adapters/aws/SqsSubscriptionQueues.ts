@@ -49,6 +49,15 @@ const DEAD_LETTER_HOLD_SECONDS = 60;
  * - Nacked messages count as in flight in `stats` (they are invisible, not
  *   delayed, to SQS), and so do the held-back messages of a key as backlog.
  *
+ * Where moto (the test emulator) differs from SQS, and these specs cannot see it:
+ * it accepts any receipt handle a message ever had for DeleteMessage and
+ * ChangeMessageVisibility (real SQS only the newest), it changes the
+ * visibility of a message that is not in flight instead of answering
+ * MessageNotInflight (LeaseExpired here), it keeps a long-poll running after
+ * its client went away (and leases what arrives), and it makes a message
+ * "visible" only once its clock is past the visibility time, so under a
+ * frozen clock a visibility of 0 never ends.
+ *
  * @example
  * const queues = new SqsSubscriptionQueues(directory, logMessageSource(metadata, log), systemClock, telemetry);
  * const [delivery] = await queues.receive(subscription, { max: 10, waitMs: 20_000 });
@@ -212,7 +221,13 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
       });
       deliveries.push({ delivery: { ...message, ackId, deliveryAttempt: sqsMessage.receiveCount }, receiptHandle: sqsMessage.receiptHandle });
     }
-    await moveToDeadLetters(subscription, queues, spent, this.telemetry);
+    try {
+      await moveToDeadLetters(subscription, queues, spent, this.telemetry);
+    } catch (error) {
+      // The caller gets the error, not these leases: give them back rather than let them wait out the ack deadline.
+      await queues.queue.changeVisibility(deliveries.map(({ receiptHandle }) => ({ receiptHandle, seconds: 0 })));
+      throw error;
+    }
     return deliveries;
   }
 

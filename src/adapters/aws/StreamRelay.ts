@@ -47,7 +47,9 @@ export interface StreamRelayOptions {
  * number; each subscription's rule filters and delivers). Ordered ones get it
  * straight in their FIFO queue, filtered here with SubscriptionMatcher, grouped
  * by key and deduplicated by log position, so a retried batch does not double
- * them and a key's messages keep their offset order.
+ * them and a key's messages keep their offset order. (An EventBridge target
+ * cannot do that: its SQS MessageGroupId is one fixed value per target, and
+ * it needs content-based deduplication, which would drop equal bodies.)
  *
  * A message whose event would pass EventBridge's 256 KB entry limit goes
  * straight to the queues of the unordered subscriptions it matches instead.

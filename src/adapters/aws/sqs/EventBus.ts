@@ -21,7 +21,15 @@ export interface BusEntry {
 /**
  * The event bus the relay publishes every message to. PutEvents in batches of
  * 10 entries and 256 KB, all at once, with per-entry retries of the entries
- * EventBridge reports as throttled or failed on its side.
+ * EventBridge reports as throttled or failed on its side. A rule target
+ * receives the whole event (no InputPath or InputTransformer), which
+ * decodeQueueBody reads.
+ *
+ * moto's delivery to SQS targets differs: it builds a JSONPath parser per
+ * event and target (about a quarter second each, so tests keep fan-out small),
+ * and it fills its event template by text substitution, so a message whose
+ * text contains `<id>`, `<source>`, `<time>` or another field name in angle
+ * brackets arrives altered. Real EventBridge does neither.
  *
  * @example
  * const bus = new EventBus(clients.events, resources.eventBus);
