@@ -1,5 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // Jest loads this file outside its module mapper, so it imports nothing of the project's.
@@ -11,6 +14,9 @@ declare global {
 
 /** Where each jest worker finds its emulator (comma separated, by worker index); test/helpers/emulator.ts reads it. */
 export const EMULATORS_ENV = 'CONVEYOR_TEST_EMULATORS';
+/** Where the AWS suites find ConveyorStack's template, synthesized once per run; test/helpers/emulator.ts reads it. */
+export const TEMPLATE_ENV = 'CONVEYOR_TEST_TEMPLATE';
+const SYNTHESIZE = "import('./dist/infra/synthesize.js').then(async ({ synthesizeConveyorTemplate }) => (await import('node:fs')).writeFileSync(process.argv[1], JSON.stringify(synthesizeConveyorTemplate())))";
 const LAUNCHER = 'emulator/moto_clock_server.py';
 
 async function freePort(): Promise<number> {
@@ -80,6 +86,12 @@ export async function killMoto(moto: MotoProcess): Promise<void> {
 export default async function globalSetup(config: { maxWorkers: number }): Promise<void> {
   if (process.env['CONVEYOR_SKIP_BUILD'] !== '1') {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  }
+  // Loading aws-cdk-lib inside jest's module registry takes ~20 s per suite; plain node synthesizes in ~3 s, once.
+  if (existsSync('dist/infra/synthesize.js')) {
+    const template = join(mkdtempSync(join(tmpdir(), 'conveyor-template-')), 'ConveyorStack.template.json');
+    execFileSync(process.execPath, ['--input-type=module', '-e', SYNTHESIZE, template], { stdio: 'inherit' });
+    process.env[TEMPLATE_ENV] = template;
   }
   if ((process.env['AWS_ENDPOINT_URL'] ?? '') !== '') return;
   const motos = await Promise.all(Array.from({ length: Math.max(1, config.maxWorkers) }, () => spawnMoto()));

@@ -30,6 +30,19 @@ function references(value: unknown, found = new Set<string>()): Set<string> {
 }
 
 /**
+ * moto answers `Ref` of an AWS::Events::EventBus with the repr of its Python
+ * object instead of the bus name; `Fn::GetAtt [bus, Name]` is the same value in
+ * AWS and right in moto, so Refs to buses are rewritten to it.
+ */
+function refsToBusNames(value: unknown, buses: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => refsToBusNames(item, buses));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0]![0] === 'Ref' && buses.has(String(entries[0]![1]))) return { 'Fn::GetAtt': [entries[0]![1], 'Name'] };
+  return Object.fromEntries(entries.map(([key, inner]) => [key, refsToBusNames(inner, buses)]));
+}
+
+/**
  * The part of a synthesized template the emulator can deploy: emulated resource
  * types whose references stay inside the kept set, the outputs that only refer
  * to them, and none of the CDK bootstrap checks. Resources the runner replaces
@@ -50,7 +63,8 @@ export function emulatorTemplate(template: Template): Template {
     }
   }
   const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).filter(([, output]) => [...references(output)].every((ref) => kept.has(ref) || builtIn(ref))));
-  return { Resources: Object.fromEntries([...kept].map((id) => [id, resources[id]!])), Outputs: outputs };
+  const buses = new Set([...kept].filter((id) => resources[id]!.Type === 'AWS::Events::EventBus'));
+  return refsToBusNames({ Resources: Object.fromEntries([...kept].map((id) => [id, resources[id]!])), Outputs: outputs }, buses) as Template;
 }
 
 /**

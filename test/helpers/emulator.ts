@@ -1,4 +1,6 @@
-import { EMULATORS_ENV, killMoto, post, spawnMoto } from '../globalSetup.js';
+import { readFileSync } from 'node:fs';
+import { synthesizeTemplate } from '../../src/emulation/startLocalAws.js';
+import { EMULATORS_ENV, killMoto, post, spawnMoto, TEMPLATE_ENV } from '../globalSetup.js';
 
 /** The clock of the emulator, as TestClock keeps it: now = (frozenAtMs ?? real now) + offsetMs. */
 export interface EmulatorClock {
@@ -67,4 +69,14 @@ export async function startEmulator(): Promise<Emulator> {
   await emulator.reset();
   await emulator.setClock({ offsetMs: 0, frozenAtMs: null });
   return emulator;
+}
+
+/**
+ * ConveyorStack's template (default props) for deploying into the emulator: the
+ * one globalSetup synthesized for this run, or synthesized here when a suite runs
+ * outside that setup.
+ */
+export async function conveyorTemplate(): Promise<Record<string, unknown>> {
+  const file = process.env[TEMPLATE_ENV];
+  return file === undefined ? synthesizeTemplate('conveyor') : (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
 }

@@ -5,7 +5,7 @@ import { createEmbeddedServices } from '../../../src/runtime/createEmbeddedServi
 import { LocalServer } from '../../../src/server/LocalServer.js';
 import { startLocalAws } from '../../../src/emulation/startLocalAws.js';
 import { makeDataDir, removeDataDir } from '../../helpers/dataDir.js';
-import { startEmulator } from '../../helpers/emulator.js';
+import { conveyorTemplate, startEmulator } from '../../helpers/emulator.js';
 import { TestClock } from '../../helpers/TestClock.js';
 import { ApiClient } from './ApiClient.js';
 import { Conveyor } from './Conveyor.js';
@@ -65,7 +65,7 @@ async function startAws(): Promise<ContractTarget> {
   const emulator = await startEmulator();
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
-  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, resourcePrefix: 'contract' });
+  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, template: await conveyorTemplate() });
   const server = new LocalServer({ handler, services: local.services, logger, drainTimeoutMs: 1000 });
   const url = await server.listen(0, '127.0.0.1');
   let pushed = '';

@@ -1,0 +1,62 @@
+import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
+import { drainAll, kibibyteBody, startLocalAwsFixture, subscriptionSettings, type LocalAwsFixture } from './localAwsFixture.js';
+
+/**
+ * Requests the local runner makes in Lambda's place (event source polling,
+ * firing schedules). AWS does not bill stream polling, and the pollers are not
+ * broker operations, so they are left out of the broker's request counts.
+ */
+const RUNNER_OPERATIONS = /^(DynamoDBStreams\.|DynamoDB\.DescribeTable$|Scheduler\.(ListSchedules|GetSchedule)$|SQS\.GetQueueUrl$)/;
+
+function brokerRequests(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([operation]) => !RUNNER_OPERATIONS.test(operation)));
+}
+
+const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((total, count) => total + count, 0);
+
+describe('AWS requests per broker operation (batching must not regress)', () => {
+  const counter = new RequestCounter();
+  let aws: LocalAwsFixture;
+
+  beforeAll(async () => {
+    aws = await startLocalAwsFixture({ plugins: [counter] });
+    await aws.broker.topics.create('orders', { partitions: 4, retentionHours: 24, dedupWindowSeconds: 3600 });
+    for (const name of ['billing', 'shipping', 'audit']) await aws.broker.subscriptions.create('orders', name, subscriptionSettings());
+    await aws.local.runner.settle();
+  });
+  afterAll(() => aws.stop());
+
+  it('publishes a batch of 100 messages to 4 partitions with one head read and one transaction per partition, and fans it out to 3 subscriptions with 10 PutEvents', async () => {
+    // Prepare
+    const messages = Array.from({ length: 100 }, (_unused, index) => ({ id: `order-${index}`, key: `customer-${index % 20}`, body: kibibyteBody(index) }));
+    counter.reset();
+
+    // Act
+    await aws.broker.publisher.publish('orders', messages);
+    await aws.local.runner.settle();
+
+    // Assess
+    const counts = brokerRequests(counter.snapshot());
+    expect(counts['DynamoDB.TransactWriteItems']).toBe(4);
+    expect(counts['EventBridge.PutEvents']).toBe(10);
+    expect(counts['SQS.SendMessageBatch'] ?? 0).toBe(0); // unordered subscriptions are fed by their EventBridge rules, not the relay
+    expect(sum(counts) / messages.length).toBeLessThanOrEqual(0.2);
+  });
+
+  it('delivers and acks 100 messages of a subscription in batches of 10 (SQS batch limits)', async () => {
+    // Prepare
+    await aws.broker.publisher.publish('orders', Array.from({ length: 100 }, (_unused, index) => ({ body: kibibyteBody(index) })));
+    await aws.local.runner.settle();
+    counter.reset();
+
+    // Act
+    const received = await drainAll(aws.broker, 'orders', 'billing');
+
+    // Assess
+    expect(received.length).toBeGreaterThanOrEqual(100);
+    const counts = brokerRequests(counter.snapshot());
+    expect(counts['SQS.DeleteMessageBatch']).toBeLessThanOrEqual(Math.ceil(received.length / 10) + 1);
+    expect(counts['SQS.ReceiveMessage']).toBeLessThanOrEqual(Math.ceil(received.length / 10) + 2);
+    expect(sum(counts) / received.length).toBeLessThanOrEqual(0.3);
+  });
+});
