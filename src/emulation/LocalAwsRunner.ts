@@ -42,6 +42,8 @@ export class LocalAwsRunner {
   private readonly scheduler: SchedulerEmulator;
   private readonly idleMs: number;
   private loop: Promise<void> | undefined;
+  /** Rounds run one at a time: two pollers sharing a shard iterator would hand the same records over twice. */
+  private lastRound: Promise<unknown> = Promise.resolve();
   private readonly stopping = new AbortController();
 
   public constructor(private readonly options: LocalAwsRunnerOptions) {
@@ -52,8 +54,14 @@ export class LocalAwsRunner {
     this.scheduler = new SchedulerEmulator(clients.scheduler, resources.scheduleGroup, clock, (arn, input) => this.deliverScheduled(arn, input), logger.child({ source: 'scheduler' }));
   }
 
-  /** One round over every event source; returns how much work it found. */
-  public async runOnce(): Promise<number> {
+  /** One round over every event source, after any round in progress; returns how much work it found. */
+  public runOnce(): Promise<number> {
+    const round = this.lastRound.then(() => this.round(), () => this.round());
+    this.lastRound = round.catch(() => undefined);
+    return round;
+  }
+
+  private async round(): Promise<number> {
     const fired = await this.scheduler.fireDue();
     let released = 0;
     for (let batch = await this.delayQueue.pollOnce(0); batch > 0; batch = await this.delayQueue.pollOnce(0)) released += batch;
