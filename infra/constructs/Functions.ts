@@ -1,0 +1,139 @@
+import { Duration } from 'aws-cdk-lib';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import type { ConveyorSettings } from '../settings.js';
+import { ConveyorFunction } from './ConveyorFunction.js';
+import type { Messaging } from './Messaging.js';
+import type { RuntimeAccess } from './RuntimeAccess.js';
+import type { Tables } from './Tables.js';
+
+/** Physical names of the functions; the schedule target's is needed before it exists (Scheduler role, environment). */
+export const functionNames = (prefix: string) =>
+  ({
+    api: `${prefix}-api`,
+    relay: `${prefix}-relay`,
+    delayConsumer: `${prefix}-delay-consumer`,
+    scheduleTarget: `${prefix}-schedule-target`,
+  }) as const;
+
+/** API Gateway gives up on an integration after 30 s; a pull long-polls for at most 20 s of that. */
+export const API_TIMEOUT = Duration.seconds(29);
+export const RELAY_TIMEOUT = Duration.minutes(1);
+export const DELAY_CONSUMER_TIMEOUT = Duration.seconds(30);
+export const SCHEDULE_TARGET_TIMEOUT = Duration.seconds(30);
+
+/** Relay retries of a failing stream batch (halved each time) before its position goes to the failure queue. */
+export const RELAY_RETRY_ATTEMPTS = 10;
+
+export interface FunctionsProps {
+  readonly settings: ConveyorSettings;
+  /** Resource names from `resourcesToEnv`, plus backend, log level and Node options. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly tables: Tables;
+  readonly messaging: Messaging;
+  readonly runtimeAccess: RuntimeAccess;
+}
+
+/**
+ * The four Lambda functions, each with its event source and the least
+ * permissions its job needs.
+ */
+export class Functions extends Construct {
+  /** The HTTP API: every route. Creates and deletes subscriptions' queues, rules, alarms and schedules. */
+  public readonly api: ConveyorFunction;
+  /** Log table stream → EventBridge bus (unordered subscriptions) and FIFO queues (ordered ones). */
+  public readonly relay: ConveyorFunction;
+  /** Delay queue → log: appends each delayed message when it is due, or sends it on for another hop. */
+  public readonly delayConsumer: ConveyorFunction;
+  /** Invoked by EventBridge Scheduler at each cron tick; publishes the schedule's message. */
+  public readonly scheduleTarget: ConveyorFunction;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { settings, tables, messaging, runtimeAccess } = props;
+    const names = functionNames(settings.resourcePrefix);
+    const common = {
+      environment: props.environment,
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    };
+
+    this.api = new ConveyorFunction(this, 'Api', {
+      ...common,
+      entry: 'api.ts',
+      functionName: names.api,
+      description: 'Conveyor HTTP API v1 (API Gateway HTTP API, payload format 2.0)',
+      memorySize: 512,
+      timeout: API_TIMEOUT,
+    });
+    tables.logTable.grantReadWriteData(this.api);
+    tables.metaTable.grantReadWriteData(this.api);
+    messaging.delayQueue.grantSendMessages(this.api);
+    runtimeAccess.grantSubscriptionQueues(this.api);
+    runtimeAccess.grantSubscriptionRules(this.api);
+    runtimeAccess.grantSchedules(this.api, { read: true });
+    runtimeAccess.grantRuntimeAlarms(this.api);
+
+    this.relay = new ConveyorFunction(this, 'Relay', {
+      ...common,
+      entry: 'relay.ts',
+      functionName: names.relay,
+      description: 'Conveyor stream relay: new log items to the event bus and to ordered subscriptions',
+      memorySize: 512,
+      timeout: RELAY_TIMEOUT,
+    });
+    tables.metaTable.grantReadData(this.relay);
+    messaging.bus.grantPutEventsTo(this.relay);
+    runtimeAccess.grantSendToSubscriptionQueues(this.relay);
+    this.relay.function.addEventSource(
+      new DynamoEventSource(tables.logTable, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        // One batch at a time per shard keeps each partition's messages in offset order.
+        parallelizationFactor: 1,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: RELAY_RETRY_ATTEMPTS,
+        // Stream records live 24 h.
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(messaging.relayFailureQueue),
+        // Only new messages: partition head counters (offset -1) have no `id`, and updates and TTL deletes are not messages.
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { id: { S: FilterRule.exists() } } },
+          }),
+        ],
+      }),
+    );
+
+    this.delayConsumer = new ConveyorFunction(this, 'DelayConsumer', {
+      ...common,
+      entry: 'delayConsumer.ts',
+      functionName: names.delayConsumer,
+      description: 'Conveyor delay consumer: appends due delayed messages to the log',
+      memorySize: 256,
+      timeout: DELAY_CONSUMER_TIMEOUT,
+    });
+    tables.logTable.grantReadWriteData(this.delayConsumer);
+    tables.metaTable.grantReadWriteData(this.delayConsumer);
+    // Re-delays a message that is not due yet (SQS delays stop at 15 minutes).
+    messaging.delayQueue.grantSendMessages(this.delayConsumer);
+    this.delayConsumer.function.addEventSource(new SqsEventSource(messaging.delayQueue, { batchSize: 10, reportBatchItemFailures: true }));
+
+    this.scheduleTarget = new ConveyorFunction(this, 'ScheduleTarget', {
+      ...common,
+      entry: 'scheduleTarget.ts',
+      functionName: names.scheduleTarget,
+      description: 'Conveyor schedule target: publishes the message of a cron schedule at each tick',
+      memorySize: 256,
+      timeout: SCHEDULE_TARGET_TIMEOUT,
+    });
+    tables.logTable.grantReadWriteData(this.scheduleTarget);
+    tables.metaTable.grantReadWriteData(this.scheduleTarget);
+    // A scheduled message may carry a delay: short ones go to the delay queue, long ones become one-time schedules.
+    messaging.delayQueue.grantSendMessages(this.scheduleTarget);
+    runtimeAccess.grantSchedules(this.scheduleTarget, { read: false });
+  }
+}

@@ -1,0 +1,149 @@
+import { RemovalPolicy, Token, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** pino's levels: the functions log through pino. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_RESOURCE_PREFIX = 'conveyor';
+export const MAX_RESOURCE_PREFIX_LENGTH = 10;
+
+export interface ConveyorStackProps extends StackProps {
+  /**
+   * Prefix of every named resource: the bus (`<prefix>-bus`), the schedule group
+   * (`<prefix>`), the functions, and everything Conveyor creates at runtime
+   * (`<prefix>-s-*` queues and rules, schedules in the group, `<prefix>-*` alarms).
+   * The runtime IAM grants are limited to it. 1–10 characters.
+   *
+   * @default 'conveyor'
+   */
+  readonly resourcePrefix?: string;
+  /**
+   * Delete the tables and log groups with the stack. For development stacks only.
+   *
+   * @default false - tables and log groups are retained
+   */
+  readonly destroyDataOnDelete?: boolean;
+  /**
+   * Issuer URL of a JWT authorizer that replaces IAM authorization on every route.
+   * Needs `jwtAudience`.
+   *
+   * @default - IAM authorization (SigV4)
+   */
+  readonly jwtIssuer?: string;
+  /**
+   * Audiences the JWT authorizer accepts. Needs `jwtIssuer`.
+   *
+   * @default - IAM authorization (SigV4)
+   */
+  readonly jwtAudience?: readonly string[];
+  /**
+   * Email address subscribed to an alarm topic that every alarm notifies.
+   *
+   * @default - no topic; the alarms only change state
+   */
+  readonly alarmEmail?: string;
+  /**
+   * `LOG_LEVEL` of every function.
+   *
+   * @default 'info'
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * Retention of the function and access logs.
+   *
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Steady-state requests per second the HTTP API stage accepts.
+   *
+   * @default 100
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Request burst the HTTP API stage accepts.
+   *
+   * @default 200
+   */
+  readonly throttleBurstLimit?: number;
+}
+
+/** The props with every default applied, validated. */
+export interface ConveyorSettings {
+  readonly resourcePrefix: string;
+  readonly removalPolicy: RemovalPolicy;
+  readonly jwt: { readonly issuer: string; readonly audience: readonly string[] } | undefined;
+  readonly alarmEmail: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly logRetention: RetentionDays;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+interface ValidationRule {
+  readonly violated: (props: ConveyorStackProps) => boolean;
+  readonly message: (props: ConveyorStackProps) => string;
+}
+
+const known = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
+const prefixOf = (props: ConveyorStackProps): string => props.resourcePrefix ?? DEFAULT_RESOURCE_PREFIX;
+
+/**
+ * Lowercase, so that one prefix is valid in every service that names things with
+ * it (SQS, EventBridge rules, Scheduler groups, Lambda, CloudWatch alarms).
+ */
+const PREFIX_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+
+const RULES: readonly ValidationRule[] = [
+  {
+    violated: (p) => known(prefixOf(p)) && (prefixOf(p).length < 1 || prefixOf(p).length > MAX_RESOURCE_PREFIX_LENGTH),
+    message: (p) => `resourcePrefix must be 1 to ${MAX_RESOURCE_PREFIX_LENGTH} characters long, but "${prefixOf(p)}" (${prefixOf(p).length}) was provided`,
+  },
+  {
+    violated: (p) => known(prefixOf(p)) && prefixOf(p).length > 0 && !PREFIX_PATTERN.test(prefixOf(p)),
+    message: (p) => `resourcePrefix must start with a lowercase letter, hold only lowercase letters, digits and hyphens, and not end with a hyphen, but "${prefixOf(p)}" was provided`,
+  },
+  {
+    violated: (p) => (p.jwtIssuer === undefined) !== (p.jwtAudience === undefined),
+    message: (p) => `jwtIssuer and jwtAudience must be given together, but only ${p.jwtIssuer === undefined ? 'jwtAudience' : 'jwtIssuer'} was provided`,
+  },
+  {
+    violated: (p) => known(p.jwtIssuer) && !p.jwtIssuer.startsWith('https://'),
+    message: (p) => `jwtIssuer must be an https:// URL, but "${p.jwtIssuer}" was provided`,
+  },
+  {
+    violated: (p) => p.jwtAudience !== undefined && p.jwtAudience.length === 0,
+    message: () => 'jwtAudience must name at least one audience, but an empty list was provided',
+  },
+  {
+    violated: (p) => known(p.alarmEmail) && !/^[^@\s]+@[^@\s]+$/.test(p.alarmEmail),
+    message: (p) => `alarmEmail must be an email address, but "${p.alarmEmail}" was provided`,
+  },
+  {
+    violated: (p) => p.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(p.logLevel),
+    message: (p) => `logLevel must be one of ${LOG_LEVELS.join(', ')}, but "${String(p.logLevel)}" was provided`,
+  },
+  {
+    violated: (p) => p.throttleRateLimit !== undefined && !(p.throttleRateLimit > 0),
+    message: (p) => `throttleRateLimit must be greater than 0, but ${p.throttleRateLimit} was provided`,
+  },
+  {
+    violated: (p) => p.throttleBurstLimit !== undefined && !(Number.isInteger(p.throttleBurstLimit) && p.throttleBurstLimit > 0),
+    message: (p) => `throttleBurstLimit must be a positive integer, but ${p.throttleBurstLimit} was provided`,
+  },
+];
+
+/** Applies the defaults; throws one error that lists every invalid prop. */
+export function resolveSettings(props: ConveyorStackProps = {}): ConveyorSettings {
+  const problems = RULES.filter((rule) => rule.violated(props)).map((rule) => rule.message(props));
+  if (problems.length > 0) throw new Error(`Invalid ConveyorStack props:\n- ${problems.join('\n- ')}`);
+  return {
+    resourcePrefix: prefixOf(props),
+    removalPolicy: props.destroyDataOnDelete === true ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    jwt: props.jwtIssuer !== undefined && props.jwtAudience !== undefined ? { issuer: props.jwtIssuer, audience: props.jwtAudience } : undefined,
+    alarmEmail: props.alarmEmail,
+    logLevel: props.logLevel ?? 'info',
+    logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+  };
+}

@@ -1,0 +1,46 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { logicalIdOf, synthesizeStack } from './fixtures.js';
+
+const { template, stack } = synthesizeStack();
+
+describe('Construct: Api', () => {
+  it('routes ANY / and ANY /{proxy+} to the API function, with IAM authorization', () => {
+    for (const routeKey of ['ANY /', 'ANY /{proxy+}']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'AWS_IAM' });
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+  });
+
+  it('integrates the API function with payload format 2.0', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(stack.functions.api.function), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('serves one auto-deployed $default stage with throttling and JSON access logs', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logicalIdOf(stack.api.accessLogs), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+  });
+
+  it('authorizes every route with a JWT authorizer instead when an issuer and audience are given', () => {
+    const jwt = synthesizeStack({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor-api'] }).template;
+
+    jwt.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['conveyor-api'] },
+    });
+    expect(Object.keys(jwt.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'JWT' } }))).toHaveLength(2);
+  });
+});

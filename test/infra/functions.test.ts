@@ -1,0 +1,168 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { subscriptionResourceNames } from '../../src/adapters/aws/names.js';
+import { ResourceEnv } from '../../src/adapters/aws/resources.js';
+import { RUNTIME_ALARM_ACTIONS, SUBSCRIPTION_QUEUE_ACTIONS, SUBSCRIPTION_RULE_ACTIONS, subscriptionNamePattern } from '../../infra/constructs/RuntimeAccess.js';
+import { actionsOf, grantsOf, logicalIdOf, resourcesOf, statementsOf, synthesizeStack } from './fixtures.js';
+
+const synthesized = synthesizeStack();
+const { template, stack } = synthesized;
+const { api, relay, delayConsumer, scheduleTarget } = stack.functions;
+const all = { api, relay, delayConsumer, scheduleTarget };
+
+const QUEUES = 'arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:conveyor-s-*';
+const SCHEDULES = 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/conveyor/*';
+const ALARMS = 'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:conveyor-*';
+const ref = (construct: Parameters<typeof logicalIdOf>[0], attribute = 'Arn'): string => `<${logicalIdOf(construct)}.${attribute}>`;
+
+describe('Construct: Functions', () => {
+  it.each([
+    { name: 'conveyor-api', memory: 512, timeout: 29 },
+    { name: 'conveyor-relay', memory: 512, timeout: 60 },
+    { name: 'conveyor-delay-consumer', memory: 256, timeout: 30 },
+    { name: 'conveyor-schedule-target', memory: 256, timeout: 30 },
+  ])('runs $name on Node.js 24, arm64, traced, with $memory MB and $timeout s', ({ name, memory, timeout }) => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: name,
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: memory,
+      Timeout: timeout,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+  });
+
+  it('gives every function the resources, the aws backend, a log level and source maps', () => {
+    const environments = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables,
+    );
+
+    expect(environments).toHaveLength(4);
+    for (const variables of environments) {
+      expect(Object.keys(variables).sort()).toEqual([...Object.values(ResourceEnv), 'CONVEYOR_BACKEND', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
+      expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
+    }
+  });
+
+  it('keeps every function log for a month', () => {
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } }))).toHaveLength(5);
+  });
+
+  it('relays only inserted messages of the log stream, in order, bisecting failures and sending what fails to the failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(relay.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.tables.logTable), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86400,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.relayFailureQueue), 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { id: { S: [{ exists: true }] } } } }) }] },
+    });
+  });
+
+  it('consumes the delay queue in batches of 10, reporting failures item by item', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(delayConsumer.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.delayQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('Construct: Functions permissions', () => {
+  it('grants no action with a wildcard, to any function', () => {
+    const wildcards = Object.values(all).flatMap((fn) => statementsOf(synthesized, fn.role).flatMap(actionsOf)).filter((action) => action.includes('*'));
+
+    expect(wildcards).toEqual([]);
+  });
+
+  it('grants "*" resources only to actions that have no resource-level permissions', () => {
+    const onAnyResource = Object.values(all)
+      .flatMap((fn) => statementsOf(synthesized, fn.role))
+      .filter((statement) => resourcesOf(statement).includes('*'))
+      .flatMap(actionsOf);
+
+    expect([...new Set(onAnyResource)].sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('lets each function write to its own log group only', () => {
+    for (const fn of Object.values(all)) {
+      expect(grantsOf(synthesized, fn.role, 'logs:PutLogEvents')).toEqual([ref(fn.logGroup)]);
+    }
+  });
+
+  it('lets the API manage subscription queues, rules, schedules and alarms, each limited to the prefix', () => {
+    expect(statementsOf(synthesized, api.role)).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: [...SUBSCRIPTION_QUEUE_ACTIONS], Resource: expect.anything() },
+        { Effect: 'Allow', Action: [...SUBSCRIPTION_RULE_ACTIONS], Resource: expect.anything() },
+        { Effect: 'Allow', Action: [...RUNTIME_ALARM_ACTIONS], Resource: expect.anything() },
+      ]),
+    );
+    expect(grantsOf(synthesized, api.role, 'sqs:CreateQueue')).toEqual([QUEUES]);
+    expect(grantsOf(synthesized, api.role, 'events:PutRule')).toEqual([`arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${logicalIdOf(stack.messaging.bus)}>/conveyor-s-*`]);
+    for (const action of ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']) {
+      expect(grantsOf(synthesized, api.role, action)).toEqual([SCHEDULES]);
+    }
+    expect(grantsOf(synthesized, api.role, 'iam:PassRole')).toEqual([ref(stack.scheduling.schedulerRole)]);
+    expect(grantsOf(synthesized, api.role, 'cloudwatch:PutMetricAlarm')).toEqual([ALARMS]);
+  });
+
+  it('lets the API read and write both tables and send to the delay queue, but not put events', () => {
+    expect(grantsOf(synthesized, api.role, 'dynamodb:PutItem').sort()).toEqual([ref(stack.tables.logTable), ref(stack.tables.metaTable)].sort());
+    expect(grantsOf(synthesized, api.role, 'sqs:SendMessage').sort()).toEqual([ref(stack.messaging.delayQueue), QUEUES].sort());
+    expect(grantsOf(synthesized, api.role, 'events:PutEvents')).toEqual([]);
+  });
+
+  it('lets the relay read the stream and the meta table, put events on the bus and send to subscription queues, nothing more', () => {
+    expect(grantsOf(synthesized, relay.role, 'dynamodb:GetRecords')).toContain(ref(stack.tables.logTable, 'StreamArn'));
+    expect(grantsOf(synthesized, relay.role, 'dynamodb:GetItem')).toEqual([ref(stack.tables.metaTable)]);
+    expect(grantsOf(synthesized, relay.role, 'dynamodb:PutItem')).toEqual([]);
+    expect(grantsOf(synthesized, relay.role, 'events:PutEvents')).toEqual([ref(stack.messaging.bus)]);
+    expect(grantsOf(synthesized, relay.role, 'sqs:SendMessage').sort()).toEqual([ref(stack.messaging.relayFailureQueue), QUEUES].sort());
+    expect(grantsOf(synthesized, relay.role, 'sqs:CreateQueue')).toEqual([]);
+  });
+
+  it('lets the delay consumer write both tables and consume and re-send the delay queue, without runtime resources', () => {
+    expect(grantsOf(synthesized, delayConsumer.role, 'dynamodb:PutItem').sort()).toEqual([ref(stack.tables.logTable), ref(stack.tables.metaTable)].sort());
+    expect(grantsOf(synthesized, delayConsumer.role, 'sqs:ReceiveMessage')).toEqual([ref(stack.messaging.delayQueue)]);
+    expect(grantsOf(synthesized, delayConsumer.role, 'sqs:SendMessage')).toEqual([ref(stack.messaging.delayQueue)]);
+    expect(grantsOf(synthesized, delayConsumer.role, 'scheduler:CreateSchedule')).toEqual([]);
+  });
+
+  it('lets the schedule target write both tables, send to the delay queue and create and delete schedules as the scheduler role', () => {
+    expect(grantsOf(synthesized, scheduleTarget.role, 'dynamodb:PutItem').sort()).toEqual([ref(stack.tables.logTable), ref(stack.tables.metaTable)].sort());
+    expect(grantsOf(synthesized, scheduleTarget.role, 'sqs:SendMessage')).toEqual([ref(stack.messaging.delayQueue)]);
+    expect(grantsOf(synthesized, scheduleTarget.role, 'scheduler:CreateSchedule')).toEqual([SCHEDULES]);
+    expect(grantsOf(synthesized, scheduleTarget.role, 'scheduler:DeleteSchedule')).toEqual([SCHEDULES]);
+    expect(grantsOf(synthesized, scheduleTarget.role, 'iam:PassRole')).toEqual([ref(stack.scheduling.schedulerRole)]);
+    expect(grantsOf(synthesized, scheduleTarget.role, 'events:PutRule')).toEqual([]);
+  });
+
+  it('limits runtime grants to another prefix when one is given', () => {
+    const dev = synthesizeStack({ resourcePrefix: 'dev' });
+
+    expect(grantsOf(dev, dev.stack.functions.api.role, 'sqs:DeleteQueue')).toEqual(['arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:dev-s-*']);
+    expect(grantsOf(dev, dev.stack.functions.api.role, 'scheduler:DeleteSchedule')).toEqual(['arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/dev/*']);
+  });
+});
+
+describe('Function: subscriptionNamePattern', () => {
+  const matches = (pattern: string, name: string): boolean => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`).test(name);
+
+  it.each([{ ordered: false }, { ordered: true }])('covers the queue, dead-letter queue and rule of a subscription (ordered: $ordered)', ({ ordered }) => {
+    const names = subscriptionResourceNames('conveyor', { topic: 'orders', name: 'billing', createdAt: '2026-01-01T00:00:00.000Z', ordered });
+
+    expect([names.queue, names.deadLetterQueue, names.rule].filter((name) => !matches(subscriptionNamePattern('conveyor'), name))).toEqual([]);
+  });
+
+  it("leaves out the stack's own queues", () => {
+    expect(['conveyor-delay', 'conveyor-delay-dlq', 'conveyor-relay-failures'].some((name) => matches(subscriptionNamePattern('conveyor'), name))).toBe(false);
+  });
+});

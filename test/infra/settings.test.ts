@@ -1,0 +1,46 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { resolveSettings, type LogLevel } from '../../infra/settings.js';
+
+describe('Function: resolveSettings', () => {
+  it('defaults to prefix conveyor, retained data, IAM auth, no alarm topic, level info', () => {
+    expect(resolveSettings()).toEqual({
+      resourcePrefix: 'conveyor',
+      removalPolicy: RemovalPolicy.RETAIN,
+      jwt: undefined,
+      alarmEmail: undefined,
+      logLevel: 'info',
+      logRetention: RetentionDays.ONE_MONTH,
+      throttle: { rateLimit: 100, burstLimit: 200 },
+    });
+  });
+
+  it('takes a JWT issuer with its audience, and destroys data on request', () => {
+    const settings = resolveSettings({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor'], destroyDataOnDelete: true });
+
+    expect(settings.jwt).toEqual({ issuer: 'https://issuer.example.com', audience: ['conveyor'] });
+    expect(settings.removalPolicy).toBe(RemovalPolicy.DESTROY);
+  });
+
+  it.each([
+    { case: 'a prefix of 11 characters', props: { resourcePrefix: 'conveyor-01' }, message: /1 to 10 characters long, but "conveyor-01" \(11\)/ },
+    { case: 'an empty prefix', props: { resourcePrefix: '' }, message: /1 to 10 characters long, but "" \(0\)/ },
+    { case: 'an uppercase prefix', props: { resourcePrefix: 'Conveyor' }, message: /lowercase letter.*"Conveyor"/ },
+    { case: 'a prefix ending with a hyphen', props: { resourcePrefix: 'dev-' }, message: /not end with a hyphen, but "dev-"/ },
+    { case: 'a prefix with an underscore', props: { resourcePrefix: 'dev_1' }, message: /"dev_1"/ },
+    { case: 'an issuer without audience', props: { jwtIssuer: 'https://issuer.example.com' }, message: /given together, but only jwtIssuer/ },
+    { case: 'an audience without issuer', props: { jwtAudience: ['conveyor'] }, message: /given together, but only jwtAudience/ },
+    { case: 'an http issuer', props: { jwtIssuer: 'http://issuer.example.com', jwtAudience: ['a'] }, message: /https:\/\/ URL, but "http:\/\/issuer.example.com"/ },
+    { case: 'an empty audience', props: { jwtIssuer: 'https://issuer.example.com', jwtAudience: [] }, message: /at least one audience/ },
+    { case: 'an email without @', props: { alarmEmail: 'ops.example.com' }, message: /email address, but "ops.example.com"/ },
+    { case: 'an unknown log level', props: { logLevel: 'verbose' as LogLevel }, message: /one of fatal, error, warn, info, debug, trace, silent, but "verbose"/ },
+    { case: 'a rate limit of 0', props: { throttleRateLimit: 0 }, message: /greater than 0, but 0/ },
+    { case: 'a fractional burst', props: { throttleBurstLimit: 1.5 }, message: /positive integer, but 1.5/ },
+  ])('rejects $case, naming the value and what is allowed', ({ props, message }) => {
+    expect(() => resolveSettings(props)).toThrow(message);
+  });
+
+  it('lists every invalid prop in one error', () => {
+    expect(() => resolveSettings({ resourcePrefix: 'X', alarmEmail: 'nobody' })).toThrow(/resourcePrefix[\s\S]*alarmEmail/);
+  });
+});
