@@ -74,6 +74,7 @@ export class StreamRelay {
     this.bus = new EventBus(clients.events, resources.eventBus, options.retry);
   }
 
+  /** Relays the batch's new messages; answers the first record that must be tried again, if any. */
   public async handle(records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
     const inserted = records.flatMap((record, index) => {
       // Head counters (offset -1), updates and TTL deletes are not new messages.
@@ -90,6 +91,20 @@ export class StreamRelay {
       return topic === undefined || topic === null || item.tc !== topic.createdAt ? [] : [{ record, message: fromLogItem(item), topic }];
     });
 
+    const { events, sends } = this.plan(appended, routes);
+    const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all(sends.map((send) => this.sendToQueue(send)))]);
+    for (const record of [...unpublished, ...unsent.flat()]) failed.add(record);
+    const first = Math.min(...failed);
+    const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
+    return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };
+  }
+
+  /**
+   * What to send for each message: one bus event when its topic has unordered
+   * subscriptions (or, for an event too large, a copy to each matching one),
+   * and a FIFO copy to each matching ordered subscription, in record order.
+   */
+  private plan(appended: readonly Appended[], routes: ReadonlyMap<string, Routes>): { events: BusEntry[]; sends: QueueSend[] } {
     const events: BusEntry[] = [];
     const sends = new Map<Subscription, QueueSend>();
     const queueFor = (subscription: Subscription, record: number, message: OutgoingSqsMessage): void => {
@@ -110,12 +125,7 @@ export class StreamRelay {
         if (matcher.matches(message)) queueFor(subscription, record, { body, group: fifoGroupId(message), deduplicationId: relayDeduplicationId(topic, message) });
       }
     }
-
-    const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all([...sends.values()].map((send) => this.sendToQueue(send)))]);
-    for (const record of [...unpublished, ...unsent.flat()]) failed.add(record);
-    const first = Math.min(...failed);
-    const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
-    return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };
+    return { events, sends: [...sends.values()] };
   }
 
   /** The routes of each topic, read once per batch; a topic whose read fails is reported through `failedTopic`. */
