@@ -124,11 +124,8 @@ export class SubscriptionResources implements SubscriptionProvisioner {
           EventBusName: this.resources.eventBus,
           EventPattern: rulePattern(subscription),
           State: 'ENABLED',
+          // No Tags: tagging a rule takes events:TagResource too; the description names the subscription.
           Description: `Conveyor: topic ${subscription.topic} to subscription ${subscription.name}`.slice(0, 512),
-          Tags: [
-            { Key: 'conveyor:topic', Value: subscription.topic },
-            { Key: 'conveyor:subscription', Value: subscription.name },
-          ],
         }),
       );
       if (answer.RuleArn === undefined) throw new StorageError(`EventBridge answered no ARN for rule ${name}`);
