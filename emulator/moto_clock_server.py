@@ -8,7 +8,8 @@ adds an offset, and can freeze it, exactly like the suite's TestClock:
     now = (frozen_at or real now) + offset
 
 ``POST /__conveyor/clock`` with ``{"offsetMs": n, "frozenAtMs": m | null}`` sets it;
-everything else is moto's own server, unchanged.
+everything else is moto's own server, except that DynamoDB requests are served
+one at a time (see ``_with_clock_endpoint``).
 
 Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000]
 """
@@ -52,8 +53,17 @@ def _install_clock() -> None:
             setattr(module, "utcnow", utcnow)
 
 
+_dynamodb_lock = threading.Lock()
+
+
 def _with_clock_endpoint(app):
     def wrapped(environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            # moto's TransactWriteItems is not thread-safe: a cancelled transaction restores a
+            # copy of the whole table, wiping what other requests committed meanwhile. DynamoDB
+            # requests therefore run one at a time here (the others stay concurrent).
+            with _dynamodb_lock:
+                return list(app(environ, start_response))
         if environ.get("PATH_INFO") != "/__conveyor/clock":
             return app(environ, start_response)
         if environ.get("REQUEST_METHOD") == "POST":

@@ -50,7 +50,7 @@ function record(messageId: string, body: DelayedEnvelope | string): DelayQueueRe
 
 /** The log entry a released envelope becomes. */
 function released(item: DelayedEnvelope): LogEntry {
-  return { id: item.id, partition: item.partition, key: item.key, body: item.body, attributes: item.attributes, clientId: false };
+  return { id: item.id, partition: item.partition, key: item.key, body: item.body, attributes: item.attributes, clientId: false, dueAt: item.dueAt };
 }
 
 describe('Class: DelayQueueConsumer', () => {

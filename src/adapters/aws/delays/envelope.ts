@@ -54,7 +54,7 @@ export function decodeEnvelope(text: string): DelayedEnvelope {
   return parsed.data;
 }
 
-/** The log entry a due envelope becomes. Dedup of a client id was settled at publish, so `clientId` is false. */
+/** The log entry a due envelope becomes: dedup of a client id was settled at publish, so `clientId` is false; `dueAt` stays, because the log keys the release on it. */
 export function toReleasedEntry(envelope: DelayedEnvelope): LogEntry {
   return {
     id: envelope.id,
@@ -63,6 +63,8 @@ export function toReleasedEntry(envelope: DelayedEnvelope): LogEntry {
     body: envelope.body,
     attributes: envelope.attributes,
     clientId: false,
+    // The log keys its release marker (and the dedup entry's new position) on the time the message was due.
+    dueAt: envelope.dueAt,
   };
 }
 
