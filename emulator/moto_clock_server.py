@@ -9,13 +9,14 @@ adds an offset, and can freeze it, exactly like the suite's TestClock:
 
 ``POST /__conveyor/clock`` with ``{"offsetMs": n, "frozenAtMs": m | null}`` sets it;
 everything else is moto's own server, except that DynamoDB requests are served
-one at a time (see ``_with_clock_endpoint``).
+one at a time (see ``_with_clock_endpoint``) and two gaps are closed (``_install_fixes``).
 
 Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000]
 """
 
 import argparse
 import datetime
+import functools
 import json
 import sys
 import threading
@@ -53,6 +54,19 @@ def _install_clock() -> None:
             setattr(module, "utcnow", utcnow)
 
 
+def _install_fixes() -> None:
+    """Two places where moto differs from AWS in ways the tests would trip over."""
+    import jsonpath_ng.ext
+    import moto.sqs.models
+
+    # EventBridge delivery parses the same JSONPath templates for every event (~0.25 s each); cache them.
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
+
+    # SQS makes a message visible again *at* its visibility deadline (a visibility timeout of 0 means
+    # visible now); moto only after it, so under a frozen clock a message nacked with delay 0 never returned.
+    moto.sqs.models.Message.visible = property(lambda self: core_utils.unix_time_millis() >= self.visible_at)
+
+
 _dynamodb_lock = threading.Lock()
 
 
@@ -87,6 +101,7 @@ def main() -> None:
     args = parser.parse_args()
 
     _install_clock()
+    _install_fixes()
 
     from werkzeug.serving import run_simple
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app

@@ -40,6 +40,8 @@ export const DeadLetterLimits = {
 
 export const AckLimits = {
   ackIds: { min: 1, max: 1000 },
+  /** Room for an SQS receipt handle (up to 1024 characters) in the AWS backend's ack ids. */
+  ackIdLength: 2048,
   extendSeconds: { min: 0, max: 43_200 },
   nackDelaySeconds: { min: 0, max: 43_200 },
   reasonLength: 1024,

@@ -34,7 +34,7 @@ export const pullBody = z.strictObject({
   waitSeconds: intIn(PullLimits.waitSeconds).default(PullLimits.waitSeconds.default),
 });
 
-const ackIds = stringList(AckLimits.ackIds, 256);
+const ackIds = stringList(AckLimits.ackIds, AckLimits.ackIdLength);
 
 export const ackBody = z.strictObject({ ackIds });
 

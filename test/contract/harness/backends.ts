@@ -66,6 +66,8 @@ async function startAws(): Promise<ContractTarget> {
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
   const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, template: await conveyorTemplate() });
+  // Also in the background, so a waiting long-poll sees what is published meanwhile.
+  local.runner.start();
   const server = new LocalServer({ handler, services: local.services, logger, drainTimeoutMs: 1000 });
   const url = await server.listen(0, '127.0.0.1');
   let pushed = '';
