@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { AwsResources } from '../adapters/aws/resources.js';
 import type { Clock } from '../ports/Clock.js';
+import type { ActivityMonitor } from './ActivityMonitor.js';
 import { QueuePoller, type QueueHandler } from './QueuePoller.js';
 import { SchedulerEmulator } from './SchedulerEmulator.js';
 import { StreamPoller, type StreamHandler } from './StreamPoller.js';
@@ -20,6 +21,8 @@ export interface LocalAwsRunnerOptions {
   readonly handlers: LocalHandlers;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Sees every write of the clients; lets `settle` skip polling when nothing was written since it last settled. */
+  readonly activity?: ActivityMonitor;
   /** Pause between background rounds that found nothing to do. @default 100 */
   readonly idleMs?: number;
 }
@@ -44,6 +47,8 @@ export class LocalAwsRunner {
   private loop: Promise<void> | undefined;
   /** Rounds run one at a time: two pollers sharing a shard iterator would hand the same records over twice. */
   private lastRound: Promise<unknown> = Promise.resolve();
+  /** The write count at the start of the last round that found nothing to do. */
+  private settledAtWrites = -1;
   private readonly stopping = new AbortController();
 
   public constructor(private readonly options: LocalAwsRunnerOptions) {
@@ -62,6 +67,13 @@ export class LocalAwsRunner {
   }
 
   private async round(): Promise<number> {
+    const writesBefore = this.options.activity?.writes ?? -1;
+    const work = await this.pollAll();
+    if (work === 0 && !this.stream.hasPending()) this.settledAtWrites = writesBefore;
+    return work;
+  }
+
+  private async pollAll(): Promise<number> {
     const fired = await this.scheduler.fireDue();
     let released = 0;
     for (let batch = await this.delayQueue.pollOnce(0); batch > 0; batch = await this.delayQueue.pollOnce(0)) released += batch;
@@ -69,8 +81,14 @@ export class LocalAwsRunner {
     return fired + released + relayed;
   }
 
-  /** Runs rounds until one finds nothing new: every published message has been relayed, every due delay released. */
-  public async settle(maxRounds = 50): Promise<void> {
+  /**
+   * Runs rounds until one finds nothing new: every published message has been
+   * relayed, every due delay released. Returns at once when nothing was written
+   * since the last settled round, unless `force` (say, after the clock moved).
+   */
+  public async settle(force = false, maxRounds = 50): Promise<void> {
+    const activity = this.options.activity;
+    if (!force && activity !== undefined && activity.writes === this.settledAtWrites) return;
     for (let round = 0; round < maxRounds; round += 1) {
       if ((await this.runOnce()) === 0 && !this.stream.hasPending()) return;
     }

@@ -5,6 +5,7 @@ import { createAwsClients, type AwsClients, type ClientPlugin } from '../adapter
 import { ResourceOutput, type AwsResources } from '../adapters/aws/resources.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
 import { createAwsServices, type AwsServices } from '../runtime/createAwsServices.js';
+import { ActivityMonitor } from './ActivityMonitor.js';
 import { deployToEmulator } from './EmulatorStack.js';
 import { LocalAwsRunner } from './LocalAwsRunner.js';
 
@@ -20,6 +21,8 @@ export interface LocalAwsOptions {
   /** A synthesized ConveyorStack template; synthesized here when absent. */
   readonly template?: Record<string, unknown>;
   readonly plugins?: readonly ClientPlugin[];
+  /** Pause of the runner's background loop when idle. @default 100 */
+  readonly idleMs?: number;
 }
 
 export interface LocalAws {
@@ -62,7 +65,8 @@ function resourcesFrom(outputs: Record<string, string>, prefix: string, region: 
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const prefix = options.resourcePrefix ?? 'conveyor';
   const clock = options.clock ?? systemClock;
-  const clients = createAwsClients({ endpoint: options.endpoint, ...(options.plugins === undefined ? {} : { plugins: options.plugins }) });
+  const activity = new ActivityMonitor();
+  const clients = createAwsClients({ endpoint: options.endpoint, plugins: [activity, ...(options.plugins ?? [])] });
   const region = await clients.sqs.config.region();
   const cloudformation = new CloudFormationClient({ endpoint: options.endpoint, region });
   try {
@@ -80,6 +84,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       resources,
       clock,
       logger: options.logger,
+      activity,
+      ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
       handlers: { relay: services.relay, delayConsumer: services.releaseDelayed, scheduleTarget: services.fireSchedules },
     });
     return {

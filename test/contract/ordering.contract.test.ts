@@ -1,5 +1,6 @@
 import type { Delivery } from '../../src/domain/types.js';
 import { describeContract } from './harness/backends.js';
+import { Difference } from './harness/differences.js';
 import { publishOk } from './harness/logFixtures.js';
 import type { Conveyor } from './harness/Conveyor.js';
 import { ackAll, addSubscription, countsOf, createQueue, labelled, labelsOf, pull, type Queue, SECOND } from './harness/queueFixtures.js';
@@ -21,7 +22,7 @@ async function consumeInRounds(api: Conveyor, queue: Queue): Promise<string[][]>
   }
 }
 
-describeContract('Ordered subscriptions', (target) => {
+describeContract('Ordered subscriptions', (target, backend) => {
   describe('one key at a time, keys in parallel', () => {
     it('delivers the messages of one key one at a time, in offset order', async () => {
       // Prepare
@@ -50,7 +51,7 @@ describeContract('Ordered subscriptions', (target) => {
       // Assess
       expect(labelsOf([head!])).toEqual(['A1']);
       expect(whileLeased).toEqual([]);
-      expect(counts).toEqual({ backlog: 0, inFlight: 1, delayed: 2, deadLetters: 0 });
+      if (!backend.differs(Difference.ApproximateStats)) expect(counts).toEqual({ backlog: 0, inFlight: 1, delayed: 2, deadLetters: 0 });
       expect(labelsOf(afterAck)).toEqual(['A2']);
     });
 
@@ -132,7 +133,7 @@ describeContract('Ordered subscriptions', (target) => {
       expect(labelsOf((await target().api.deadLetters('dead-head', 'worker')).body.messages)).toEqual(['A1']);
     });
 
-    it('delivers a redriven dead letter before the later messages of its key that are still queued', async () => {
+    backend.itUnless(Difference.RedriveJoinsKeyTail)('delivers a redriven dead letter before the later messages of its key that are still queued', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'redriven-head', { ...ORDERED, maxDeliveries: 1 });
       await publishOk(target().api, 'redriven-head', keyed('A', 1));
@@ -155,7 +156,7 @@ describeContract('Ordered subscriptions', (target) => {
   });
 
   describe('retention', () => {
-    it('moves a key on when retention trims its head, so the later messages of the key are not stranded', async () => {
+    backend.itUnless(Difference.QueuesOutliveRetention)('moves a key on when retention trims its head, so the later messages of the key are not stranded', async () => {
       // Prepare: A2 waits behind A1; then A1 passes the topic's one-hour retention, A2 does not
       await target().api.createTopic('trimmed-head', { retentionHours: 1 });
       const queue = await addSubscription(target().api, { topic: 'trimmed-head', subscription: 'worker' }, ORDERED);

@@ -1,5 +1,6 @@
 import type { Delivery } from '../../src/domain/types.js';
 import { describeContract } from './harness/backends.js';
+import { Difference } from './harness/differences.js';
 import { publishOk } from './harness/logFixtures.js';
 import { Conveyor } from './harness/Conveyor.js';
 import { ackAll, addSubscription, createQueue, labelled, labelsOf, pull, type Queue, SECOND, countsOf } from './harness/queueFixtures.js';
@@ -25,7 +26,7 @@ async function pullOne(api: Conveyor, queue: Queue): Promise<Delivery> {
   return delivery;
 }
 
-describeContract('Work queues', (target) => {
+describeContract('Work queues', (target, backend) => {
   describe('competing consumers', () => {
     it('never leases one message to two consumers, and together they receive every message exactly once', async () => {
       // Prepare
@@ -46,7 +47,7 @@ describeContract('Work queues', (target) => {
       expect(await countsOf(target().api, queue)).toEqual({ backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
     });
 
-    it('returns at most max messages per pull, oldest first', async () => {
+    it('returns at most max messages per pull, oldest first on backends that order pulls', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'bounded');
       await publishOk(target().api, 'bounded', labelled(numbered(5)));
@@ -56,8 +57,10 @@ describeContract('Work queues', (target) => {
       const rest = await pull(target().api, queue, { max: 3 });
 
       // Assess
-      expect(labelsOf(first)).toEqual(['m1', 'm2', 'm3']);
-      expect(labelsOf(rest)).toEqual(['m4', 'm5']);
+      expect(first).toHaveLength(3);
+      expect(rest).toHaveLength(2);
+      const labels = labelsOf(first.concat(rest));
+      expect(backend.differs(Difference.UnorderedPulls) ? labels.sort() : labels).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
       expect(first.concat(rest).map((m) => m.deliveryAttempt)).toEqual([1, 1, 1, 1, 1]);
     });
   });
@@ -78,7 +81,7 @@ describeContract('Work queues', (target) => {
       expect(await pull(target().api, queue)).toEqual([]);
     });
 
-    it('reports an ack id that was already used as InvalidAckId', async () => {
+    backend.itUnless(Difference.UsedAckIdsAccepted)('reports an ack id that was already used as InvalidAckId', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'acked-twice');
       await publishOk(target().api, 'acked-twice', labelled(['once']));
@@ -124,7 +127,7 @@ describeContract('Work queues', (target) => {
   });
 
   describe('leases', () => {
-    it('redelivers an unacked message after the ack deadline and the retry backoff, with a new ack id', async () => {
+    backend.itUnless(Difference.NoBackoffAfterLeaseExpiry)('redelivers an unacked message after the ack deadline and the retry backoff, with a new ack id', async () => {
       // Prepare: the lease ends after 10 s, the first retry waits the default 1 s backoff; only `advance` moves the clock
       target().clock.freeze();
       const queue = await createQueue(target().api, 'redelivered', { ackDeadlineSeconds: 10 });
@@ -258,7 +261,7 @@ describeContract('Work queues', (target) => {
       expect(Date.now() - started).toBeLessThan(10 * SECOND);
     });
 
-    it('leases nothing to a long-poll whose client has gone away', async () => {
+    backend.itUnless(Difference.LongPollLeasesAfterDisconnect)('leases nothing to a long-poll whose client has gone away', async () => {
       // Prepare: a client starts a long pull, then disconnects before any message exists
       const queue = await createQueue(target().api, 'abandoned');
       const client = new AbortController();
