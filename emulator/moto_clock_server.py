@@ -9,7 +9,8 @@ adds an offset, and can freeze it, exactly like the suite's TestClock:
 
 ``POST /__conveyor/clock`` with ``{"offsetMs": n, "frozenAtMs": m | null}`` sets it;
 everything else is moto's own server, except that DynamoDB requests are served
-one at a time (see ``_with_clock_endpoint``) and two gaps are closed (``_install_fixes``).
+one at a time (see ``_with_clock_endpoint``) and three gaps are closed
+(``_install_fixes``, ``_keep_streams_through_cancelled_transactions``).
 
 Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000]
 """
@@ -67,6 +68,32 @@ def _install_fixes() -> None:
     moto.sqs.models.Message.visible = property(lambda self: core_utils.unix_time_millis() >= self.visible_at)
 
 
+def _keep_streams_through_cancelled_transactions() -> None:
+    """moto applies a transaction's writes one by one (each adds a stream record) and, when one
+    fails, puts back a deep copy of every table taken before. The copy has a stream shard of its
+    own, so readers' shard iterators stay on the old shard: they see records of writes that never
+    happened and none of the writes after. DynamoDB's stream has no record of a cancelled
+    transaction: keep the shard readers hold, without the cancelled transaction's records."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):  # type: ignore[no-untyped-def]
+        shards = {name: (table, table.stream_shard, len(table.stream_shard.items)) for name, table in self.tables.items() if table.stream_shard is not None}
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for name, (table, shard, length) in shards.items():
+                restored = self.tables.get(name)
+                if restored is not None and restored is not table:
+                    del shard.items[length:]
+                    shard.table = restored
+                    restored.stream_shard = shard
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
 _dynamodb_lock = threading.Lock()
 
 
@@ -102,6 +129,7 @@ def main() -> None:
 
     _install_clock()
     _install_fixes()
+    _keep_streams_through_cancelled_transactions()
 
     from werkzeug.serving import run_simple
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app

@@ -26,7 +26,7 @@ describe('AWS requests per broker operation (batching must not regress)', () => 
   });
   afterAll(() => aws.stop());
 
-  it('publishes a batch of 100 messages to 4 partitions with one head read and one transaction per partition, and fans it out to 3 subscriptions with 10 PutEvents', async () => {
+  it('publishes a batch of 100 messages to 4 partitions with one head read and one transaction per partition, and fans it out to 3 subscriptions with 10 or 11 PutEvents', async () => {
     // Prepare
     const messages = Array.from({ length: 100 }, (_unused, index) => ({ id: `order-${index}`, key: `customer-${index % 20}`, body: kibibyteBody(index) }));
     counter.reset();
@@ -38,7 +38,9 @@ describe('AWS requests per broker operation (batching must not regress)', () => 
     // Assess
     const counts = brokerRequests(counter.snapshot());
     expect(counts['DynamoDB.TransactWriteItems']).toBe(4);
-    expect(counts['EventBridge.PutEvents']).toBe(10);
+    // 10 entries per call; the stream's batches of 100 records also carry the head counters' updates, so one batch boundary may split a call.
+    expect(counts['EventBridge.PutEvents']).toBeGreaterThanOrEqual(10);
+    expect(counts['EventBridge.PutEvents']).toBeLessThanOrEqual(11);
     expect(counts['SQS.SendMessageBatch'] ?? 0).toBe(0); // unordered subscriptions are fed by their EventBridge rules, not the relay
     expect(sum(counts) / messages.length).toBeLessThanOrEqual(0.2);
   });
