@@ -12,4 +12,6 @@ export default {
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
   setupFiles: ['<rootDir>/test/setupEnv.ts'],
   testTimeout: 30000,
+  // Each worker gets its own emulator; moto (Python) and jest then share the two cores instead of taking turns.
+  maxWorkers: 2,
 };
