@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { pino } from 'pino';
+import { createApiHandler, type ApiContext } from '../../src/http/createApiHandler.js';
+import { apiRoutes } from '../../src/http/routes/index.js';
+import type { Clock } from '../../src/ports/Clock.js';
+import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
+import { startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
+import { startLocalAws, synthesizeTemplate, type LocalAws } from '../../src/emulation/startLocalAws.js';
+import { BillingMeter } from './BillingMeter.js';
+import { FUNCTION_ROLES, type FunctionRole } from './usage.js';
+
+const PREFIX = 'conveyor';
+
+/** A clock that can be moved ahead, kept in step with the emulator's (emulator/moto_clock_server.py). */
+class MovableClock implements Clock {
+  private offsetMs = 0;
+  public constructor(private readonly endpoint: string) {}
+  public now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  public async advance(ms: number): Promise<void> {
+    this.offsetMs += ms;
+    const response = await fetch(`${this.endpoint}/__conveyor/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: this.offsetMs, frozenAtMs: null }) });
+    if (!response.ok) throw new Error(`the emulator's clock answered ${response.status}`);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Memory of each function as ConveyorStack configures it (read from the synthesized template, not restated here). */
+export function functionMemory(template: Record<string, unknown>): Record<FunctionRole, number> {
+  const names: Record<FunctionRole, string> = { api: `${PREFIX}-api`, relay: `${PREFIX}-relay`, delayConsumer: `${PREFIX}-delay-consumer`, scheduleTarget: `${PREFIX}-schedule-target` };
+  const functions = Object.values((template['Resources'] ?? {}) as Record<string, { Type: string; Properties?: { FunctionName?: unknown; MemorySize?: unknown } }>).filter(
+    (resource) => resource.Type === 'AWS::Lambda::Function',
+  );
+  const memory = Object.fromEntries(
+    FUNCTION_ROLES.map((role) => {
+      const found = functions.find((resource) => resource.Properties?.FunctionName === names[role])?.Properties?.MemorySize;
+      if (typeof found !== 'number') throw new Error(`ConveyorStack's template has no MemorySize for ${names[role]}`);
+      return [role, found];
+    }),
+  );
+  return memory as Record<FunctionRole, number>;
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: any;
+}
+
+/**
+ * ConveyorStack on a moto server of its own, with every Lambda handler run in
+ * this process under the BillingMeter: the API handler (the same middy handler
+ * Lambda runs) for each HTTP call, the relay and the delay consumer from the
+ * runner's event source polling, the schedule target from its Scheduler emulation.
+ */
+export class CostDeployment {
+  private constructor(
+    private readonly moto: MotoServer,
+    private readonly local: LocalAws,
+    public readonly runner: LocalAwsRunner,
+    public readonly meter: BillingMeter,
+    public readonly clock: MovableClock,
+    public readonly memoryMb: Record<FunctionRole, number>,
+    private readonly inspector: SQSClient,
+  ) {}
+
+  public static async start(): Promise<CostDeployment> {
+    for (const [name, value] of Object.entries({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' })) process.env[name] ??= value;
+    const [moto, template] = await Promise.all([freePort().then((port) => startMotoServer(port)), synthesizeTemplate(PREFIX)]);
+    try {
+      const memoryMb = functionMemory(template);
+      const meter = new BillingMeter(memoryMb);
+      const clock = new MovableClock(moto.endpoint);
+      const logger = pino({ level: 'silent' });
+      const local = await startLocalAws({ endpoint: moto.endpoint, logger, clock, template, resourcePrefix: PREFIX, plugins: [meter] });
+      const { services } = local;
+      // A runner of our own (the one startLocalAws made is never started), so that each handler runs under the meter.
+      const runner = new LocalAwsRunner({
+        clients: local.clients,
+        resources: local.resources,
+        clock,
+        logger,
+        handlers: {
+          relay: (records) => meter.invoke('relay', () => services.relay(records)),
+          delayConsumer: (records) => meter.invoke('delayConsumer', () => services.releaseDelayed(records)),
+          scheduleTarget: () => {
+            meter.schedulerInvocation();
+            return meter.invoke('scheduleTarget', () => services.fireSchedules());
+          },
+        },
+      });
+      const inspector = new SQSClient({ endpoint: moto.endpoint, region: 'us-east-1' });
+      const deployment = new CostDeployment(moto, local, runner, meter, clock, memoryMb, inspector);
+      deployment.handler = createApiHandler({ routes: apiRoutes, services: async () => services, logger, authTokens: [] });
+      return deployment;
+    } catch (error) {
+      await moto.stop();
+      throw error;
+    }
+  }
+
+  private handler: ReturnType<typeof createApiHandler> | undefined;
+
+  /** One HTTP API request: one API Gateway request and one invocation of the API function. */
+  public async call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiAnswer> {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const result = (await this.meter.invoke('api', () => this.handler!(apiEvent(method, path, text), lambdaContext()))) as APIGatewayProxyStructuredResultV2;
+    const responseText = result.body ?? '';
+    this.meter.apiRequest(Buffer.byteLength(text), Buffer.byteLength(responseText));
+    const status = result.statusCode ?? 200;
+    const answer = { status, body: responseText === '' ? undefined : JSON.parse(responseText) };
+    if (status >= 400) throw new Error(`${method} ${path} answered ${status}: ${responseText}`);
+    return answer;
+  }
+
+  /** Messages in every subscription queue (not dead-letter queues), read with a client outside the meter. */
+  public async queuedMessages(): Promise<number> {
+    const { QueueUrls } = await this.inspector.send(new ListQueuesCommand({ QueueNamePrefix: `${PREFIX}-s-`, MaxResults: 1000 }));
+    let total = 0;
+    for (const url of (QueueUrls ?? []).filter((queueUrl) => !/-dlq(\.fifo)?$/.test(queueUrl))) {
+      const { Attributes } = await this.inspector.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      total += Number(Attributes?.['ApproximateNumberOfMessages'] ?? 0) + Number(Attributes?.['ApproximateNumberOfMessagesNotVisible'] ?? 0);
+    }
+    return total;
+  }
+
+  public async stop(): Promise<void> {
+    try {
+      await this.runner.stop();
+      await this.local.close();
+      this.inspector.destroy();
+    } finally {
+      await this.moto.stop();
+    }
+  }
+}
+
+function apiEvent(method: string, path: string, body: string): APIGatewayProxyEventV2 {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: 'localhost' },
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'local',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'conveyor-cost-model' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body === '' ? {} : { body }),
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(): ApiContext {
+  const context: Context = {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `${PREFIX}-api`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${PREFIX}-api`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${PREFIX}-api`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  return context;
+}

@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CostDeployment } from './deployment.js';
+import { PRICES } from './prices.js';
+import { costRows, renderReport, type AwsMeasurements, type CostRow } from './report.js';
+import { measureDelayed, measureFanOut, PULL_BATCHES } from './scenarios.js';
+
+export interface AwsCostModelOptions {
+  /** Messages per measured run (each subscription count × publish batch, each delay × batch). @default 100 (quick: 20) */
+  readonly messages?: number;
+  /** Fewer messages and only the short delay: a smoke run for CI. */
+  readonly quick?: boolean;
+  /** Delays measured, in seconds: within 15 minutes the delay queue, beyond it Scheduler too. @default [60, 3600] */
+  readonly delays?: readonly number[];
+  /** Where to write the JSON results; `null` writes none. @default bench/aws/results/<timestamp>.json */
+  readonly outFile?: string | null;
+  /** Progress and the final tables. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+export interface AwsCostModelResult {
+  readonly measurements: AwsMeasurements;
+  /** Dollars per million messages, consumers pulling 10 at a time. */
+  readonly costs: readonly CostRow[];
+  /** The same with consumers pulling 100 at a time. */
+  readonly costsPull100: readonly CostRow[];
+  readonly markdown: string;
+  readonly outFile: string | null;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The AWS cost model (`npm run bench -- --aws`): deploys ConveyorStack on a
+ * moto server of its own, runs every Lambda handler in this process under a
+ * meter that turns each AWS request into billable units, measures publish,
+ * fan-out, pull+ack and delayed delivery for 1 KiB messages, and prices them
+ * with bench/aws/prices.ts beside hand-built SNS→SQS and EventBridge→SQS.
+ *
+ * @example
+ * const { costs } = await runAwsCostModel({ quick: true, outFile: null });
+ */
+export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promise<AwsCostModelResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const messages = options.messages ?? (options.quick === true ? 20 : 100);
+  const delays = options.delays ?? (options.quick === true ? [60] : [60, 3600]);
+  const started = Date.now();
+  log(`AWS cost model: ConveyorStack on moto, ${messages} messages of 1 KiB per run`);
+  const deployment = await CostDeployment.start();
+  let measurements: AwsMeasurements;
+  try {
+    const { fanOut, pullAck } = await measureFanOut(deployment, messages, log);
+    const delayed = await measureDelayed(deployment, messages, delays, log);
+    measurements = { messagesPerRun: messages, memoryMb: deployment.memoryMb, fanOut, pullAck, pullBatches: [...PULL_BATCHES], delayed };
+  } finally {
+    await deployment.stop();
+  }
+  const markdown = renderReport(measurements);
+  log(`\n${markdown}\n`);
+  log(`measured in ${((Date.now() - started) / 1000).toFixed(0)} s; prices: bench/aws/prices.ts (us-east-1, ${PRICES.lambdaRequest.asOf})`);
+  const result = { measurements, costs: costRows(measurements, 10), costsPull100: costRows(measurements, 100), markdown };
+  const outFile = options.outFile === undefined ? join(HERE, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`) : options.outFile;
+  if (outFile !== null) {
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), prices: PRICES, ...result }, null, 2)}\n`);
+    log(`results written to ${outFile}`);
+  }
+  return { ...result, outFile };
+}
+
+// Run directly: node dist/bench/aws/main.js [--quick]
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runAwsCostModel({ quick: process.argv.includes('--quick') }).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,151 @@
+import type { CostDeployment } from './deployment.js';
+import { addUsage, usageOf, type Usage } from './usage.js';
+
+/** What one measured phase used, over how many messages. */
+export interface Measurement {
+  readonly messages: number;
+  readonly usage: Usage;
+  /** AWS requests per `caller:Service.Operation`, over all the phase's messages. */
+  readonly requests: Readonly<Record<string, number>>;
+  /** HTTP API calls the phase made. */
+  readonly httpCalls: number;
+}
+
+export const PUBLISH_BATCHES = [1, 10, 100] as const;
+export const PULL_BATCHES = [1, 10, 100] as const;
+export const SUBSCRIPTION_COUNTS = [1, 3, 10] as const;
+/** Partitions of every measured topic. */
+export const PARTITIONS = 4;
+
+/** A JSON body of exactly 1 KiB. */
+export function kibibyteBody(index: number): { i: number; pad: string } {
+  const bare = JSON.stringify({ i: index, pad: '' });
+  return { i: index, pad: 'x'.repeat(1024 - Buffer.byteLength(bare)) };
+}
+
+function take(deployment: CostDeployment, messages: number, httpCalls: number, extra?: Usage): Measurement {
+  const { usage, requests } = deployment.meter.take();
+  return { messages, usage: extra === undefined ? usage : addUsage(usage, extra), requests, httpCalls };
+}
+
+async function publishAll(deployment: CostDeployment, topic: string, messages: number, batch: number, extra: Record<string, unknown> = {}): Promise<number> {
+  let calls = 0;
+  for (let start = 0; start < messages; start += batch) {
+    const count = Math.min(batch, messages - start);
+    const body = { messages: Array.from({ length: count }, (_unused, offset) => ({ key: `customer-${(start + offset) % 20}`, body: kibibyteBody(start + offset), ...extra })) };
+    await deployment.call('POST', `/v1/topics/${topic}/messages`, body);
+    calls += 1;
+  }
+  return calls;
+}
+
+async function createTopic(deployment: CostDeployment, topic: string, subscriptions: number): Promise<void> {
+  await deployment.call('PUT', `/v1/topics/${topic}`, { partitions: PARTITIONS, retentionHours: 24, dedupWindowSeconds: 3600 });
+  for (let index = 0; index < subscriptions; index += 1) await deployment.call('PUT', `/v1/topics/${topic}/subscriptions/s${index}`, {});
+  await deployment.runner.settle();
+  deployment.meter.take(); // setup is not per message
+}
+
+export interface FanOutMeasurement {
+  readonly subscriptions: number;
+  readonly batch: number;
+  /** The API call that publishes: API Gateway, the API function, DynamoDB. */
+  readonly publish: Measurement;
+  /** The stream relay and the copies EventBridge's rules put in the subscription queues. */
+  readonly fanOut: Measurement;
+}
+
+/**
+ * Publish and fan-out: for each subscription count a topic with that many
+ * subscriptions (no filter), published to at each batch size; then the runner
+ * relays. EventBridge's deliveries to the queues happen inside the service and
+ * no client sees them: they are counted as the growth of the queues.
+ */
+export async function measureFanOut(deployment: CostDeployment, messages: number, progress: (line: string) => void): Promise<{ fanOut: FanOutMeasurement[]; pullAck: Measurement[] }> {
+  const fanOut: FanOutMeasurement[] = [];
+  let pullAck: Measurement[] = [];
+  for (const subscriptions of SUBSCRIPTION_COUNTS) {
+    const topic = `fanout-${subscriptions}`;
+    await createTopic(deployment, topic, subscriptions);
+    for (const batch of PUBLISH_BATCHES) {
+      const queuedBefore = await deployment.queuedMessages();
+      const calls = await publishAll(deployment, topic, messages, batch);
+      const publish = take(deployment, messages, calls);
+      await deployment.runner.settle(true);
+      const delivered = (await deployment.queuedMessages()) - queuedBefore;
+      if (delivered !== messages * subscriptions) throw new Error(`expected ${messages * subscriptions} copies in the queues of ${topic}, found ${delivered}`);
+      fanOut.push({ subscriptions, batch, publish, fanOut: take(deployment, messages, 0, usageOf({ serviceSqsSends: delivered })) });
+      progress(`  fan-out  N=${String(subscriptions).padStart(2)} batch=${String(batch).padStart(3)}: ${calls} publish calls, ${delivered} copies delivered`);
+    }
+    // Three subscriptions with the same backlog: one drained at each pull batch size.
+    if (subscriptions === PULL_BATCHES.length) pullAck = await measurePullAck(deployment, topic, progress);
+    await deployment.call('DELETE', `/v1/topics/${topic}`);
+    deployment.meter.take();
+  }
+  return { fanOut, pullAck };
+}
+
+/** Drains subscription s<i> with pulls of PULL_BATCHES[i] messages, acking each pull's messages in one call. */
+async function measurePullAck(deployment: CostDeployment, topic: string, progress: (line: string) => void): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  deployment.meter.take();
+  for (const [index, max] of PULL_BATCHES.entries()) {
+    let received = 0;
+    let calls = 0;
+    for (;;) {
+      const pulled = await deployment.call('POST', `/v1/topics/${topic}/subscriptions/s${index}/pull`, { max, waitSeconds: 0 });
+      calls += 1;
+      const ackIds = (pulled.body.messages as Array<{ ackId: string }>).map((message) => message.ackId);
+      if (ackIds.length === 0) break;
+      received += ackIds.length;
+      const acked = await deployment.call('POST', `/v1/topics/${topic}/subscriptions/s${index}/ack`, { ackIds });
+      calls += 1;
+      if (acked.body.failed?.length > 0) throw new Error(`acks failed: ${JSON.stringify(acked.body.failed)}`);
+    }
+    results.push(take(deployment, received, calls));
+    progress(`  pull+ack max=${String(max).padStart(3)}: ${received} messages in ${calls} calls`);
+  }
+  return results;
+}
+
+export interface DelayedMeasurement {
+  readonly delaySeconds: number;
+  readonly batch: number;
+  /** The publish call: the log's dedup/marker writes and the send to the delay queue (or the schedule). */
+  readonly publish: Measurement;
+  /** From the publish to the queues: Scheduler, the delay queue's event source, the delay consumer's append, the relay. */
+  readonly release: Measurement;
+}
+
+/**
+ * Delayed delivery to one subscription: published with a delay at each batch
+ * size, then the clock moves past the due time and the runner settles. A delay
+ * within 15 minutes rides the delay queue; a longer one gets a one-time
+ * Scheduler schedule that hands it to the delay queue 10 minutes early.
+ */
+export async function measureDelayed(deployment: CostDeployment, messages: number, delays: readonly number[], progress: (line: string) => void): Promise<DelayedMeasurement[]> {
+  const results: DelayedMeasurement[] = [];
+  for (const delaySeconds of delays) {
+    const topic = `delayed-${delaySeconds}`;
+    await createTopic(deployment, topic, 1);
+    for (const batch of PUBLISH_BATCHES) {
+      const queuedBefore = await deployment.queuedMessages();
+      const calls = await publishAll(deployment, topic, messages, batch, { delaySeconds });
+      const publish = take(deployment, messages, calls);
+      // Scheduler hands a long delay over 10 minutes before it is due; then the delay queue holds it until due.
+      if (delaySeconds > 900) {
+        await deployment.clock.advance((delaySeconds - 590) * 1000);
+        await deployment.runner.settle(true);
+      }
+      await deployment.clock.advance(Math.min(delaySeconds, 900) * 1000 + 2000);
+      await deployment.runner.settle(true);
+      const delivered = (await deployment.queuedMessages()) - queuedBefore;
+      if (delivered !== messages) throw new Error(`expected ${messages} delayed messages in ${topic}'s queue, found ${delivered}`);
+      results.push({ delaySeconds, batch, publish, release: take(deployment, messages, 0, usageOf({ serviceSqsSends: delivered })) });
+      progress(`  delayed  ${delaySeconds}s batch=${String(batch).padStart(3)}: ${calls} publish calls, ${delivered} released`);
+    }
+    await deployment.call('DELETE', `/v1/topics/${topic}`);
+    deployment.meter.take();
+  }
+  return results;
+}

@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nowMs, sentAt, stampedBatch } from '../payload.js';
+import { LatencyRecorder } from '../stats.js';
+import type { Consumer, Payload, Publisher, Target } from '../types.js';
+
+/**
+ * Counts what was sent and delivered per subscription, so producers can hold
+ * back when consumers fall behind (`maxLag`): end-to-end figures then measure a
+ * steady state instead of a growing backlog.
+ */
+export class Flow {
+  sent = 0;
+  acked = 0;
+  readonly delivered: number[];
+  /** Deliveries counted inside the measuring window, per subscription. */
+  readonly deliveredInWindow: number[];
+  readonly latency = new LatencyRecorder();
+  windowOpen = false;
+  /** Only messages stamped at or after this time count for latency (skips warm-up). */
+  latencyFrom = 0;
+
+  constructor(
+    subscriptions: number,
+    private readonly maxLag: number,
+  ) {
+    this.delivered = new Array<number>(subscriptions).fill(0);
+    this.deliveredInWindow = new Array<number>(subscriptions).fill(0);
+  }
+
+  /** Messages sent but not yet delivered to the slowest subscription. */
+  lag(): number {
+    return this.sent - Math.min(...this.delivered);
+  }
+
+  hasRoom(): boolean {
+    return this.lag() < this.maxLag;
+  }
+
+  /** The delivery callback for subscription `index`. */
+  onDelivered(index: number): (payloads: readonly Payload[]) => void {
+    return (payloads) => {
+      this.delivered[index]! += payloads.length;
+      if (!this.windowOpen) return;
+      this.deliveredInWindow[index]! += payloads.length;
+      const now = nowMs();
+      for (const payload of payloads) {
+        const stamp = sentAt(payload);
+        if (stamp >= this.latencyFrom) this.latency.add(now - stamp);
+      }
+    };
+  }
+}
+
+/** Publishes batches of `batch` stamped payloads back to back until `deadline` (closed loop, one batch in flight per publisher). */
+export async function publishUntil(publisher: Publisher, batch: number, deadline: number, flow: Flow): Promise<void> {
+  while (nowMs() < deadline) {
+    if (!flow.hasRoom()) {
+      await sleep(1);
+      continue;
+    }
+    flow.sent += batch;
+    await publisher.publish(stampedBatch(batch));
+    flow.acked += batch;
+  }
+}
+
+/** Publishes batches of up to `batch` until `claim` hands out nothing more; `claim` reserves messages synchronously, so publishers can share one budget. */
+export async function publishClaimed(publisher: Publisher, batch: number, claim: (max: number) => number, flow: Flow): Promise<void> {
+  for (let size = claim(batch); size > 0; size = claim(batch)) {
+    flow.sent += size;
+    await publisher.publish(stampedBatch(size));
+    flow.acked += size;
+  }
+}
+
+export async function openPublishers(target: Target, count: number): Promise<Publisher[]> {
+  return Promise.all(Array.from({ length: count }, () => target.publisher()));
+}
+
+export async function closeAll(items: readonly (Publisher | Consumer)[]): Promise<void> {
+  await Promise.all(items.map((item) => ('close' in item ? item.close() : item.stop())));
+}
+
+/** Starts `perSubscription` competing consumers on each subscription, reporting to `flow`. */
+export async function startConsumers(target: Target, subscriptions: number, perSubscription: number, flow: Flow): Promise<Consumer[]> {
+  const consumers: Consumer[] = [];
+  for (let index = 0; index < subscriptions; index++) {
+    for (let n = 0; n < perSubscription; n++) consumers.push(await target.consume(index, flow.onDelivered(index)));
+  }
+  return consumers;
+}
+
+/** Resolves once `done()` holds, polling every 5 ms; rejects after `timeoutMs`. */
+export async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = nowMs() + timeoutMs;
+  while (!done()) {
+    if (nowMs() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(5);
+  }
+}
