@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { CostDeployment } from './deployment.js';
 import { PRICES } from './prices.js';
 import { costRows, renderReport, type AwsMeasurements, type CostRow } from './report.js';
@@ -29,7 +30,12 @@ export interface AwsCostModelResult {
   readonly outFile: string | null;
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+/** bench/aws/results of this checkout, whether this module runs from bench/aws or dist/bench/aws. */
+function resultsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'bench', 'aws', 'results');
+}
 
 /**
  * The AWS cost model (`npm run bench -- --aws`): deploys ConveyorStack on a
@@ -60,7 +66,7 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
   log(`\n${markdown}\n`);
   log(`measured in ${((Date.now() - started) / 1000).toFixed(0)} s; prices: bench/aws/prices.ts (us-east-1, ${PRICES.lambdaRequest.asOf})`);
   const result = { measurements, costs: costRows(measurements, 10), costsPull100: costRows(measurements, 100), markdown };
-  const outFile = options.outFile === undefined ? join(HERE, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`) : options.outFile;
+  const outFile = options.outFile === undefined ? join(resultsDir(), `${new Date().toISOString().replace(/[:.]/g, '-')}.json`) : options.outFile;
   if (outFile !== null) {
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), prices: PRICES, ...result }, null, 2)}\n`);
@@ -69,9 +75,23 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
   return { ...result, outFile };
 }
 
+/**
+ * The command line of `npm run bench -- --aws [--quick] [--messages n] [--out file]`
+ * (bench/main.ts hands over the arguments after `--aws`).
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { quick: { type: 'boolean', default: false }, messages: { type: 'string' }, out: { type: 'string' } },
+  });
+  const messages = values.messages === undefined ? undefined : Number(values.messages);
+  if (messages !== undefined && !(Number.isInteger(messages) && messages > 0)) throw new Error(`--messages must be a positive integer, but ${values.messages} was given`);
+  await runAwsCostModel({ quick: values.quick, ...(messages === undefined ? {} : { messages }), ...(values.out === undefined ? {} : { outFile: values.out }) });
+}
+
 // Run directly: node dist/bench/aws/main.js [--quick]
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runAwsCostModel({ quick: process.argv.includes('--quick') }).catch((error: unknown) => {
+  main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });
