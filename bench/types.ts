@@ -28,6 +28,8 @@ export type OnMessages = (payloads: readonly Payload[]) => void;
 /** A running consumer (manual acks). `stop` ends its loop and resolves when it no longer receives. */
 export interface Consumer {
   stop(): Promise<void>;
+  /** The error that ended the consumer early, if one did (scenarios then fail at once instead of waiting). */
+  failure(): unknown;
 }
 
 /** A created topology, ready for publishers and consumers. */

@@ -48,10 +48,11 @@ function resultsDir(): string {
  * const { costs } = await runAwsCostModel({ quick: true, outFile: null });
  */
 export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promise<AwsCostModelResult> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const print = options.log ?? ((line: string) => console.log(line));
+  const log = (line: string): void => print(line.startsWith('  ') ? `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s${line}` : line);
   const messages = options.messages ?? (options.quick === true ? 20 : 100);
   const delays = options.delays ?? (options.quick === true ? [60] : [60, 3600]);
-  const started = Date.now();
   log(`AWS cost model: ConveyorStack on moto, ${messages} messages of 1 KiB per run`);
   const deployment = await CostDeployment.start();
   let measurements: AwsMeasurements;

@@ -78,22 +78,23 @@ export async function measureFanOut(deployment: CostDeployment, messages: number
       progress(`  fan-out  N=${String(subscriptions).padStart(2)} batch=${String(batch).padStart(3)}: ${calls} publish calls, ${delivered} copies delivered`);
     }
     // Three subscriptions with the same backlog: one drained at each pull batch size.
-    if (subscriptions === PULL_BATCHES.length) pullAck = await measurePullAck(deployment, topic, progress);
+    if (subscriptions === PULL_BATCHES.length) pullAck = await measurePullAck(deployment, topic, messages, progress);
     await deployment.call('DELETE', `/v1/topics/${topic}`);
     deployment.meter.take();
   }
   return { fanOut, pullAck };
 }
 
-/** Drains subscription s<i> with pulls of PULL_BATCHES[i] messages, acking each pull's messages in one call. */
-async function measurePullAck(deployment: CostDeployment, topic: string, progress: (line: string) => void): Promise<Measurement[]> {
+/** Reads `messages` messages of subscription s<i> with pulls of PULL_BATCHES[i], acking each pull's messages in one call. */
+async function measurePullAck(deployment: CostDeployment, topic: string, messages: number, progress: (line: string) => void): Promise<Measurement[]> {
   const results: Measurement[] = [];
   deployment.meter.take();
   for (const [index, max] of PULL_BATCHES.entries()) {
     let received = 0;
     let calls = 0;
-    for (;;) {
-      const pulled = await deployment.call('POST', `/v1/topics/${topic}/subscriptions/s${index}/pull`, { max, waitSeconds: 0 });
+    // The backlog holds every publish run's messages; a sample of `messages` is enough for the ratio and keeps max=1 short.
+    while (received < messages) {
+      const pulled = await deployment.call('POST', `/v1/topics/${topic}/subscriptions/s${index}/pull`, { max: Math.min(max, messages - received), waitSeconds: 0 });
       calls += 1;
       const ackIds = (pulled.body.messages as Array<{ ackId: string }>).map((message) => message.ackId);
       if (ackIds.length === 0) break;

@@ -36,18 +36,22 @@ class NatsTarget implements Target {
     const connection = await connect({ servers: SERVERS });
     const consumer = await connection.jetstream().consumers.get(this.stream, this.durables[index]!);
     const messages = await consumer.consume({ max_messages: MAX_MESSAGES });
+    let failure: unknown;
     const loop = (async () => {
       for await (const message of messages) {
         onMessages([Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength)]);
         message.ack();
       }
-    })();
+    })().catch((error: unknown) => {
+      failure = error;
+    });
     return {
       stop: async () => {
         await messages.close();
         await loop;
         await connection.drain();
       },
+      failure: () => failure,
     };
   }
 

@@ -35,6 +35,10 @@ class RabbitMqTarget implements Target {
   async consume(index: number, onMessages: OnMessages): Promise<Consumer> {
     const connection = await connect(RABBITMQ_URL);
     const channel = await connection.createChannel();
+    let failure: unknown;
+    channel.on('error', (error: unknown) => {
+      failure = error;
+    });
     await channel.prefetch(PREFETCH);
     const { consumerTag } = await channel.consume(
       this.queues[index]!,
@@ -50,6 +54,7 @@ class RabbitMqTarget implements Target {
         await channel.cancel(consumerTag);
         await connection.close();
       },
+      failure: () => failure,
     };
   }
 

@@ -10,8 +10,9 @@ const BLOCK_MS = 1000;
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
 
+/** RESP2, so XREADGROUP answers `[[stream, entries]]` (ioredis 6 defaults to RESP3, where the reply is a map). */
 function connectRedis(): Redis {
-  return new Redis({ ...REDIS, lazyConnect: false, maxRetriesPerRequest: 1 });
+  return new Redis({ ...REDIS, protocol: 2, maxRetriesPerRequest: 1 });
 }
 
 class RedisStreamsTarget implements Target {
@@ -57,6 +58,7 @@ class RedisStreamsTarget implements Target {
         await consumer.stop();
         await redis.quit();
       },
+      failure: () => consumer.failure(),
     };
   }
 

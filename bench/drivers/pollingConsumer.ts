@@ -28,5 +28,6 @@ export function pollingConsumer(step: () => Promise<void>): Consumer {
       await loop;
       if (failure !== undefined) throw failure;
     },
+    failure: () => failure,
   };
 }

@@ -31,7 +31,7 @@ export async function backlogDrain(context: ScenarioContext): Promise<Measuremen
   const drain = await measured(driver, async () => {
     flow.windowOpen = true;
     consumers = await startConsumers(target, 1, profile.consumers, flow);
-    await waitFor(() => flow.delivered[0]! >= total, Math.max(60_000, total), `${total} deliveries`);
+    await waitFor(() => flow.delivered[0]! >= total, Math.max(60_000, total), `${total} deliveries`, consumers);
   });
   await closeAll(consumers);
   await target.delete();

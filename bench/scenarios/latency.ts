@@ -63,7 +63,7 @@ export async function latencyAtHalfLoad(context: ScenarioContext): Promise<Measu
     flow.windowOpen = true;
     flow.latencyFrom = nowMs() + profile.durationMs * 0.1;
     await publishAtRate(publishers, rate, profile.durationMs, flow);
-    await waitFor(() => flow.delivered[0]! >= flow.acked, 30_000, 'the last deliveries');
+    await waitFor(() => flow.delivered[0]! >= flow.acked, 30_000, 'the last deliveries', consumers);
   });
   await sleep(10);
   await closeAll(publishers);

@@ -77,8 +77,11 @@ export async function openPublishers(target: Target, count: number): Promise<Pub
   return Promise.all(Array.from({ length: count }, () => target.publisher()));
 }
 
+/** Closes every publisher and stops every consumer, even when some fail; then rethrows the first failure. */
 export async function closeAll(items: readonly (Publisher | Consumer)[]): Promise<void> {
-  await Promise.all(items.map((item) => ('close' in item ? item.close() : item.stop())));
+  const outcomes = await Promise.allSettled(items.map((item) => ('close' in item ? item.close() : item.stop())));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Starts `perSubscription` competing consumers on each subscription, reporting to `flow`. */
@@ -90,10 +93,12 @@ export async function startConsumers(target: Target, subscriptions: number, perS
   return consumers;
 }
 
-/** Resolves once `done()` holds, polling every 5 ms; rejects after `timeoutMs`. */
-export async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Resolves once `done()` holds, polling every 5 ms; rejects after `timeoutMs`, or at once when one of `consumers` has failed. */
+export async function waitFor(done: () => boolean, timeoutMs: number, what: string, consumers: readonly Consumer[] = []): Promise<void> {
   const deadline = nowMs() + timeoutMs;
   while (!done()) {
+    const failed = consumers.find((consumer) => consumer.failure() !== undefined);
+    if (failed !== undefined) throw failed.failure();
     if (nowMs() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(5);
   }
