@@ -3,18 +3,10 @@ import type { ApiResponse } from './harness/ApiClient.js';
 import type { Conveyor } from './harness/Conveyor.js';
 import {
   BAD_FILTERS,
-  BAD_LOG_REQUESTS,
-  BAD_PUBLISH_REQUESTS,
-  BAD_QUEUE_REQUESTS,
-  BAD_SCHEDULES,
-  BAD_SUBSCRIPTION_SETTINGS,
-  BAD_TOPIC_SETTINGS,
   GHOST,
-  MALFORMED_JSON,
   PHANTOM,
   SUBSCRIPTION_NOT_FOUND,
   TOPIC_NOT_FOUND,
-  type BadRequest,
 } from './harness/badRequests.js';
 import { expectApiError, expectRejectedWithoutChange } from './harness/expectations.js';
 import { FIXTURE, FIXTURE_GROUPS, paths, SCHEDULE_INPUT, seedFixture, WORKER_SETTINGS } from './harness/seededFixture.js';
@@ -90,23 +82,6 @@ describeContract('Errors', (target) => {
       ]);
       expect(snapshot.schedules.map((schedule) => schedule.name)).toEqual([FIXTURE.schedule]);
       expect(snapshot.groups[0]?.partitions[0]?.committedOffset).toBe(1);
-    });
-  });
-
-  describe('400 InvalidRequest', () => {
-    const tables: ReadonlyArray<[string, readonly BadRequest[]]> = [
-      ['topic settings', BAD_TOPIC_SETTINGS],
-      ['publish requests', BAD_PUBLISH_REQUESTS],
-      ['subscription settings', BAD_SUBSCRIPTION_SETTINGS],
-      ['pull, ack, nack, extend, seek and dead-letter requests', BAD_QUEUE_REQUESTS],
-      ['log reads and group commits', BAD_LOG_REQUESTS],
-      ['schedules', BAD_SCHEDULES],
-      ['malformed JSON bodies', MALFORMED_JSON],
-    ];
-    describe.each(tables)('%s', (_title, table) => {
-      it.each(table)('rejects $case, names the problem and changes nothing', async ({ send, mentions }) => {
-        await rejects(send, 400, 'InvalidRequest', mentions);
-      });
     });
   });
 
