@@ -53,12 +53,15 @@ export class BillingMeter implements ClientPlugin {
   /** Runs a function's handler as `role`: counts the invocation and its billed GB-seconds, and attributes its AWS requests to it. */
   public async invoke<T>(role: FunctionRole, handler: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     try {
       return await callerContext.run(role, handler);
     } finally {
       const ms = performance.now() - started;
-      const gbSeconds = (Math.ceil(ms) / 1000) * (this.memoryMb[role] / 1024);
-      this.add(usageOf({ lambda: { [role]: { invocations: 1, gbSeconds, ms } } }));
+      const cpu = process.cpuUsage(cpuStarted);
+      const gb = this.memoryMb[role] / 1024;
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      this.add(usageOf({ lambda: { [role]: { invocations: 1, gbSeconds: (Math.ceil(ms) / 1000) * gb, ms, cpuGbSeconds: (Math.ceil(cpuMs) / 1000) * gb } } }));
     }
   }
 

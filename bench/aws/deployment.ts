@@ -84,7 +84,7 @@ export class CostDeployment {
       const memoryMb = functionMemory(template);
       const meter = new BillingMeter(memoryMb);
       const clock = new MovableClock(moto.endpoint);
-      const logger = pino({ level: 'silent' });
+      const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'error' });
       const local = await startLocalAws({ endpoint: moto.endpoint, logger, clock, template, resourcePrefix: PREFIX, plugins: [meter] });
       const { services } = local;
       // A runner of our own (the one startLocalAws made is never started), so that each handler runs under the meter.

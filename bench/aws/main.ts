@@ -53,7 +53,7 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
   const log = (line: string): void => print(line.startsWith('  ') ? `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s${line}` : line);
   const messages = options.messages ?? (options.quick === true ? 20 : 100);
   const delays = options.delays ?? (options.quick === true ? [60] : [60, 3600]);
-  log(`AWS cost model: ConveyorStack on moto, ${messages} messages of 1 KiB per run`);
+  log(`AWS cost model: ConveyorStack on moto, messages of 1 KiB, up to ${messages} per run (20 publish calls at most)`);
   const deployment = await CostDeployment.start();
   let measurements: AwsMeasurements;
   try {

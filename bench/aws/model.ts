@@ -13,6 +13,13 @@ export interface CostOptions {
    * @default true
    */
   readonly billServiceSqsSends?: boolean;
+  /**
+   * Which measured duration Lambda is billed for: the handler's wall time in
+   * this process (against the emulator, slower than AWS: an upper bound) or its
+   * CPU time here (no wait for AWS at all: a lower bound).
+   * @default 'wall'
+   */
+  readonly lambdaDuration?: 'wall' | 'cpu';
 }
 
 /** Dollars per line item. */
@@ -32,7 +39,7 @@ export interface CostBreakdown {
 /** What `usage` costs at `prices`. */
 export function costOf(usage: Usage, options: CostOptions = {}, prices: PriceTable = PRICES): CostBreakdown {
   const invocations = FUNCTION_ROLES.reduce((sum, role) => sum + usage.lambda[role].invocations, 0);
-  const gbSeconds = FUNCTION_ROLES.reduce((sum, role) => sum + usage.lambda[role].gbSeconds, 0);
+  const gbSeconds = FUNCTION_ROLES.reduce((sum, role) => sum + (options.lambdaDuration === 'cpu' ? usage.lambda[role].cpuGbSeconds : usage.lambda[role].gbSeconds), 0);
   const serviceSends = (options.billServiceSqsSends ?? true) ? usage.serviceSqsSends : 0;
   const items = {
     apiGateway: dollars(prices.apiGatewayHttpRequest, usage.apiGatewayRequests),

@@ -72,6 +72,8 @@ export interface CostRow {
   readonly publishBatch: number;
   readonly pullBatch: number;
   readonly conveyor: CostBreakdown;
+  /** The same with Lambda billed for the handlers' CPU time only (a lower bound). */
+  readonly conveyorCpu: CostBreakdown;
   readonly snsToSqs: CostBreakdown;
   readonly eventBridgeToSqs: CostBreakdown;
 }
@@ -86,6 +88,7 @@ export function costRows(measurements: AwsMeasurements, pullBatch: number, optio
       publishBatch: run.batch,
       pullBatch,
       conveyor: perMillion(costOf(conveyorMessage(stages, run.subscriptions), options)),
+      conveyorCpu: perMillion(costOf(conveyorMessage(stages, run.subscriptions), { ...options, lambdaDuration: 'cpu' })),
       snsToSqs: perMillion(costOf(snsToSqs(run.subscriptions, run.batch, pullBatch), options)),
       eventBridgeToSqs: perMillion(costOf(eventBridgeToSqs(run.subscriptions, run.batch, pullBatch), options)),
     });
@@ -119,7 +122,7 @@ export function renderReport(measurements: AwsMeasurements): string {
   for (const run of measurements.delayed) addPhase(`delayed ${run.delaySeconds} s: release + fan-out (N=1), batch ${run.batch}`, run.release);
 
   sections.push(
-    `### AWS requests per message (${measurements.messagesPerRun} messages of 1 KiB per run, ${PARTITIONS} partitions)\n\n` +
+    `### AWS requests per message (1 KiB messages, up to ${measurements.messagesPerRun} per run and at most 20 publish calls, ${PARTITIONS} partitions)\n\n` +
       'Billed requests made by Conveyor\'s functions, billed requests made by Lambda\'s SQS event source mapping or Scheduler on its behalf, and free ones (DynamoDB Streams reads by the relay\'s trigger, control-plane calls, idle polls).\n\n' +
       table(['phase', 'HTTP calls', 'by functions', 'by event sources', 'free', 'billed operations per message'], phaseRows),
   );
@@ -131,6 +134,7 @@ export function renderReport(measurements: AwsMeasurements): string {
       String(row.subscriptions),
       String(row.publishBatch),
       usd(row.conveyor.total),
+      usd(row.conveyorCpu.total),
       largest(row.conveyor),
       usd(row.snsToSqs.total),
       usd(row.eventBridgeToSqs.total),
@@ -138,7 +142,7 @@ export function renderReport(measurements: AwsMeasurements): string {
     ]);
     sections.push(
       `### Dollars per million messages, consumers pulling ${pullBatch} at a time\n\n` +
-        table(['N subscriptions', 'publish batch', 'Conveyor', 'Conveyor by item', 'SNS→SQS by hand', 'EventBridge→SQS by hand', 'Conveyor ÷ SNS→SQS'], rows),
+        table(['N subscriptions', 'publish batch', 'Conveyor', 'Conveyor, Lambda at CPU time', 'Conveyor by item', 'SNS→SQS by hand', 'EventBridge→SQS by hand', 'Conveyor ÷ SNS→SQS'], rows),
     );
   }
 

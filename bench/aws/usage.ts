@@ -8,6 +8,8 @@ export interface LambdaUsage {
   readonly gbSeconds: number;
   /** Handler time measured in this process, summed (a proxy: see docs/cost.md). */
   readonly ms: number;
+  /** The same GB-seconds with each invocation's CPU time in this process instead of its wall time: a lower bound, without any wait for AWS. */
+  readonly cpuGbSeconds: number;
 }
 
 /** Billable units, in the units of the price table, for some number of messages. */
@@ -26,7 +28,7 @@ export interface Usage {
   readonly serviceSqsSends: number;
 }
 
-const noLambda: LambdaUsage = { invocations: 0, gbSeconds: 0, ms: 0 };
+const noLambda: LambdaUsage = { invocations: 0, gbSeconds: 0, ms: 0, cpuGbSeconds: 0 };
 
 export function emptyUsage(): Usage {
   return {
@@ -65,6 +67,7 @@ export function addUsage(a: Usage, b: Usage, factor = 1): Usage {
         invocations: a.lambda[role].invocations + factor * b.lambda[role].invocations,
         gbSeconds: a.lambda[role].gbSeconds + factor * b.lambda[role].gbSeconds,
         ms: a.lambda[role].ms + factor * b.lambda[role].ms,
+        cpuGbSeconds: a.lambda[role].cpuGbSeconds + factor * b.lambda[role].cpuGbSeconds,
       },
     ]),
   ) as Record<FunctionRole, LambdaUsage>;

@@ -83,7 +83,7 @@ describe('AWS cost model arithmetic', () => {
         eventBridgeEvents: 1,
         sqsRequests: 0.5,
         serviceSqsSends: 3,
-        lambda: { api: { invocations: 1, gbSeconds: 0.01, ms: 20 } },
+        lambda: { api: { invocations: 1, gbSeconds: 0.01, ms: 20, cpuGbSeconds: 0.001 } },
       });
 
       const cost = perMillion(costOf(usage));
@@ -95,6 +95,7 @@ describe('AWS cost model arithmetic', () => {
       expect(cost.lambdaRequests).toBeCloseTo(0.2, 9);
       expect(cost.lambdaDuration).toBeCloseTo(0.01 * 0.0000133334 * 1_000_000, 9);
       expect(cost.total).toBeCloseTo(1 + 2.5 + 0.25 + 1 + 1.4 + 0.2 + 0.133334, 6);
+      expect(perMillion(costOf(usage, { lambdaDuration: 'cpu' })).lambdaDuration).toBeCloseTo(0.001 * 0.0000133334 * 1_000_000, 9);
     });
 
     it('leaves out the sends a service makes for you when told they are not billed', () => {
