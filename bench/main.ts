@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PROFILES } from './profile.js';
 import { renderReport } from './report/table.js';
@@ -26,12 +24,10 @@ function pick<T extends string>(what: string, list: string | undefined, allowed:
   return chosen as T[];
 }
 
-/** The AWS cost model lives in bench/aws/main.ts, which exports `main(argv)`. */
+/** The AWS cost model (bench/aws/main.ts), loaded only for `--aws`: it brings the AWS SDK and the emulator with it. */
 async function runAws(argv: string[]): Promise<void> {
-  const entry = new URL('./aws/main.js', import.meta.url);
-  if (!existsSync(fileURLToPath(entry))) fail('the AWS cost model (bench/aws/main.ts) is not built');
-  const module = (await import(entry.href)) as { main?: (args: string[]) => Promise<void> };
-  await module.main?.(argv);
+  const { main: runAwsCostModelCli } = await import('./aws/main.js');
+  await runAwsCostModelCli(argv);
 }
 
 async function main(): Promise<void> {
