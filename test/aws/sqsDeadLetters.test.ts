@@ -1,66 +1,37 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { encodeQueuedMessage } from '../../src/adapters/aws/sqs/queueMessages.js';
 import type { Message, Subscription } from '../../src/domain/types.js';
-import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import {
-  buildAdapters,
-  createEventBus,
-  EmulatorClock,
-  InMemoryCatalog,
-  InMemoryLog,
   labelsOf,
   messagesOf,
   streamRecords,
   subscriptionOf,
   topicNamed,
-  type SqsAdapters,
+  useSqsWorld,
 } from './sqsFixtures.js';
 
 const payments = topicNamed('payments');
 
 describe('Class: SqsDeadLetterQueues', () => {
-  let emulator: Emulator;
-  let catalog: InMemoryCatalog;
-  let log: InMemoryLog;
-  let adapters: SqsAdapters;
+  const world = useSqsWorld(payments);
   let nextOffset = 0;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  beforeEach(async () => {
-    await emulator.reset();
-    const clock = new EmulatorClock(emulator);
-    await clock.advance(0);
-    catalog = new InMemoryCatalog();
-    catalog.topics.set(payments.name, payments);
-    log = new InMemoryLog();
-    adapters = buildAdapters(emulator, { catalog, log, clock });
-    await createEventBus(adapters.clients);
-  });
-  afterEach(() => {
-    adapters.clients.destroy();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
 
   /** A subscription whose messages labelled `labels` were each nacked on their only attempt, with reason `failed <label>`. */
   const withDeadLetters = async (labels: readonly string[], settings: Partial<Subscription> = {}): Promise<{ subscription: Subscription; messages: Message[] }> => {
     const subscription = subscriptionOf(payments, 'worker', { maxDeliveries: 1, ...settings });
-    await adapters.resources.provision(subscription);
-    catalog.subscriptions.push(subscription);
+    await world().adapters.resources.provision(subscription);
+    world().catalog.subscriptions.push(subscription);
     const messages = messagesOf(payments, labels, {}, nextOffset);
     nextOffset += labels.length;
-    log.add(messages);
-    await adapters.relay.handle(streamRecords(payments, messages));
-    for (const delivery of await adapters.queues.receive(subscription, { max: 10, waitMs: 0 })) {
-      await adapters.queues.nack(subscription, [delivery.ackId], undefined, `failed ${labelsOf([delivery]).join('')}`);
+    world().log.add(messages);
+    await world().adapters.relay.handle(streamRecords(payments, messages));
+    for (const delivery of await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 })) {
+      await world().adapters.queues.nack(subscription, [delivery.ackId], undefined, `failed ${labelsOf([delivery]).join('')}`);
     }
     return { subscription, messages };
   };
   const counts = async (subscription: Subscription): Promise<Record<string, number>> => {
-    const { oldestUnackedAgeSeconds: _age, ...rest } = await adapters.queues.stats(subscription);
+    const { oldestUnackedAgeSeconds: _age, ...rest } = await world().adapters.queues.stats(subscription);
     return rest;
   };
 
@@ -70,8 +41,8 @@ describe('Class: SqsDeadLetterQueues', () => {
       const { subscription, messages } = await withDeadLetters(['a', 'b']);
 
       // Act
-      const first = await adapters.deadLetters.list(subscription, 10);
-      const second = await adapters.deadLetters.list(subscription, 10);
+      const first = await world().adapters.deadLetters.list(subscription, 10);
+      const second = await world().adapters.deadLetters.list(subscription, 10);
 
       // Assess
       const byLabel = [...first].sort((x, y) => x.id.localeCompare(y.id));
@@ -87,7 +58,7 @@ describe('Class: SqsDeadLetterQueues', () => {
       const { subscription } = await withDeadLetters(['a', 'b', 'c']);
 
       // Act
-      const listed = await adapters.deadLetters.list(subscription, 2);
+      const listed = await world().adapters.deadLetters.list(subscription, 2);
 
       // Assess
       expect(listed).toHaveLength(2);
@@ -98,11 +69,11 @@ describe('Class: SqsDeadLetterQueues', () => {
       // Prepare: what SQS moves is the message as it was queued, without Conveyor's dead-letter attributes
       const { subscription } = await withDeadLetters([], { maxDeliveries: 3 });
       const [moved] = messagesOf(payments, ['moved-by-sqs'], {}, 50);
-      const { deadLetterQueue } = await adapters.directory.subscriptionQueues(subscription);
-      await adapters.clients.sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueue.url, MessageBody: encodeQueuedMessage(moved as Message) }));
+      const { deadLetterQueue } = await world().adapters.directory.subscriptionQueues(subscription);
+      await world().adapters.clients.sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueue.url, MessageBody: encodeQueuedMessage(moved as Message) }));
 
       // Act
-      const [letter] = await adapters.deadLetters.list(subscription, 10);
+      const [letter] = await world().adapters.deadLetters.list(subscription, 10);
 
       // Assess
       expect(letter).toMatchObject({ id: moved?.id, deliveryAttempt: 4, lastError: null });
@@ -115,8 +86,8 @@ describe('Class: SqsDeadLetterQueues', () => {
       const { subscription, messages } = await withDeadLetters(['a', 'b']);
 
       // Act
-      const redriven = await adapters.deadLetters.redrive(subscription, undefined);
-      const delivered = await adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+      const redriven = await world().adapters.deadLetters.redrive(subscription, undefined);
+      const delivered = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
 
       // Assess
       expect(redriven).toBe(2);
@@ -131,28 +102,28 @@ describe('Class: SqsDeadLetterQueues', () => {
       const { subscription, messages } = await withDeadLetters(['a', 'b', 'c']);
 
       // Act
-      const redriven = await adapters.deadLetters.redrive(subscription, [messages[1]?.id ?? '', 'no-such-message']);
+      const redriven = await world().adapters.deadLetters.redrive(subscription, [messages[1]?.id ?? '', 'no-such-message']);
 
       // Assess
       expect(redriven).toBe(1);
-      expect(labelsOf(await adapters.queues.receive(subscription, { max: 10, waitMs: 0 }))).toEqual(['b']);
-      expect(labelsOf(await adapters.deadLetters.list(subscription, 10)).sort()).toEqual(['a', 'c']);
+      expect(labelsOf(await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 }))).toEqual(['b']);
+      expect(labelsOf(await world().adapters.deadLetters.list(subscription, 10)).sort()).toEqual(['a', 'c']);
     });
 
     it('gives a redriven message maxDeliveries fresh attempts', async () => {
       // Prepare: maxDeliveries 2, and retries come back at once
       const { subscription } = await withDeadLetters(['again'], { maxDeliveries: 2, retryBackoff: { minSeconds: 0, maxSeconds: 0 } });
-      const [second] = await adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
-      await adapters.queues.nack(subscription, [second?.ackId ?? ''], undefined, 'again');
-      await adapters.deadLetters.redrive(subscription, undefined);
+      const [second] = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+      await world().adapters.queues.nack(subscription, [second?.ackId ?? ''], undefined, 'again');
+      await world().adapters.deadLetters.redrive(subscription, undefined);
 
       // Act
       const attempts: number[] = [];
       for (let round = 0; round < 2; round += 1) {
         await new Promise((resolve) => setTimeout(resolve, 5)); // SQS's "visible" means after the moment of the change
-        const [delivery] = await adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+        const [delivery] = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
         attempts.push(delivery?.deliveryAttempt ?? 0);
-        await adapters.queues.nack(subscription, [delivery?.ackId ?? ''], 0, 'again');
+        await world().adapters.queues.nack(subscription, [delivery?.ackId ?? ''], 0, 'again');
       }
 
       // Assess: the second nack was on the last of two fresh attempts
@@ -164,17 +135,17 @@ describe('Class: SqsDeadLetterQueues', () => {
       // Prepare
       const { subscription } = await withDeadLetters([], { ordered: true });
       const messages = messagesOf(payments, ['k1'], { key: 'k' }, 70);
-      log.add(messages);
-      await adapters.relay.handle(streamRecords(payments, messages));
-      const [head] = await adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
-      await adapters.queues.nack(subscription, [head?.ackId ?? ''], undefined, 'poison');
+      world().log.add(messages);
+      await world().adapters.relay.handle(streamRecords(payments, messages));
+      const [head] = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+      await world().adapters.queues.nack(subscription, [head?.ackId ?? ''], undefined, 'poison');
 
       // Act
-      const redriven = await adapters.deadLetters.redrive(subscription, undefined);
+      const redriven = await world().adapters.deadLetters.redrive(subscription, undefined);
 
       // Assess
       expect(redriven).toBe(1);
-      expect(labelsOf(await adapters.queues.receive(subscription, { max: 10, waitMs: 0 }))).toEqual(['k1']);
+      expect(labelsOf(await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 }))).toEqual(['k1']);
     });
   });
 
@@ -184,27 +155,27 @@ describe('Class: SqsDeadLetterQueues', () => {
       const { subscription, messages } = await withDeadLetters(['a', 'b', 'c']);
 
       // Act
-      const deleted = await adapters.deadLetters.delete(subscription, [messages[0]?.id ?? '', messages[2]?.id ?? '', 'no-such-message']);
+      const deleted = await world().adapters.deadLetters.delete(subscription, [messages[0]?.id ?? '', messages[2]?.id ?? '', 'no-such-message']);
 
       // Assess
       expect(deleted).toBe(2);
-      expect(labelsOf(await adapters.deadLetters.list(subscription, 10))).toEqual(['b']);
+      expect(labelsOf(await world().adapters.deadLetters.list(subscription, 10))).toEqual(['b']);
       expect(await counts(subscription)).toEqual({ backlog: 0, inFlight: 0, delayed: 0, deadLetters: 1 });
     });
 
     it('deletes every dead letter when no ids are given, unreadable ones included', async () => {
       // Prepare
       const { subscription } = await withDeadLetters(['a', 'b']);
-      const { deadLetterQueue } = await adapters.directory.subscriptionQueues(subscription);
-      await adapters.clients.sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueue.url, MessageBody: 'not a Conveyor message' }));
+      const { deadLetterQueue } = await world().adapters.directory.subscriptionQueues(subscription);
+      await world().adapters.clients.sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueue.url, MessageBody: 'not a Conveyor message' }));
 
       // Act
-      const deleted = await adapters.deadLetters.delete(subscription, undefined);
+      const deleted = await world().adapters.deadLetters.delete(subscription, undefined);
 
       // Assess
       expect(deleted).toBe(3);
-      expect(await adapters.deadLetters.list(subscription, 10)).toEqual([]);
-      expect(await adapters.deadLetters.redrive(subscription, undefined)).toBe(0);
+      expect(await world().adapters.deadLetters.list(subscription, 10)).toEqual([]);
+      expect(await world().adapters.deadLetters.redrive(subscription, undefined)).toBe(0);
       expect(await counts(subscription)).toEqual({ backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
     });
   });

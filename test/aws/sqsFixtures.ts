@@ -15,7 +15,7 @@ import type { Delivery, Message, Subscription, Topic } from '../../src/domain/ty
 import type { Clock } from '../../src/ports/Clock.js';
 import type { MetadataStore } from '../../src/ports/MetadataStore.js';
 import type { Telemetry } from '../../src/ports/Telemetry.js';
-import type { Emulator } from '../helpers/emulator.js';
+import { startEmulator, type Emulator } from '../helpers/emulator.js';
 
 export const SECOND = 1000;
 
@@ -106,6 +106,55 @@ export function buildAdapters(
     queues: new SqsSubscriptionQueues(directory, parts.log.source, parts.clock, parts.telemetry),
     deadLetters: new SqsDeadLetterQueues(directory),
     relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, { retry }),
+  };
+}
+
+/** What each test of an SQS suite starts from: a reset emulator, a topic the catalog knows, an empty log, adapters on new clients. */
+export interface SqsWorld {
+  readonly emulator: Emulator;
+  readonly clock: EmulatorClock;
+  readonly catalog: InMemoryCatalog;
+  readonly log: InMemoryLog;
+  readonly telemetry: CountingTelemetry;
+  readonly adapters: SqsAdapters;
+}
+
+/**
+ * Registers the hooks that give every test of the calling suite a fresh
+ * SqsWorld on this worker's emulator, and returns its getter.
+ *
+ * @example
+ * const world = useSqsWorld(topicNamed('orders'));
+ * it('leases', async () => { await world().adapters.queues.receive(...); });
+ */
+export function useSqsWorld(topic: Topic): () => SqsWorld {
+  let emulator: Emulator | undefined;
+  let current: SqsWorld | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  beforeEach(async () => {
+    if (emulator === undefined) throw new Error('the emulator did not start');
+    await emulator.reset();
+    const clock = new EmulatorClock(emulator);
+    await clock.advance(0);
+    const catalog = new InMemoryCatalog();
+    catalog.topics.set(topic.name, topic);
+    const log = new InMemoryLog();
+    const telemetry = new CountingTelemetry();
+    const adapters = buildAdapters(emulator, { catalog, log, clock, telemetry });
+    await createEventBus(adapters.clients);
+    current = { emulator, clock, catalog, log, telemetry, adapters };
+  });
+  afterEach(() => {
+    current?.adapters.clients.destroy();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  return () => {
+    if (current === undefined) throw new Error('no SQS world outside a test');
+    return current;
   };
 }
 

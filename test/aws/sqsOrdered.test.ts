@@ -1,68 +1,38 @@
 import type { Delivery, Message, Subscription } from '../../src/domain/types.js';
-import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import {
-  buildAdapters,
-  createEventBus,
-  EmulatorClock,
-  InMemoryCatalog,
-  InMemoryLog,
   labelsOf,
   messagesOf,
   SECOND,
   streamRecords,
   subscriptionOf,
   topicNamed,
-  type SqsAdapters,
+  useSqsWorld,
 } from './sqsFixtures.js';
 
 const ledger = topicNamed('ledger');
 
 describe('Class: SqsSubscriptionQueues, ordered subscriptions (FIFO)', () => {
-  let emulator: Emulator;
-  let clock: EmulatorClock;
-  let catalog: InMemoryCatalog;
-  let log: InMemoryLog;
-  let adapters: SqsAdapters;
+  const world = useSqsWorld(ledger);
   let nextOffset = 0;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  beforeEach(async () => {
-    await emulator.reset();
-    clock = new EmulatorClock(emulator);
-    await clock.advance(0);
-    catalog = new InMemoryCatalog();
-    catalog.topics.set(ledger.name, ledger);
-    log = new InMemoryLog();
-    adapters = buildAdapters(emulator, { catalog, log, clock });
-    await createEventBus(adapters.clients);
-  });
-  afterEach(() => {
-    adapters.clients.destroy();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
 
   const subscribe = async (settings: Partial<Subscription> = {}): Promise<Subscription> => {
     const subscription = subscriptionOf(ledger, 'worker', { ordered: true, retryBackoff: { minSeconds: 30, maxSeconds: 30 }, ...settings });
-    await adapters.resources.provision(subscription);
-    catalog.subscriptions.push(subscription);
+    await world().adapters.resources.provision(subscription);
+    world().catalog.subscriptions.push(subscription);
     return subscription;
   };
   /** Messages labelled `<key><n>`, with that key, appended in this order and relayed. */
   const publish = async (spec: ReadonlyArray<readonly [key: string | null, label: string]>): Promise<Message[]> => {
     const messages = spec.map(([key, label], index) => ({ ...(messagesOf(ledger, [label], {}, nextOffset + index)[0] as Message), key }));
     nextOffset += spec.length;
-    log.add(messages);
-    expect(await adapters.relay.handle(streamRecords(ledger, messages))).toEqual({ batchItemFailures: [] });
+    world().log.add(messages);
+    expect(await world().adapters.relay.handle(streamRecords(ledger, messages))).toEqual({ batchItemFailures: [] });
     return messages;
   };
   const keyed = (key: string, count: number): Array<[string, string]> => Array.from({ length: count }, (_, index) => [key, `${key}${index + 1}`]);
-  const pull = (subscription: Subscription): Promise<Delivery[]> => adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+  const pull = (subscription: Subscription): Promise<Delivery[]> => world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
   const ack = async (subscription: Subscription, deliveries: readonly Delivery[]): Promise<void> => {
-    await adapters.queues.ack(subscription, deliveries.map((delivery) => delivery.ackId));
+    await world().adapters.queues.ack(subscription, deliveries.map((delivery) => delivery.ackId));
   };
   /** Pulls with room for ten and acks, round after round, until nothing comes: the labels of each round. */
   const consumeInRounds = async (subscription: Subscription): Promise<string[][]> => {
@@ -145,11 +115,11 @@ describe('Class: SqsSubscriptionQueues, ordered subscriptions (FIFO)', () => {
     const worker = await subscribe();
     await publish(keyed('A', 2));
     const [head] = await pull(worker);
-    await adapters.queues.nack(worker, [head?.ackId ?? ''], undefined, undefined);
+    await world().adapters.queues.nack(worker, [head?.ackId ?? ''], undefined, undefined);
 
     // Act
     const duringBackoff = await pull(worker);
-    await clock.advance(31 * SECOND);
+    await world().clock.advance(31 * SECOND);
     const redelivered = await pull(worker);
     await ack(worker, redelivered);
     const next = await pull(worker);
@@ -167,7 +137,7 @@ describe('Class: SqsSubscriptionQueues, ordered subscriptions (FIFO)', () => {
     await pull(worker);
 
     // Act
-    await clock.advance(11 * SECOND);
+    await world().clock.advance(11 * SECOND);
     const redelivered = await pull(worker);
 
     // Assess
@@ -181,12 +151,12 @@ describe('Class: SqsSubscriptionQueues, ordered subscriptions (FIFO)', () => {
     const [head] = await pull(worker);
 
     // Act
-    await adapters.queues.nack(worker, [head?.ackId ?? ''], undefined, 'poison');
+    await world().adapters.queues.nack(worker, [head?.ackId ?? ''], undefined, 'poison');
     const next = await pull(worker);
 
     // Assess
     expect(labelsOf(next)).toEqual(['A2']);
-    expect(labelsOf(await adapters.deadLetters.list(worker, 10))).toEqual(['A1']);
+    expect(labelsOf(await world().adapters.deadLetters.list(worker, 10))).toEqual(['A1']);
   });
 
   it('releases the next message of a key once a receive dead-letters the head whose leases expired', async () => {
@@ -194,13 +164,13 @@ describe('Class: SqsSubscriptionQueues, ordered subscriptions (FIFO)', () => {
     const worker = await subscribe({ maxDeliveries: 1, ackDeadlineSeconds: 10 });
     await publish(keyed('A', 2));
     await pull(worker);
-    await clock.advance(11 * SECOND);
+    await world().clock.advance(11 * SECOND);
 
     // Act
     const next = await pull(worker);
 
     // Assess
     expect(labelsOf(next)).toEqual(['A2']);
-    expect(labelsOf(await adapters.deadLetters.list(worker, 10))).toEqual(['A1']);
+    expect(labelsOf(await world().adapters.deadLetters.list(worker, 10))).toEqual(['A1']);
   });
 });

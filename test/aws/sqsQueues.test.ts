@@ -1,13 +1,8 @@
 import { AckFailure } from '../../src/domain/constants.js';
 import { ErrorCode } from '../../src/domain/errors.js';
 import type { Delivery, Message, Subscription } from '../../src/domain/types.js';
-import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import {
   buildAdapters,
-  CountingTelemetry,
-  createEventBus,
-  EmulatorClock,
-  InMemoryCatalog,
   InMemoryLog,
   labelsOf,
   messagesOf,
@@ -15,64 +10,38 @@ import {
   streamRecords,
   subscriptionOf,
   topicNamed,
-  type SqsAdapters,
+  useSqsWorld,
 } from './sqsFixtures.js';
 
 const orders = topicNamed('orders');
 
 describe('Class: SqsSubscriptionQueues', () => {
-  let emulator: Emulator;
-  let clock: EmulatorClock;
-  let catalog: InMemoryCatalog;
-  let log: InMemoryLog;
-  let telemetry: CountingTelemetry;
-  let adapters: SqsAdapters;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  beforeEach(async () => {
-    await emulator.reset();
-    clock = new EmulatorClock(emulator);
-    await clock.advance(0);
-    catalog = new InMemoryCatalog();
-    catalog.topics.set(orders.name, orders);
-    log = new InMemoryLog();
-    telemetry = new CountingTelemetry();
-    adapters = buildAdapters(emulator, { catalog, log, clock, telemetry });
-    await createEventBus(adapters.clients);
-  });
-  afterEach(() => {
-    adapters.clients.destroy();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
+  const world = useSqsWorld(orders);
 
   /** A provisioned subscription of `orders`, known to the relay. */
   const subscribe = async (name: string, settings: Partial<Subscription> = {}): Promise<Subscription> => {
     const subscription = subscriptionOf(orders, name, settings);
-    await adapters.resources.provision(subscription);
-    catalog.subscriptions.push(subscription);
+    await world().adapters.resources.provision(subscription);
+    world().catalog.subscriptions.push(subscription);
     return subscription;
   };
-  /** Appends messages to the log and relays their stream records (through EventBridge for unordered subscriptions). */
+  /** Appends messages to the world().log and relays their stream records (through EventBridge for unordered subscriptions). */
   const publish = async (labels: readonly string[], fields: Partial<Message> = {}): Promise<Message[]> => {
     const messages = messagesOf(orders, labels, fields, nextOffset);
     nextOffset += labels.length;
-    log.add(messages);
-    expect(await adapters.relay.handle(streamRecords(orders, messages))).toEqual({ batchItemFailures: [] });
+    world().log.add(messages);
+    expect(await world().adapters.relay.handle(streamRecords(orders, messages))).toEqual({ batchItemFailures: [] });
     return messages;
   };
   let nextOffset = 0;
-  const receive = (subscription: Subscription, max = 10): Promise<Delivery[]> => adapters.queues.receive(subscription, { max, waitMs: 0 });
+  const receive = (subscription: Subscription, max = 10): Promise<Delivery[]> => world().adapters.queues.receive(subscription, { max, waitMs: 0 });
   const receiveOne = async (subscription: Subscription): Promise<Delivery> => {
     const deliveries = await receive(subscription);
     if (deliveries.length !== 1) throw new Error(`expected one delivery, got ${deliveries.length}`);
     return deliveries[0] as Delivery;
   };
   const counts = async (subscription: Subscription): Promise<Record<string, number>> => {
-    const { oldestUnackedAgeSeconds: _age, ...rest } = await adapters.queues.stats(subscription);
+    const { oldestUnackedAgeSeconds: _age, ...rest } = await world().adapters.queues.stats(subscription);
     return rest;
   };
 
@@ -92,7 +61,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       expect([...first, ...rest].map((delivery) => delivery.deliveryAttempt)).toEqual([1, 1, 1, 1, 1]);
     });
 
-    it('delivers the message as published, with its log position', async () => {
+    it('delivers the message as published, with its world().log position', async () => {
       // Prepare
       const worker = await subscribe('worker');
       const [published] = await publish(['full'], { key: 'k-1', attributes: { region: 'eu' }, partition: 2 });
@@ -122,7 +91,7 @@ describe('Class: SqsSubscriptionQueues', () => {
     it('waits for a message published while it long-polls', async () => {
       // Prepare
       const worker = await subscribe('worker');
-      const waiting = adapters.queues.receive(worker, { max: 10, waitMs: 10 * SECOND });
+      const waiting = world().adapters.queues.receive(worker, { max: 10, waitMs: 10 * SECOND });
       await new Promise((resolve) => setTimeout(resolve, 300));
 
       // Act
@@ -140,7 +109,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       gone.abort();
 
       // Act
-      const delivered = await adapters.queues.receive(worker, { max: 10, waitMs: 0 }, gone.signal);
+      const delivered = await world().adapters.queues.receive(worker, { max: 10, waitMs: 0 }, gone.signal);
 
       // Assess
       expect(delivered).toEqual([]);
@@ -167,11 +136,11 @@ describe('Class: SqsSubscriptionQueues', () => {
       const deliveries = await receive(worker);
 
       // Act
-      const outcome = await adapters.queues.ack(worker, deliveries.map((delivery) => delivery.ackId));
+      const outcome = await world().adapters.queues.ack(worker, deliveries.map((delivery) => delivery.ackId));
 
       // Assess
       expect(outcome).toEqual({ acked: 2, failed: [] });
-      await clock.advance(11 * SECOND);
+      await world().clock.advance(11 * SECOND);
       expect(await receive(worker)).toEqual([]);
       expect(await counts(worker)).toEqual({ backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
     });
@@ -188,7 +157,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       const bad = ackIdOf(delivery);
 
       // Act
-      const outcome = await adapters.queues.ack(worker, [bad, delivery.ackId]);
+      const outcome = await world().adapters.queues.ack(worker, [bad, delivery.ackId]);
 
       // Assess
       expect(outcome).toEqual({ acked: 1, failed: [{ ackId: bad, code: AckFailure.InvalidAckId }] });
@@ -202,7 +171,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       const theirDelivery = await receiveOne(theirs);
 
       // Act
-      const outcome = await adapters.queues.ack(mine, [theirDelivery.ackId]);
+      const outcome = await world().adapters.queues.ack(mine, [theirDelivery.ackId]);
 
       // Assess
       expect(outcome).toEqual({ acked: 0, failed: [{ ackId: theirDelivery.ackId, code: AckFailure.InvalidAckId }] });
@@ -215,11 +184,11 @@ describe('Class: SqsSubscriptionQueues', () => {
       const first = await subscribe('worker');
       await publish(['first']);
       const delivery = await receiveOne(first);
-      await adapters.resources.destroy(first);
+      await world().adapters.resources.destroy(first);
       const recreated = await subscribe('worker', { createdAt: '2026-01-05T00:00:00.000Z' });
 
       // Act
-      const outcome = await adapters.queues.ack(recreated, [delivery.ackId]);
+      const outcome = await world().adapters.queues.ack(recreated, [delivery.ackId]);
 
       // Assess
       expect(outcome).toEqual({ acked: 0, failed: [{ ackId: delivery.ackId, code: AckFailure.InvalidAckId }] });
@@ -232,7 +201,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       const delivery = await receiveOne(worker);
 
       // Act
-      const outcome = await adapters.queues.ack(worker, [delivery.ackId, delivery.ackId]);
+      const outcome = await world().adapters.queues.ack(worker, [delivery.ackId, delivery.ackId]);
 
       // Assess
       expect(outcome).toEqual({ acked: 1, failed: [{ ackId: delivery.ackId, code: AckFailure.InvalidAckId }] });
@@ -243,10 +212,10 @@ describe('Class: SqsSubscriptionQueues', () => {
       const worker = await subscribe('worker');
       await publish(['once']);
       const delivery = await receiveOne(worker);
-      await adapters.queues.ack(worker, [delivery.ackId]);
+      await world().adapters.queues.ack(worker, [delivery.ackId]);
 
       // Act
-      const outcome = await adapters.queues.ack(worker, [delivery.ackId]);
+      const outcome = await world().adapters.queues.ack(worker, [delivery.ackId]);
 
       // Assess
       expect(outcome).toEqual({ acked: 1, failed: [] });
@@ -262,10 +231,10 @@ describe('Class: SqsSubscriptionQueues', () => {
       const delivery = await receiveOne(worker);
 
       // Act
-      const outcome = await adapters.queues.nack(worker, [delivery.ackId], undefined, undefined);
-      await clock.advance(29 * SECOND);
+      const outcome = await world().adapters.queues.nack(worker, [delivery.ackId], undefined, undefined);
+      await world().clock.advance(29 * SECOND);
       const tooEarly = await receive(worker);
-      await clock.advance(2 * SECOND);
+      await world().clock.advance(2 * SECOND);
       const later = await receiveOne(worker);
 
       // Assess
@@ -280,15 +249,15 @@ describe('Class: SqsSubscriptionQueues', () => {
       const worker = await subscribe('worker', { retryBackoff: { minSeconds: 2, maxSeconds: 60 } });
       await publish(['unlucky']);
       const first = await receiveOne(worker);
-      await adapters.queues.nack(worker, [first.ackId], undefined, undefined);
-      await clock.advance(2 * SECOND + 100);
+      await world().adapters.queues.nack(worker, [first.ackId], undefined, undefined);
+      await world().clock.advance(2 * SECOND + 100);
       const second = await receiveOne(worker);
 
       // Act
-      await adapters.queues.nack(worker, [second.ackId], undefined, undefined);
-      await clock.advance(3 * SECOND);
+      await world().adapters.queues.nack(worker, [second.ackId], undefined, undefined);
+      await world().clock.advance(3 * SECOND);
       const afterThree = await receive(worker);
-      await clock.advance(1 * SECOND + 100);
+      await world().clock.advance(1 * SECOND + 100);
       const third = await receiveOne(worker);
 
       // Assess
@@ -303,7 +272,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       const delivery = await receiveOne(worker);
 
       // Act
-      await adapters.queues.nack(worker, [delivery.ackId], 0, undefined);
+      await world().adapters.queues.nack(worker, [delivery.ackId], 0, undefined);
       await new Promise((resolve) => setTimeout(resolve, 5)); // SQS's "visible" means after the moment of the change
       const again = await receiveOne(worker);
 
@@ -316,31 +285,31 @@ describe('Class: SqsSubscriptionQueues', () => {
       const worker = await subscribe('worker', { maxDeliveries: 2 });
       const [published] = await publish(['poison'], { key: 'card-42', attributes: { type: 'charge' } });
       const first = await receiveOne(worker);
-      await adapters.queues.nack(worker, [first.ackId], 0, 'declined (1)');
+      await world().adapters.queues.nack(worker, [first.ackId], 0, 'declined (1)');
       await new Promise((resolve) => setTimeout(resolve, 5));
       const last = await receiveOne(worker);
-      const before = clock.now();
+      const before = world().clock.now();
 
       // Act
-      const outcome = await adapters.queues.nack(worker, [last.ackId], undefined, 'declined (2)');
+      const outcome = await world().adapters.queues.nack(worker, [last.ackId], undefined, 'declined (2)');
 
       // Assess
       expect(outcome).toEqual({ acked: 1, failed: [] });
       expect(await receive(worker)).toEqual([]);
-      const [letter, ...others] = await adapters.deadLetters.list(worker, 10);
+      const [letter, ...others] = await world().adapters.deadLetters.list(worker, 10);
       expect(others).toEqual([]);
       expect(letter).toMatchObject({ ...published, deliveryAttempt: 2, lastError: 'declined (2)' });
       expect(Date.parse(letter?.deadLetteredAt ?? '')).toBeGreaterThanOrEqual(before);
-      expect(telemetry.deadLetters).toBe(1);
+      expect(world().telemetry.deadLetters).toBe(1);
       expect(await counts(worker)).toEqual({ backlog: 0, inFlight: 0, delayed: 0, deadLetters: 1 });
     });
 
-    it('leaves a spent message whose log entry is gone to the next receive, which dead-letters it without a reason', async () => {
+    it('leaves a spent message whose world().log entry is gone to the next receive, which dead-letters it without a reason', async () => {
       // Prepare: the message went out of the log's retention
       const worker = await subscribe('worker', { maxDeliveries: 1 });
       await publish(['expired']);
       const delivery = await receiveOne(worker);
-      const forgetful = buildAdapters(emulator, { catalog, log: new InMemoryLog(), clock, telemetry });
+      const forgetful = buildAdapters(world().emulator, { catalog: world().catalog, log: new InMemoryLog(), clock: world().clock, telemetry: world().telemetry });
 
       // Act
       const outcome = await forgetful.queues.nack(worker, [delivery.ackId], undefined, 'lost');
@@ -351,7 +320,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       // Assess
       expect(outcome).toEqual({ acked: 1, failed: [] });
       expect(next).toEqual([]);
-      expect((await adapters.deadLetters.list(worker, 10)).map(({ deliveryAttempt, lastError }) => ({ deliveryAttempt, lastError }))).toEqual([
+      expect((await world().adapters.deadLetters.list(worker, 10)).map(({ deliveryAttempt, lastError }) => ({ deliveryAttempt, lastError }))).toEqual([
         { deliveryAttempt: 1, lastError: null },
       ]);
     });
@@ -365,13 +334,13 @@ describe('Class: SqsSubscriptionQueues', () => {
       const delivery = await receiveOne(worker);
 
       // Act
-      const extended = await adapters.queues.extend(worker, [delivery.ackId], 60);
-      await clock.advance(30 * SECOND);
+      const extended = await world().adapters.queues.extend(worker, [delivery.ackId], 60);
+      await world().clock.advance(30 * SECOND);
 
       // Assess
       expect(extended).toEqual({ acked: 1, failed: [] });
       expect(await receive(worker)).toEqual([]);
-      expect(await adapters.queues.ack(worker, [delivery.ackId])).toEqual({ acked: 1, failed: [] });
+      expect(await world().adapters.queues.ack(worker, [delivery.ackId])).toEqual({ acked: 1, failed: [] });
     });
 
     it('ends a lease at once when extended by 0 seconds', async () => {
@@ -381,7 +350,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       const delivery = await receiveOne(worker);
 
       // Act
-      const extended = await adapters.queues.extend(worker, [delivery.ackId], 0);
+      const extended = await world().adapters.queues.extend(worker, [delivery.ackId], 0);
       await new Promise((resolve) => setTimeout(resolve, 5));
       const again = await receiveOne(worker);
 
@@ -395,10 +364,10 @@ describe('Class: SqsSubscriptionQueues', () => {
       const worker = await subscribe('worker');
       await publish(['done']);
       const delivery = await receiveOne(worker);
-      await adapters.queues.ack(worker, [delivery.ackId]);
+      await world().adapters.queues.ack(worker, [delivery.ackId]);
 
       // Act
-      const outcome = await adapters.queues.extend(worker, [delivery.ackId], 60);
+      const outcome = await world().adapters.queues.extend(worker, [delivery.ackId], 60);
 
       // Assess
       expect(outcome).toEqual({ acked: 0, failed: [{ ackId: delivery.ackId, code: AckFailure.InvalidAckId }] });
@@ -413,9 +382,9 @@ describe('Class: SqsSubscriptionQueues', () => {
       const first = await receiveOne(worker);
 
       // Act
-      await clock.advance(9 * SECOND);
+      await world().clock.advance(9 * SECOND);
       const during = await receive(worker);
-      await clock.advance(2 * SECOND);
+      await world().clock.advance(2 * SECOND);
       const after = await receiveOne(worker);
 
       // Assess
@@ -430,7 +399,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       const attempts: number[] = [];
       for (let round = 0; round < 2; round += 1) {
         attempts.push(...(await receive(worker)).map((delivery) => delivery.deliveryAttempt));
-        await clock.advance(11 * SECOND);
+        await world().clock.advance(11 * SECOND);
       }
       await publish(['fresh']);
 
@@ -440,9 +409,9 @@ describe('Class: SqsSubscriptionQueues', () => {
       // Assess
       expect(attempts).toEqual([1, 2]);
       expect(labelsOf(delivered)).toEqual(['fresh']);
-      const letters = await adapters.deadLetters.list(worker, 10);
+      const letters = await world().adapters.deadLetters.list(worker, 10);
       expect(letters.map(({ id, deliveryAttempt, lastError }) => ({ id, deliveryAttempt, lastError }))).toEqual([{ id: stuck?.id, deliveryAttempt: 2, lastError: null }]);
-      expect(telemetry.deadLetters).toBe(1);
+      expect(world().telemetry.deadLetters).toBe(1);
     });
   });
 
@@ -454,11 +423,11 @@ describe('Class: SqsSubscriptionQueues', () => {
       const published = await publish(['old-1', 'old-2']);
       for (const subscription of [worker, other]) {
         const deliveries = await receive(subscription);
-        await adapters.queues.ack(subscription, deliveries.map((delivery) => delivery.ackId));
+        await world().adapters.queues.ack(subscription, deliveries.map((delivery) => delivery.ackId));
       }
 
       // Act
-      const queued = await adapters.queues.requeue(worker, published);
+      const queued = await world().adapters.queues.requeue(worker, published);
 
       // Assess
       expect(queued).toBe(2);
@@ -478,8 +447,8 @@ describe('Class: SqsSubscriptionQueues', () => {
       // Act
       const [a, b, c] = await receive(worker, 3);
       const pulled = await counts(worker);
-      await adapters.queues.ack(worker, [a?.ackId ?? '']);
-      await adapters.queues.nack(worker, [b?.ackId ?? ''], undefined, 'dead');
+      await world().adapters.queues.ack(worker, [a?.ackId ?? '']);
+      await world().adapters.queues.nack(worker, [b?.ackId ?? ''], undefined, 'dead');
       const settled = await counts(worker);
 
       // Assess
@@ -495,7 +464,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       await publish(['waiting']);
 
       // Act
-      const stats = await adapters.queues.stats(worker);
+      const stats = await world().adapters.queues.stats(worker);
 
       // Assess
       expect(stats.oldestUnackedAgeSeconds).toBe(0);
@@ -505,8 +474,8 @@ describe('Class: SqsSubscriptionQueues', () => {
   describe('Methods: expireLeases, nextLeaseExpiryAt', () => {
     it('leave lease expiry to SQS', async () => {
       // Act
-      const expired = await adapters.queues.expireLeases();
-      const next = await adapters.queues.nextLeaseExpiryAt();
+      const expired = await world().adapters.queues.expireLeases();
+      const next = await world().adapters.queues.nextLeaseExpiryAt();
 
       // Assess
       expect({ expired, next }).toEqual({ expired: 0, next: null });
