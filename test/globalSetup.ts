@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-// Jest loads this file outside its module mapper, so it imports nothing of the project's.
+// Jest loads this file outside its module mapper, so it imports nothing of the project's and starts moto
+// itself; everything else starts it with src/emulation/motoServer.ts.
 
 declare global {
   // Read by globalTeardown, which runs in this same process.
@@ -44,7 +45,7 @@ export interface MotoProcess {
  * Starts moto's server (Python package moto[server] 5.x) through the clock
  * launcher on a free loopback port, and waits until it answers.
  */
-export async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
+async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
   const port = await freePort();
   const python = process.env['CONVEYOR_PYTHON'] ?? 'python3';
   const child = spawn(python, [LAUNCHER, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -69,13 +70,6 @@ export async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
   }
 }
 
-/** Stops a moto server; resolves once the process is gone. */
-export async function killMoto(moto: MotoProcess): Promise<void> {
-  if (moto.child.exitCode !== null || moto.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => moto.child.once('exit', () => resolve()));
-  moto.child.kill('SIGTERM');
-  await Promise.race([exited, sleep(3000).then(() => moto.child.kill('SIGKILL'))]);
-}
 
 /**
  * Builds what child-process tests run (the compiled server, exactly as `npm start`

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { pino } from 'pino';
@@ -26,17 +25,6 @@ class MovableClock implements Clock {
     const response = await fetch(`${this.endpoint}/__conveyor/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: this.offsetMs, frozenAtMs: null }) });
     if (!response.ok) throw new Error(`the emulator's clock answered ${response.status}`);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /** Memory of each function as ConveyorStack configures it (read from the synthesized template, not restated here). */
@@ -79,7 +67,7 @@ export class CostDeployment {
 
   public static async start(): Promise<CostDeployment> {
     for (const [name, value] of Object.entries({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' })) process.env[name] ??= value;
-    const [moto, template] = await Promise.all([freePort().then((port) => startMotoServer(port)), synthesizeTemplate(PREFIX)]);
+    const [moto, template] = await Promise.all([startMotoServer(), synthesizeTemplate(PREFIX)]);
     try {
       const memoryMb = functionMemory(template);
       const meter = new BillingMeter(memoryMb);

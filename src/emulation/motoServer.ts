@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +19,29 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+/** A loopback port nothing listens on right now. */
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
 /**
- * Starts moto's server (Python package `moto[server]` 5.x) on loopback and waits
- * until it answers. `python` defaults to CONVEYOR_PYTHON, then python3.
+ * Starts moto's server (Python package `moto[server]` 5.x) on loopback — on
+ * `port`, or on a free one when none is given — and waits until it answers.
+ * `python` defaults to CONVEYOR_PYTHON, then python3.
  *
  * @example
  * const moto = await startMotoServer(4566);
  * await moto.stop();
  */
-export async function startMotoServer(port: number, python = process.env['CONVEYOR_PYTHON'] ?? 'python3', timeoutMs = 30_000): Promise<MotoServer> {
+export async function startMotoServer(requestedPort?: number, python = process.env['CONVEYOR_PYTHON'] ?? 'python3', timeoutMs = 30_000): Promise<MotoServer> {
+  const port = requestedPort ?? (await freeLoopbackPort());
   const child: ChildProcess = spawn(python, [motoLauncher(), '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { synthesizeTemplate } from '../../src/emulation/startLocalAws.js';
-import { EMULATORS_ENV, killMoto, post, spawnMoto, TEMPLATE_ENV } from '../globalSetup.js';
+import { startMotoServer } from '../../src/emulation/motoServer.js';
+import { EMULATORS_ENV, post, TEMPLATE_ENV } from '../globalSetup.js';
 
 /** The clock of the emulator, as TestClock keeps it: now = (frozenAtMs ?? real now) + offsetMs. */
 export interface EmulatorClock {
@@ -65,7 +66,7 @@ export async function startEmulator(): Promise<Emulator> {
     return { endpoint: external, clockControl: false, reset: async () => undefined, setClock: async () => undefined, stop: async () => undefined };
   }
   const shared = ourEmulatorEndpoint();
-  const emulator = shared === undefined ? await spawnMoto().then((moto) => motoEmulator(moto.endpoint, () => killMoto(moto))) : motoEmulator(shared, async () => undefined);
+  const emulator = shared === undefined ? await startMotoServer().then((moto) => motoEmulator(moto.endpoint, () => moto.stop())) : motoEmulator(shared, async () => undefined);
   await emulator.reset();
   await emulator.setClock({ offsetMs: 0, frozenAtMs: null });
   return emulator;
