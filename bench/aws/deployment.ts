@@ -6,7 +6,7 @@ import { createApiHandler, type ApiContext } from '../../src/http/createApiHandl
 import { apiRoutes } from '../../src/http/routes/index.js';
 import type { Clock } from '../../src/ports/Clock.js';
 import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
-import { startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
+import { setEmulatorClock, startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
 import { startLocalAws, synthesizeTemplate, type LocalAws } from '../../src/emulation/startLocalAws.js';
 import { BillingMeter } from './BillingMeter.js';
 import { FUNCTION_ROLES, type FunctionRole } from './usage.js';
@@ -22,8 +22,7 @@ class MovableClock implements Clock {
   }
   public async advance(ms: number): Promise<void> {
     this.offsetMs += ms;
-    const response = await fetch(`${this.endpoint}/__conveyor/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: this.offsetMs, frozenAtMs: null }) });
-    if (!response.ok) throw new Error(`the emulator's clock answered ${response.status}`);
+    await setEmulatorClock(this.endpoint, { offsetMs: this.offsetMs, frozenAtMs: null });
   }
 }
 

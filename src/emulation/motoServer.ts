@@ -67,3 +67,15 @@ export async function startMotoServer(requestedPort?: number, python = process.e
     }
   }
 }
+
+/** The emulator's clock, as the tests' clock keeps it: now = (frozenAtMs ?? real now) + offsetMs. */
+export interface EmulatorClockState {
+  readonly offsetMs: number;
+  readonly frozenAtMs: number | null;
+}
+
+/** Moves the clock of a moto server started with emulator/moto_clock_server.py. */
+export async function setEmulatorClock(endpoint: string, clock: EmulatorClockState): Promise<void> {
+  const response = await fetch(`${endpoint}/__conveyor/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(clock) });
+  if (!response.ok) throw new Error(`the emulator's clock answered ${response.status}`);
+}

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { synthesizeTemplate } from '../../src/emulation/startLocalAws.js';
-import { startMotoServer } from '../../src/emulation/motoServer.js';
+import { setEmulatorClock, startMotoServer, type EmulatorClockState } from '../../src/emulation/motoServer.js';
 import { EMULATORS_ENV, post, TEMPLATE_ENV } from '../globalSetup.js';
-
-/** The clock of the emulator, as TestClock keeps it: now = (frozenAtMs ?? real now) + offsetMs. */
-export interface EmulatorClock {
-  readonly offsetMs: number;
-  readonly frozenAtMs: number | null;
-}
 
 /** An AWS emulator the tests talk to. */
 export interface Emulator {
@@ -16,7 +10,7 @@ export interface Emulator {
   readonly clockControl: boolean;
   /** Forgets every resource (moto's reset endpoint); a no-op for emulators without one. */
   reset(): Promise<void>;
-  setClock(clock: EmulatorClock): Promise<void>;
+  setClock(clock: EmulatorClockState): Promise<void>;
   /** Releases this suite's use of the emulator. */
   stop(): Promise<void>;
 }
@@ -39,10 +33,7 @@ function motoEmulator(endpoint: string, release: () => Promise<void>): Emulator 
       const response = await post(`${endpoint}/moto-api/reset`);
       if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
     },
-    setClock: async (clock) => {
-      const response = await post(`${endpoint}/__conveyor/clock`, clock);
-      if (!response.ok) throw new Error(`moto clock answered ${response.status}`);
-    },
+    setClock: (clock) => setEmulatorClock(endpoint, clock),
     stop: release,
   };
 }
