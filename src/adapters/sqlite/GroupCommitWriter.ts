@@ -4,8 +4,16 @@ import { translateSqliteError } from './sqliteErrors.js';
 
 /** What a write job may do besides touching the database. */
 export interface WriteContext {
-  /** Runs once the batch is committed and durable, e.g. to wake long-polls. */
+  /** Runs once the batch is committed and durable. */
   afterCommit(callback: () => void): void;
+  /**
+   * Runs `work` later in this same transaction, in a savepoint of its own, and
+   * settles like a submitted job once the batch is durable. A write that makes
+   * messages ready enlists the leases of waiting pulls this way, so they are
+   * answered by the commit that made their messages ready instead of a second one.
+   * Enlisted work runs even if the enlisting job rolls back.
+   */
+  enlist<T>(work: (context: WriteContext) => T): Promise<T>;
 }
 
 type Job = {
@@ -35,6 +43,8 @@ export interface GroupCommitOptions {
   readonly sync?: () => Promise<void>;
   /** Most jobs in one transaction. @default 2000 */
   readonly maxBatch?: number;
+  /** Runs after each committed batch, outside any transaction (e.g. housekeeping such as a checkpoint). */
+  readonly betweenBatches?: () => void;
 }
 
 /**
@@ -67,19 +77,25 @@ export class GroupCommitWriter {
     this.maxBatch = options.maxBatch ?? 2000;
     // better-sqlite3 turns a nested transaction into a savepoint.
     const runJob = db.transaction((job: Job, context: WriteContext) => job.work(context));
-    this.runBatch = db.transaction((jobs: Job[]) =>
-      jobs.map((job, index): Settlement => {
+    // `jobs` grows while it runs: enlisted work joins the end of the batch.
+    this.runBatch = db.transaction((jobs: Job[]) => {
+      const settlements: Settlement[] = [];
+      const enlist = <T>(work: (context: WriteContext) => T): Promise<T> =>
+        new Promise<T>((resolve, reject) => jobs.push({ work, resolve: resolve as (value: unknown) => void, reject }));
+      for (let index = 0; index < jobs.length; index += 1) {
+        const job = jobs[index]!;
         const hooks: Array<() => void> = [];
         try {
-          return { job, ok: true, value: runJob(job, { afterCommit: (callback) => hooks.push(callback) }), hooks };
+          settlements.push({ job, ok: true, value: runJob(job, { afterCommit: (callback) => hooks.push(callback), enlist }), hooks });
         } catch (error) {
           // Disk full, I/O errors and the like roll back the whole transaction, not just the savepoint:
           // the jobs after this one would run outside any transaction, so stop here.
           if (!db.inTransaction) throw new BatchAborted(index, error);
-          return { job, ok: false, error: translateSqliteError(error) };
+          settlements.push({ job, ok: false, error: translateSqliteError(error) });
         }
-      }),
-    );
+      }
+      return settlements;
+    });
   }
 
   /** Queues a synchronous unit of work; resolves with its result once it is committed and durable. */
@@ -125,6 +141,7 @@ export class GroupCommitWriter {
       }
       this.stats.batches += 1;
       this.stats.jobs += jobs.length;
+      this.options.betweenBatches?.();
       if (this.options.sync === undefined) settle(settlements);
       else {
         this.awaitingSync.push(...settlements);

@@ -65,9 +65,9 @@ export class QueueRows {
     for (const { order_key: key } of keys) this.promoteHead(subId, key, now);
   }
 
-  /** Removes one entry (acked, or its message is gone), letting its key's next message move up. */
-  public remove(subId: number, seq: number, key: string | null, now: number): void {
+  /** Removes one entry (acked, or its message is gone), letting its key's next message move up. Returns whether one did. */
+  public remove(subId: number, seq: number, key: string | null, now: number): boolean {
     this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq = ?').run(subId, seq);
-    if (key !== null) this.promoteHead(subId, key, now);
+    return key !== null && this.promoteHead(subId, key, now);
   }
 }

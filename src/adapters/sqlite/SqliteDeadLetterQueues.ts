@@ -55,7 +55,7 @@ export class SqliteDeadLetterQueues implements DeadLetterQueues {
         if (row.order_key !== null) keys.add(row.order_key);
       }
       for (const key of keys) this.rows.promoteHead(sub.id, key, now);
-      if (dead.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+      if (dead.length > 0) this.waiters.handOver(sub.id, context, dead.length);
       return dead.length;
     });
   }

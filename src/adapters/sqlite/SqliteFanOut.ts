@@ -38,8 +38,8 @@ export class SqliteFanOut {
       const matcher = this.matcherFor(subscription);
       const matching = appended.filter((row) => matcher.matches(row));
       if (matching.length === 0) continue;
-      this.rows.enqueue(subscription.id, subscription.ordered === 1, matching, now);
-      context.afterCommit(() => this.waiters.notify(subscription.id));
+      const added = this.rows.enqueue(subscription.id, subscription.ordered === 1, matching, now);
+      if (added > 0) this.waiters.handOver(subscription.id, context, added);
     }
   }
 

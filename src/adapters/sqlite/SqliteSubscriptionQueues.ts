@@ -44,16 +44,23 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
     const deadline = this.clock.now() + options.waitMs;
     const gone = (): boolean => signal?.aborted === true;
+    // A client that went away gets nothing leased: it could never ack it.
+    const leaseFor = (sub: SubscriptionRow) => (context: WriteContext) => (gone() ? [] : this.lease(sub, options.max, context));
+    let sub = requireSubscriptionRow(this.store, subscription);
+    let leased = gone() ? [] : await this.store.writer.submit(leaseFor(sub));
     for (;;) {
-      // A client that went away gets nothing leased: it could never ack it.
-      if (gone()) return [];
-      const sub = requireSubscriptionRow(this.store, subscription);
-      const leased = await this.store.writer.submit((context) => this.lease(sub, options.max, context));
       const remaining = deadline - this.clock.now();
       if (leased.length > 0 || remaining <= 0 || gone()) return leased;
       const nextReady = this.nextReadyAt(sub.id);
       const sleep = nextReady === null ? remaining : Math.min(remaining, Math.max(1, nextReady - this.clock.now()));
-      await this.waiters.wait(sub.id, sleep, signal);
+      const handed = await this.waiters.wait(sub.id, options.max, sleep, leaseFor(sub), signal);
+      if (handed !== undefined) leased = handed;
+      else if (gone()) return [];
+      else {
+        // Woken by time, not by a write: something may have come due (a delay, a retry, an expired lease).
+        sub = requireSubscriptionRow(this.store, subscription);
+        leased = await this.store.writer.submit(leaseFor(sub));
+      }
     }
   }
 
@@ -62,12 +69,16 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   public nack(subscription: Subscription, ackIds: readonly string[], delayMs: number | undefined, reason: string | undefined): Promise<AckOutcome> {
-    return this.settle(subscription, ackIds, (sub, seq, row, now, context) => this.fail(sub, seq, row, now, delayMs, reason ?? null, context));
+    return this.settle(subscription, ackIds, (sub, seq, row, now, context) => {
+      this.fail(sub, seq, row, now, delayMs, reason ?? null, context);
+      return true;
+    });
   }
 
   public extend(subscription: Subscription, ackIds: readonly string[], seconds: number): Promise<AckOutcome> {
     return this.settle(subscription, ackIds, (sub, seq, _row, now) => {
       this.store.statement('UPDATE deliveries SET due_at = ? WHERE sub_id = ? AND seq = ?').run(now + seconds * 1000, sub.id, seq);
+      return false;
     });
   }
 
@@ -82,7 +93,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
         return row === undefined ? [] : [{ seq: row.seq, key: message.key }];
       });
       const added = this.rows.enqueue(sub.id, sub.ordered === 1, refs, this.clock.now());
-      if (added > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+      if (added > 0) this.waiters.handOver(sub.id, context, added);
       return added;
     });
   }
@@ -164,7 +175,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
       .all(sub.id, now) as DeliveryRow[];
     // An expiry has no reason of its own: lastError keeps the last nack reason.
     for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, null, context);
-    if (expired.length > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+    if (expired.length > 0) this.waiters.handOver(sub.id, context, expired.length);
     return expired.length;
   }
 
@@ -184,26 +195,31 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
       .run(at + delay, reason, sub.id, seq);
   }
 
-  /** Applies `action` to every ack id whose lease is still held; reports the others. */
+  /**
+   * Applies `action` to every ack id whose lease is still held; reports the others.
+   * `action` says whether it may have made a message ready (or due at another time),
+   * so that waiting pulls get a look.
+   */
   private settle(
     subscription: Subscription,
     ackIds: readonly string[],
-    action: (sub: SubscriptionRow, seq: number, row: DeliveryRow, now: number, context: WriteContext) => void,
+    action: (sub: SubscriptionRow, seq: number, row: DeliveryRow, now: number, context: WriteContext) => boolean,
   ): Promise<AckOutcome> {
     return this.store.writer.submit((context) => {
       const sub = requireSubscriptionRow(this.store, subscription);
       const now = this.clock.now();
       let acked = 0;
+      let wake = false;
       const failed: Array<{ ackId: string; code: (typeof AckFailure)[keyof typeof AckFailure] }> = [];
       for (const ackId of ackIds) {
         const check = this.checkLease(sub, ackId, now);
         if (!check.ok) failed.push({ ackId, code: check.code });
         else {
-          action(sub, check.seq, check.row, now, context);
+          wake = action(sub, check.seq, check.row, now, context) || wake;
           acked += 1;
         }
       }
-      if (acked > 0) context.afterCommit(() => this.waiters.notify(sub.id));
+      if (wake) this.waiters.handOver(sub.id, context);
       return { acked, failed };
     });
   }

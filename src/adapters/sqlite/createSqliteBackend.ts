@@ -42,7 +42,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
     deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock),
     groups: new SqliteGroupOffsets(store),
     close: async () => {
-      waiters.notifyAll();
+      waiters.releaseAll();
       await store.close();
     },
   };

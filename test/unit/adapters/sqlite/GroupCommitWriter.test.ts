@@ -90,6 +90,50 @@ describe('Class: GroupCommitWriter', () => {
     });
   });
 
+  describe('Method: enlist (of the write context)', () => {
+    it('runs enlisted work after the enlisting job, in the same transaction, and settles it with the batch', async () => {
+      // Prepare
+      const db = openDatabase();
+      const writer = new GroupCommitWriter(db);
+      let enlisted: Promise<number> | undefined;
+
+      // Act
+      await writer.submit((context) => {
+        insert(db, 'published')();
+        enlisted = context.enlist(() => (db.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n);
+      });
+
+      // Assess
+      await expect(enlisted).resolves.toBe(1);
+      expect(writer.stats).toEqual({ batches: 1, jobs: 2, syncs: 0 });
+    });
+
+    it('keeps enlisted work when the enlisting job rolls back, and fails only a failing enlisted job', async () => {
+      // Prepare
+      const db = openDatabase();
+      const writer = new GroupCommitWriter(db);
+      const enlisted: Array<Promise<unknown>> = [];
+
+      // Act
+      const enlisting = writer.submit((context) => {
+        insert(db, 'rolled back')();
+        enlisted.push(context.enlist(insert(db, 'kept')));
+        enlisted.push(
+          context.enlist(() => {
+            throw new Error('enlisted job failed');
+          }),
+        );
+        throw new Error('enlisting job failed');
+      });
+
+      // Assess
+      await expect(enlisting).rejects.toThrow();
+      const settled = await Promise.allSettled(enlisted);
+      expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+      expect(values(db)).toEqual(['kept']);
+    });
+  });
+
   describe('Method: close', () => {
     it('commits queued writes, then refuses new ones with UnavailableError', async () => {
       // Prepare
