@@ -36,6 +36,7 @@ export function createEmbeddedServices(options: EmbeddedOptions): Services {
     dataDir: options.dataDir,
     clock,
     telemetry: metrics,
+    onCheckpointError: (message) => options.logger.warn({ error: message }, 'background WAL checkpoint failed; the next one retries'),
     ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
   });
   const broker = new Broker({

@@ -5,6 +5,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StorageError, TopicNotFoundError } from '../../domain/errors.js';
 import { GroupCommitWriter } from './GroupCommitWriter.js';
 import { translateSqliteError } from './sqliteErrors.js';
+import { WalCheckpointer } from './WalCheckpointer.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /**
@@ -23,6 +24,8 @@ export interface SqliteStoreOptions {
   readonly dataDir: string;
   /** See Synchronous. @default 'FULL' */
   readonly synchronous?: Synchronous;
+  /** Told when a background WAL checkpoint fails (the next one tries again). */
+  readonly onCheckpointError?: (message: string) => void;
 }
 
 /**
@@ -37,9 +40,16 @@ export class SqliteStore {
 
   private wal: FileHandle | undefined;
 
-  private constructor(db: Database, walPath: string | null) {
+  private constructor(
+    db: Database,
+    walPath: string | null,
+    private readonly checkpointer: WalCheckpointer | undefined,
+  ) {
     this.db = db;
-    this.writer = new GroupCommitWriter(db, walPath === null ? {} : { sync: () => this.syncWal(walPath) });
+    this.writer = new GroupCommitWriter(db, {
+      ...(walPath === null ? {} : { sync: () => this.syncWal(walPath) }),
+      betweenBatches: () => this.catchUpCheckpoint(),
+    });
   }
 
   public static open(options: SqliteStoreOptions): SqliteStore {
@@ -59,10 +69,14 @@ export class SqliteStore {
       db.pragma('temp_store = MEMORY');
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      // Checkpoints run in a worker (WalCheckpointer); the commit that crosses 8192 pages (32 MB) still
+      // checkpoints on the event loop, only if the worker falls that far behind.
+      if (!inMemory) db.pragma('wal_autocheckpoint = 8192');
     } catch (error) {
       throw new StorageError(`cannot open the embedded store in ${JSON.stringify(options.dataDir)}: ${(error as Error).message}`, { cause: error });
     }
-    return new SqliteStore(db, mode === Synchronous.Group && !inMemory ? `${path}-wal` : null);
+    const checkpointer = inMemory ? undefined : WalCheckpointer.start({ path, synchronous: mode === Synchronous.Full ? 'FULL' : 'NORMAL' }, options.onCheckpointError);
+    return new SqliteStore(db, mode === Synchronous.Group && !inMemory ? `${path}-wal` : null, checkpointer);
   }
 
   /** A prepared statement, compiled once per SQL text. */
@@ -94,10 +108,22 @@ export class SqliteStore {
   /** Finishes queued writes and their syncs, checkpoints, and closes the database. */
   public async close(): Promise<void> {
     await this.writer.close();
+    await this.checkpointer?.stop();
     await this.wal?.close();
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
+    }
+  }
+
+  /** Finishes what the checkpoint worker could not, when it asks: see WalCheckpointer. */
+  private catchUpCheckpoint(): void {
+    if (this.checkpointer?.catchUpRequested !== true) return;
+    this.checkpointer.catchUpRequested = false;
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A failed checkpoint loses nothing; the worker asks again while the WAL stays long.
     }
   }
 
