@@ -8,7 +8,7 @@ import { allSystems } from './systems.js';
 
 const USAGE = `usage: npm run bench [-- --quick] [--systems ${allSystems()
   .map((system) => system.id)
-  .join(',')}] [--scenarios ${SCENARIO_IDS.join(',')}] [--out bench/results]
+  .join(',')}] [--scenarios ${SCENARIO_IDS.join(',')}] [--out bench/results] [--cpu-prof DIR]
        npm run bench -- --aws   (the AWS cost model)`;
 
 function fail(message: string): never {
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
         systems: { type: 'string' },
         scenarios: { type: 'string' },
         out: { type: 'string', default: 'bench/results' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const every = allSystems();
+  // --cpu-prof DIR: each Conveyor server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const cpuProfDir = values['cpu-prof'];
+  const every = allSystems(cpuProfDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] });
   const systemIds = pick('system', values.systems, every.map((system) => system.id));
   const scenarios: ScenarioId[] = pick('scenario', values.scenarios, SCENARIO_IDS);
   const profile = values.quick ? PROFILES.quick : PROFILES.full;

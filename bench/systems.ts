@@ -1,4 +1,5 @@
 import { conveyorSystem } from './drivers/ConveyorDriver.js';
+import type { ConveyorServerOptions } from './drivers/ConveyorServer.js';
 import { natsJetStreamSystem } from './drivers/NatsJetStreamDriver.js';
 import { rabbitMqSystem } from './drivers/RabbitMqDriver.js';
 import { redisStreamsSystem } from './drivers/RedisStreamsDriver.js';
@@ -9,10 +10,10 @@ const REDIS = { host: '127.0.0.1', port: 6379 } as const;
 const NATS = { host: '127.0.0.1', port: 4222 } as const;
 
 /** Every system the harness runs, in run order: the Conveyor variants first, then the peers. */
-export function allSystems(conveyorMain?: string): SystemSpec[] {
+export function allSystems(conveyor: Omit<ConveyorServerOptions, 'sync'> = {}): SystemSpec[] {
   return [
-    conveyorSystem('FULL', conveyorMain),
-    conveyorSystem('GROUP', conveyorMain),
+    conveyorSystem('FULL', conveyor),
+    conveyorSystem('GROUP', conveyor),
     { ...rabbitMqSystem('classic'), endpoint: RABBITMQ },
     { ...rabbitMqSystem('quorum'), endpoint: RABBITMQ },
     { ...redisStreamsSystem(), endpoint: REDIS },

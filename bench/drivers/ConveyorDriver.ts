@@ -1,5 +1,5 @@
 import type { Consumer, Driver, OnMessages, Publisher, SystemSpec, Target, Topology } from '../types.js';
-import { ConveyorServer } from './ConveyorServer.js';
+import { ConveyorServer, type ConveyorServerOptions } from './ConveyorServer.js';
 import { JsonHttpClient } from './JsonHttpClient.js';
 import { pollingConsumer } from './pollingConsumer.js';
 
@@ -75,7 +75,7 @@ class ConveyorDriver implements Driver {
  * `POST /v1/topics/{t}/messages` with the whole batch, consume is pull(max 100,
  * waitSeconds 1) then one ack request for what was pulled.
  */
-export function conveyorSystem(sync: 'FULL' | 'GROUP', main?: string): SystemSpec {
+export function conveyorSystem(sync: 'FULL' | 'GROUP', server: Omit<ConveyorServerOptions, 'sync'> = {}): SystemSpec {
   const durability =
     sync === 'FULL'
       ? 'SQLite WAL synchronous=FULL: every acknowledged publish is fsynced (group commit)'
@@ -86,8 +86,8 @@ export function conveyorSystem(sync: 'FULL' | 'GROUP', main?: string): SystemSpe
     durability,
     conveyor: true,
     open: async () => {
-      const server = await ConveyorServer.start(main === undefined ? { sync } : { sync, main });
-      return new ConveyorDriver(server, new JsonHttpClient(server.url));
+      const running = await ConveyorServer.start({ ...server, sync });
+      return new ConveyorDriver(running, new JsonHttpClient(running.url));
     },
   };
 }

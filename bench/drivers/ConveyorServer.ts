@@ -10,6 +10,8 @@ export interface ConveyorServerOptions {
   readonly sync: string;
   /** The compiled server; defaults to dist/src/server/main.js under the working directory. */
   readonly main?: string;
+  /** Extra node flags for the server process, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -37,7 +39,7 @@ export class ConveyorServer {
     if (!existsSync(main)) throw new Error(`${main} does not exist: run npm run build first`);
     const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-bench-'));
     const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONVEYOR_SYNC: options.sync, LOG_LEVEL: 'warn', AUTH_TOKENS: '' };
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     try {
       const url = await new Promise<string>((resolveUrl, reject) => {
