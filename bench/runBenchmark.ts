@@ -6,6 +6,7 @@ import { endToEndThroughput } from './scenarios/endToEnd.js';
 import { fanOut } from './scenarios/fanout.js';
 import { latencyAtHalfLoad } from './scenarios/latency.js';
 import { publishThroughput } from './scenarios/publish.js';
+import { scaleCurves } from './scenarios/scale.js';
 import type { ScenarioContext, ScenarioId } from './scenarios/Scenario.js';
 import { isReachable } from './system/processes.js';
 import type { Driver, Measurement, SystemResult, SystemSpec } from './types.js';
@@ -35,6 +36,7 @@ const RUNNERS: Record<ScenarioId, (context: ScenarioContext) => Promise<Measurem
   latency: latencyAtHalfLoad,
   fanout: fanOut,
   drain: backlogDrain,
+  scale: scaleCurves,
 };
 
 let runCounter = 0;
@@ -66,6 +68,7 @@ async function runSystem(system: SystemSpec, options: BenchmarkOptions): Promise
     driver,
     profile: options.profile,
     topology: (scenario, subscriptions) => ({ name: `bench_${scenario}_${run}`, subscriptions, partitions: options.profile.partitions }),
+    partitioned: system.conveyor,
     progress: log,
   };
   // Latency runs at half the end-to-end maximum, so end-to-end runs first whenever latency is asked for.

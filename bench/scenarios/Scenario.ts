@@ -3,7 +3,7 @@ import type { Profile } from '../profile.js';
 import { monitorProcess } from '../system/ProcessMonitor.js';
 import type { BrokerUsage, Driver, Topology } from '../types.js';
 
-export const SCENARIO_IDS = ['publish', 'e2e', 'latency', 'fanout', 'drain'] as const;
+export const SCENARIO_IDS = ['publish', 'e2e', 'latency', 'fanout', 'drain', 'scale'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** What a scenario gets to run against one system. */
@@ -12,6 +12,8 @@ export interface ScenarioContext {
   readonly profile: Profile;
   /** A fresh topology for this system and run. */
   topology(scenario: string, subscriptions: number): Topology;
+  /** Whether the system has partitions (Conveyor): the scale scenario varies them. */
+  readonly partitioned: boolean;
   /** Progress line for the terminal. */
   progress(line: string): void;
   /** End-to-end msgs/s measured for this system earlier in the run (the latency scenario's rate is half of it). */

@@ -5,19 +5,26 @@ import type { Measurement } from '../types.js';
 import { closeAll, Flow, openPublishers, publishUntil, startConsumers } from './load.js';
 import { measured, type ScenarioContext } from './Scenario.js';
 
+export interface EndToEndShape {
+  readonly scenario: string;
+  readonly row: string;
+  readonly publishers: number;
+  readonly consumers: number;
+  readonly partitions: number;
+}
+
 /**
- * Scenario 2, end-to-end throughput: `publishers` producers (batch `e2eBatch`)
- * and `consumers` competing consumers with manual acks, together. Producers
- * hold back while consumers are `maxLag` behind, so the figure is what the
- * system sustains, not how fast a backlog can grow. Counted: deliveries in the
- * window.
+ * Producers (batch `e2eBatch`) and competing consumers with manual acks,
+ * together. Producers hold back while consumers are `maxLag` behind, so the
+ * figure is what the system sustains, not how fast a backlog can grow.
+ * Counted: deliveries in the window.
  */
-export async function endToEndThroughput(context: ScenarioContext): Promise<Measurement[]> {
+export async function endToEndRun(context: ScenarioContext, shape: EndToEndShape): Promise<Measurement> {
   const { driver, profile } = context;
-  const target = await driver.create(context.topology('e2e', 1));
+  const target = await driver.create({ ...context.topology(shape.row.replace(/\W+/g, '_'), 1), partitions: shape.partitions });
   const flow = new Flow(1, profile.maxLag);
-  const consumers = await startConsumers(target, 1, profile.consumers, flow);
-  const publishers = await openPublishers(target, profile.publishers);
+  const consumers = await startConsumers(target, 1, shape.consumers, flow);
+  const publishers = await openPublishers(target, shape.publishers);
   const { phase } = await measured(driver, async () => {
     flow.windowOpen = true;
     flow.latencyFrom = nowMs();
@@ -31,18 +38,24 @@ export async function endToEndThroughput(context: ScenarioContext): Promise<Meas
   await closeAll(consumers);
   await target.delete();
   const delivered = flow.deliveredInWindow[0]!;
-  const measurement: Measurement = {
-    scenario: 'e2e',
-    row: 'e2e',
-    variant: `${profile.publishers}P/${profile.consumers}C batch ${profile.e2eBatch}`,
+  return {
+    scenario: shape.scenario,
+    row: shape.row,
+    variant: `${shape.publishers}P/${shape.consumers}C batch ${profile.e2eBatch}, ${shape.partitions} partition(s)`,
     messages: delivered,
     seconds: profile.durationMs / 1000,
     msgsPerSec: perSecond(delivered, profile.durationMs),
     latencyMs: flow.latency.summary(),
     broker: phase.broker,
     clientCpuSeconds: phase.clientCpuSeconds,
-    extra: { publishedPerSec: perSecond(flow.acked, phase.ms), maxLag: profile.maxLag },
+    extra: { publishedPerSec: perSecond(flow.acked, phase.ms), maxLag: profile.maxLag, partitions: shape.partitions },
   };
+}
+
+/** Scenario 2, end-to-end throughput: the profile's publishers and consumers on one subscription. */
+export async function endToEndThroughput(context: ScenarioContext): Promise<Measurement[]> {
+  const { profile } = context;
+  const measurement = await endToEndRun(context, { scenario: 'e2e', row: 'e2e', publishers: profile.publishers, consumers: profile.consumers, partitions: profile.partitions });
   context.progress(`end-to-end: ${measurement.msgsPerSec} msg/s delivered+acked`);
   return [measurement];
 }

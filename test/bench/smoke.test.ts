@@ -86,3 +86,27 @@ describe('Benchmark harness (smoke)', () => {
     expect(renderReport(result)).toContain('Conveyor FULL');
   });
 });
+
+describe('Benchmark harness (smoke): scale curves', () => {
+  it('measures end-to-end throughput at 1, 4 and 16 clients and, for Conveyor, at 1, 4 and 16 partitions', async () => {
+    // Act
+    const result = await runBenchmark({
+      profile: PROFILES.smoke,
+      systems: allSystems().filter((system) => system.id === 'conveyor-full'),
+      scenarios: ['scale'],
+      log: () => undefined,
+    });
+
+    // Assess
+    const [conveyor] = result.systems;
+    expect(conveyor?.error).toBeUndefined();
+    expect(conveyor?.measurements.map((measurement) => [measurement.row, measurement.extra?.['partitions']])).toEqual([
+      ['scale 1 clients', 4],
+      ['scale 4 clients', 4],
+      ['scale 16 clients', 4],
+      ['scale 1 partitions', 1],
+      ['scale 16 partitions', 16],
+    ]);
+    conveyor?.measurements.forEach(expectWellFormed);
+  }, 28_000);
+});
