@@ -2,6 +2,7 @@ import { StartFrom } from '../../domain/constants.js';
 import type { Schedule, Subscription, Topic } from '../../domain/types.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import type { Created, MetadataStore } from '../../ports/MetadataStore.js';
+import { ChunkedDelete } from './ChunkedDelete.js';
 import type { QueueRows } from './QueueRows.js';
 import { toContent, toSchedule, type ContentColumns, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
@@ -10,12 +11,21 @@ const SUBSCRIPTION_SELECT = `SELECT s.*, t.name AS topic FROM subscriptions s JO
 const SCHEDULE_SELECT = `SELECT s.*, t.name AS topic FROM schedules s JOIN topics t ON t.id = s.topic_id`;
 const ms = (rfc3339: string | null): number | null => (rfc3339 === null ? null : Date.parse(rfc3339));
 
-/** Topics, subscriptions and schedules in SQLite. Deleting a topic cascades through foreign keys. */
+/**
+ * Topics, subscriptions and schedules in SQLite. Deleting a topic or a
+ * subscription first empties it in chunks (ChunkedDelete); the last, small
+ * transaction cascades through foreign keys.
+ */
 export class SqliteMetadataStore implements MetadataStore {
+  private readonly chunked: ChunkedDelete;
+
   public constructor(
     private readonly store: SqliteStore,
     private readonly queueRows: QueueRows,
-  ) {}
+    chunkRows?: number,
+  ) {
+    this.chunked = new ChunkedDelete(store, chunkRows);
+  }
 
   public createTopic(topic: Topic): Promise<Created<Topic>> {
     return this.store.writer.submit(() => {
@@ -40,7 +50,8 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.map(toTopic);
   }
 
-  public deleteTopic(name: string): Promise<boolean> {
+  public async deleteTopic(name: string): Promise<boolean> {
+    await this.chunked.emptyTopic(name);
     return this.store.writer.submit(() => this.store.statement('DELETE FROM topics WHERE name = ?').run(name).changes > 0);
   }
 
@@ -83,7 +94,8 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.map(toSubscription);
   }
 
-  public deleteSubscription(topic: string, name: string): Promise<boolean> {
+  public async deleteSubscription(topic: string, name: string): Promise<boolean> {
+    await this.chunked.emptySubscription(topic, name);
     return this.store.writer.submit(
       () =>
         this.store.statement('DELETE FROM subscriptions WHERE name = ? AND topic_id = (SELECT id FROM topics WHERE name = ?)').run(name, topic)
