@@ -139,10 +139,10 @@ describe('AWS backend under injected AWS faults', () => {
   }, 30_000);
 
   it('appends each message once when a client retries, with the same ids, a publish that failed with 503 after part of it was appended', async () => {
-    // Prepare: partition 1's appends meet 30 conflicts; the log gives up after 25 attempts, so the retry meets the last 5
+    // Prepare: partition 1's append is throttled on all 5 attempts the SDK makes, so the publish fails after partition 0's
     const topic = await aws.broker.topics.require(TOPIC);
     const messages = orders('order', 20);
-    faults.arm([{ target: 'DynamoDB.TransactWriteItems', kind: 'transaction-conflict', times: 30, inputContains: partitionKey(topic, 1) }]);
+    faults.arm([{ target: 'DynamoDB.TransactWriteItems', kind: 'throttle', times: 5, inputContains: partitionKey(topic, 1) }]);
 
     // Act
     const failure = await aws.broker.publisher.publish(TOPIC, messages).catch((error: unknown) => error);
@@ -150,7 +150,7 @@ describe('AWS backend under injected AWS faults', () => {
 
     // Assess: partition 0 was appended by the failed attempt, partition 1 only by the retry
     expect(failure).toBeInstanceOf(UnavailableError);
-    expect(faults.injected).toBe(30);
+    expect(faults.injected).toBe(5);
     const outcomes = new Set(retried.map((result) => `partition ${'partition' in result ? result.partition : '?'}: ${result.duplicate ? 'duplicate' : 'appended'}`));
     expect([...outcomes].sort()).toEqual(['partition 0: duplicate', 'partition 1: appended']);
     expect(await logIds(aws.broker, TOPIC)).toEqual(expectedIds(messages).everything);

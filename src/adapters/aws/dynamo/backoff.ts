@@ -4,7 +4,7 @@ import { UnavailableError } from '../../../domain/errors.js';
 export interface BackoffOptions {
   /** Attempts before giving up with Unavailable, the first included. @default 200 */
   readonly maxAttempts?: number;
-  /** Real time spent losing races before giving up with Unavailable, in ms. @default 20000 */
+  /** Real time spent losing races before giving up with Unavailable, in ms; well inside the API function's 29 s. @default 10000 */
   readonly maxWaitMs?: number;
   /** Base of the exponential backoff (full jitter), in ms. @default 10 */
   readonly baseDelayMs?: number;
@@ -38,7 +38,7 @@ export class Backoff {
 
   public constructor(options: BackoffOptions = {}) {
     this.maxAttempts = options.maxAttempts ?? 200;
-    this.maxWaitMs = options.maxWaitMs ?? 20_000;
+    this.maxWaitMs = options.maxWaitMs ?? 10_000;
     this.baseDelayMs = options.baseDelayMs ?? 10;
     this.maxDelayMs = options.maxDelayMs ?? 250;
   }
