@@ -17,27 +17,25 @@ export class ChunkedDelete {
     private readonly chunkRows = DELETE_CHUNK_ROWS,
   ) {}
 
-  /** Trims `topic`'s queues, dedup entries and log until a round finds less than a chunk left. */
-  public async emptyTopic(topic: string): Promise<void> {
-    while ((await this.store.writer.submit(() => this.topicChunk(topic))) >= this.chunkRows);
+  /**
+   * Trims the topic's queues, dedup entries and log until a round finds less than a
+   * chunk left. Ids, not names: a topic re-created meanwhile has a new id and is left alone.
+   */
+  public async emptyTopic(topicId: number, subIds: readonly number[]): Promise<void> {
+    while ((await this.store.writer.submit(() => this.topicChunk(topicId, subIds))) >= this.chunkRows);
   }
 
   /** Trims the subscription's queue until a round finds less than a chunk left. */
-  public async emptySubscription(topic: string, name: string): Promise<void> {
-    const subId = (): number | undefined =>
-      (this.store.statement('SELECT s.id FROM subscriptions s JOIN topics t ON t.id = s.topic_id WHERE t.name = ? AND s.name = ?').get(topic, name) as { id: number } | undefined)?.id;
-    while ((await this.store.writer.submit(() => this.queueChunk(subId(), this.chunkRows))) >= this.chunkRows);
+  public async emptySubscription(subId: number): Promise<void> {
+    while ((await this.store.writer.submit(() => this.queueChunk(subId, this.chunkRows))) >= this.chunkRows);
   }
 
   /** Removes up to one chunk of the topic's rows, queues first (they point into the log); returns how many. */
-  private topicChunk(topic: string): number {
-    const topicId = (this.store.statement('SELECT id FROM topics WHERE name = ?').get(topic) as { id: number } | undefined)?.id;
-    if (topicId === undefined) return 0;
+  private topicChunk(topicId: number, subIds: readonly number[]): number {
     let removed = 0;
-    const subs = this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topicId) as Array<{ id: number }>;
-    for (const { id } of subs) {
+    for (const subId of subIds) {
       if (removed >= this.chunkRows) return removed;
-      removed += this.queueChunk(id, this.chunkRows - removed);
+      removed += this.queueChunk(subId, this.chunkRows - removed);
     }
     if (removed < this.chunkRows) {
       removed += this.store
@@ -52,8 +50,7 @@ export class ChunkedDelete {
     return removed;
   }
 
-  private queueChunk(subId: number | undefined, rows: number): number {
-    if (subId === undefined) return 0;
+  private queueChunk(subId: number, rows: number): number {
     return this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq IN (SELECT seq FROM deliveries WHERE sub_id = ? LIMIT ?)').run(subId, subId, rows)
       .changes;
   }

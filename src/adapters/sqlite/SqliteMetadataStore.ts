@@ -51,7 +51,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   public async deleteTopic(name: string): Promise<boolean> {
-    await this.chunked.emptyTopic(name);
+    const topic = this.store.read(() => this.topicRow(name));
+    if (topic === undefined) return false;
+    const subIds = this.store.read(() => this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topic.id) as Array<{ id: number }>);
+    await this.chunked.emptyTopic(topic.id, subIds.map(({ id }) => id));
     return this.store.writer.submit(() => this.store.statement('DELETE FROM topics WHERE name = ?').run(name).changes > 0);
   }
 
@@ -95,7 +98,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   public async deleteSubscription(topic: string, name: string): Promise<boolean> {
-    await this.chunked.emptySubscription(topic, name);
+    const subscription = this.store.read(() => this.subscriptionRow(topic, name));
+    if (subscription === undefined) return false;
+    await this.chunked.emptySubscription(subscription.id);
     return this.store.writer.submit(
       () =>
         this.store.statement('DELETE FROM subscriptions WHERE name = ? AND topic_id = (SELECT id FROM topics WHERE name = ?)').run(name, topic)
