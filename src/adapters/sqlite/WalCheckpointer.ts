@@ -84,8 +84,7 @@ export class WalCheckpointer {
       if (message.catchUp === true) checkpointer.catchUpRequested = true;
       if (message.error !== undefined) onError(message.error);
     });
-    // An error thrown in the worker may arrive as a plain object (SQLite's error class does not cross threads).
-    worker.on('error', (error: unknown) => onError(describe(error)));
+    worker.on('error', (error: unknown) => onError(errorText(error)));
     // A checkpointer never keeps the process alive on its own.
     worker.unref();
     return checkpointer;
@@ -100,7 +99,8 @@ export class WalCheckpointer {
   }
 }
 
-function describe(error: unknown): string {
+/** A worker's error as text: SQLite's error class does not survive the trip between threads. */
+function errorText(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
   const { message, code } = error as { message?: unknown; code?: unknown };
   return [code, message].filter((part) => typeof part === 'string' && part !== '').join(': ') || JSON.stringify(error);
