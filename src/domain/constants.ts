@@ -9,13 +9,19 @@ export const TopicLimits = {
 
 export const PublishLimits = {
   messagesPerRequest: { min: 1, max: 500 },
-  bodyBytes: 256 * 1024,
+  /**
+   * The whole stored message: UTF-8 bytes of the serialized body, the key, the id
+   * and every attribute name and value. SQS and SNS count attributes the same way.
+   */
+  messageBytes: 256 * 1024,
   /** Objects and arrays nested deeper than this are refused: filters and JSON walk bodies recursively. */
   bodyDepth: 64,
   requestBytes: 5 * 1024 * 1024,
   keyLength: 256,
   idLength: 128,
   attributes: 32,
+  attributeNameLength: 128,
+  attributeValueLength: 4096,
   delaySeconds: { min: 0, max: 31_536_000 },
 } as const;
 
@@ -45,6 +51,16 @@ export const AckLimits = {
   extendSeconds: { min: 0, max: 43_200 },
   nackDelaySeconds: { min: 0, max: 43_200 },
   reasonLength: 1024,
+} as const;
+
+/**
+ * Responses that return messages (log reads, pulls, dead-letter listings) stop
+ * adding messages once their encoded size would pass this many bytes, and always
+ * hold at least one message: a message is at most PublishLimits.messageBytes.
+ * Reads say where to continue (`nextOffset`); a pull simply returns fewer.
+ */
+export const ResponseLimits = {
+  bytes: { min: 512 * 1024, max: 64 * 1024 * 1024, default: 8 * 1024 * 1024 },
 } as const;
 
 export const StartFrom = { Latest: 'latest', Earliest: 'earliest' } as const;

@@ -1,15 +1,18 @@
 import { PublishLimits } from '../../domain/constants.js';
 import { PayloadTooLargeError } from '../../domain/errors.js';
+import { storedMessageBytes, type SizedMessage } from '../../domain/messageSize.js';
 import type { OutgoingMessage } from '../../domain/types.js';
 import { commitOffsetsBody, partitionParam, publishBody, putTopicBody, readQuery } from '../schemas/topics.js';
 import { createdOrOk, noContent, ok, type ApiRoute } from '../types.js';
 import { name, parse } from '../validate.js';
 
-/** Too large is 413, not 400: the limit is on size, as SQS and SNS put it. */
-function checkBodySizes(messages: ReadonlyArray<{ body: unknown }>): void {
+/** Too large is 413, not 400: the limit is on size, as SQS and SNS put it, and covers the whole stored message. */
+function checkMessageSizes(messages: readonly SizedMessage[]): void {
   messages.forEach((message, index) => {
-    const size = Buffer.byteLength(JSON.stringify(message.body));
-    if (size > PublishLimits.bodyBytes) throw new PayloadTooLargeError(`body.messages[${index}].body serialized`, PublishLimits.bodyBytes, size);
+    const size = storedMessageBytes(message);
+    if (size > PublishLimits.messageBytes) {
+      throw new PayloadTooLargeError(`body.messages[${index}] (body serialized, key, id and attributes)`, PublishLimits.messageBytes, size);
+    }
   });
 }
 
@@ -51,7 +54,7 @@ export const topicRoutes: ApiRoute[] = [
     operation: async ({ params, body }, { broker }) => {
       const topic = topicName(params);
       const { messages } = parse(publishBody, body, 'body');
-      checkBodySizes(messages);
+      checkMessageSizes(messages as SizedMessage[]);
       return ok({ results: await broker.publisher.publish(topic, messages as OutgoingMessage[]) });
     },
   },

@@ -1,0 +1,24 @@
+import type { Json } from './types.js';
+
+/** The parts of a message that its stored size counts. */
+export interface SizedMessage {
+  readonly body: Json;
+  readonly key?: string | null;
+  readonly id?: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * UTF-8 bytes of a message as it is stored: the serialized body, the key, the id
+ * and every attribute name and value. `PublishLimits.messageBytes` bounds it.
+ *
+ * @example
+ * storedMessageBytes({ body: { total: 42 }, key: 'customer-7', attributes: { region: 'eu' } }); // 34
+ */
+export function storedMessageBytes(message: SizedMessage): number {
+  let size = Buffer.byteLength(JSON.stringify(message.body));
+  if (message.key !== undefined && message.key !== null) size += Buffer.byteLength(message.key);
+  if (message.id !== undefined) size += Buffer.byteLength(message.id);
+  for (const [name, value] of Object.entries(message.attributes ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return size;
+}
