@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { pino } from 'pino';
+import { TokenRegistry } from '../../src/access/TokenRegistry.js';
 import { createApiHandler, type ApiContext } from '../../src/http/createApiHandler.js';
 import { apiRoutes } from '../../src/http/routes/index.js';
 import type { Clock } from '../../src/ports/Clock.js';
@@ -91,7 +92,7 @@ export class CostDeployment {
       });
       const inspector = new SQSClient({ endpoint: moto.endpoint, region: 'us-east-1' });
       const deployment = new CostDeployment(moto, local, runner, meter, clock, memoryMb, inspector);
-      deployment.handler = createApiHandler({ routes: apiRoutes, services: async () => services, logger, authTokens: [] });
+      deployment.handler = createApiHandler({ routes: apiRoutes, services: async () => services, logger, tokens: TokenRegistry.empty });
       return deployment;
     } catch (error) {
       await moto.stop();

@@ -7,6 +7,7 @@ export const ErrorCode = {
   InvalidName: 'InvalidName',
   InvalidFilter: 'InvalidFilter',
   Unauthorized: 'Unauthorized',
+  Forbidden: 'Forbidden',
   NotFound: 'NotFound',
   MethodNotAllowed: 'MethodNotAllowed',
   TopicNotFound: 'TopicNotFound',
@@ -14,8 +15,10 @@ export const ErrorCode = {
   ScheduleNotFound: 'ScheduleNotFound',
   Conflict: 'Conflict',
   PayloadTooLarge: 'PayloadTooLarge',
+  RateLimited: 'RateLimited',
   UnsupportedMediaType: 'UnsupportedMediaType',
   Unavailable: 'Unavailable',
+  QuotaExceeded: 'QuotaExceeded',
   Internal: 'Internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -23,6 +26,55 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface ConveyorErrorOptions {
   readonly cause?: unknown;
   readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A received value rendered for an error message: at most `max` characters,
+ * built without recursion, so no input (however deep or large) can make an
+ * error message fail or grow.
+ *
+ * @example
+ * preview([[[[1]]]], 6); // '[[[...'
+ */
+export function preview(value: unknown, max = 80): string {
+  const out: string[] = [];
+  let length = 0;
+  const emit = (text: string): boolean => {
+    out.push(text);
+    length += text.length;
+    return length <= max;
+  };
+  // Work items: a value to render, or literal text (closing brackets, separators).
+  const pending: Array<{ value: unknown } | { text: string }> = [{ value }];
+  while (pending.length > 0) {
+    const item = pending.pop()!;
+    if ('text' in item) {
+      if (!emit(item.text)) break;
+      continue;
+    }
+    const node = item.value;
+    if (Array.isArray(node)) {
+      if (!emit('[')) break;
+      pending.push({ text: ']' });
+      for (let index = Math.min(node.length, max) - 1; index >= 0; index -= 1) {
+        pending.push({ value: node[index] });
+        if (index > 0) pending.push({ text: ',' });
+      }
+    } else if (node !== null && typeof node === 'object') {
+      if (!emit('{')) break;
+      pending.push({ text: '}' });
+      const keys = Object.keys(node).slice(0, max);
+      for (let index = keys.length - 1; index >= 0; index -= 1) {
+        pending.push({ value: (node as Record<string, unknown>)[keys[index]!] });
+        pending.push({ text: `${JSON.stringify(keys[index]!.slice(0, max))}:` });
+        if (index > 0) pending.push({ text: ',' });
+      }
+    } else if (typeof node === 'string') {
+      if (!emit(JSON.stringify(node.slice(0, max + 1)))) break;
+    } else if (!emit(node === undefined ? 'undefined' : typeof node === 'bigint' ? `${node}n` : String(node))) break;
+  }
+  const text = out.join('');
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 /** Base of every error Conveyor raises on purpose. `code` is stable and public. */
@@ -46,10 +98,14 @@ export class InvalidRequestError extends ConveyorError {
 
 export class InvalidNameError extends ConveyorError {
   public constructor(kind: string, value: unknown) {
-    super(
-      ErrorCode.InvalidName,
-      `${kind} name must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$, but ${JSON.stringify(value)} was provided`,
-    );
+    super(ErrorCode.InvalidName, `${kind} name must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$, but ${preview(value)} was provided`);
+  }
+}
+
+/** A request path that names no resource safely: dot or empty segments, a leading `//`, control characters. */
+export class InvalidPathError extends ConveyorError {
+  public constructor(path: string, problem: string) {
+    super(ErrorCode.InvalidName, `the request path ${preview(path)} ${problem}; paths are routed exactly as sent`);
   }
 }
 
@@ -92,6 +148,33 @@ export class UnauthorizedError extends ConveyorError {
   }
 }
 
+/** The caller is known but its grants do not cover the request. */
+export class ForbiddenError extends ConveyorError {
+  public constructor(message: string) {
+    super(ErrorCode.Forbidden, message);
+  }
+}
+
+/** Over a rate or concurrency limit; nothing was done. `retryAfterSeconds` becomes the Retry-After header. */
+export class RateLimitedError extends ConveyorError {
+  public constructor(
+    message: string,
+    public readonly retryAfterSeconds: number,
+  ) {
+    super(ErrorCode.RateLimited, message);
+  }
+}
+
+/** The path names a resource, but not for this method. `allowed` becomes the Allow header. */
+export class MethodNotAllowedError extends ConveyorError {
+  public constructor(
+    path: string,
+    public readonly allowed: readonly string[],
+  ) {
+    super(ErrorCode.MethodNotAllowed, `this method is not allowed on ${preview(path)}; allowed: ${allowed.join(', ')}`);
+  }
+}
+
 export class PayloadTooLargeError extends ConveyorError {
   public constructor(what: string, limitBytes: number, receivedBytes: number) {
     super(ErrorCode.PayloadTooLarge, `${what} must be at most ${limitBytes} bytes, but ${receivedBytes} were provided`);
@@ -107,10 +190,32 @@ export class UnsupportedMediaTypeError extends ConveyorError {
   }
 }
 
+/** The server's own settings are wrong (environment, token file): it refuses to start and says why. */
+export class ConfigurationError extends ConveyorError {
+  public constructor(message: string) {
+    super(ErrorCode.InvalidRequest, message);
+  }
+}
+
 /** The store cannot serve right now (closed, shutting down, disk full); safe to retry. */
 export class UnavailableError extends ConveyorError {
   public constructor(message: string, options?: ConveyorErrorOptions) {
     super(ErrorCode.Unavailable, message, options);
+  }
+}
+
+/**
+ * A cloud service quota is used up (EventBridge rules per event bus, Scheduler
+ * schedules, SQS in-flight messages…). Not retryable as it stands: the quota
+ * must be raised, or resources removed. `quota` names it.
+ */
+export class QuotaExceededError extends ConveyorError {
+  public constructor(
+    public readonly quota: string,
+    message: string,
+    options?: ConveyorErrorOptions,
+  ) {
+    super(ErrorCode.QuotaExceeded, message, { ...options, details: { quota, ...options?.details } });
   }
 }
 

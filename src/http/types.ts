@@ -1,5 +1,7 @@
+import type { Principal } from '../access/Principal.js';
 import type { Broker } from '../broker/Broker.js';
 import type { Metrics } from '../observability/Metrics.js';
+import type { RouteAccess } from './access.js';
 
 /** What every route needs from its process: built once, shared by all requests. */
 export interface ApiServices {
@@ -10,8 +12,12 @@ export interface ApiServices {
 export interface ApiRequest {
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;
-  /** Parsed JSON body, or undefined when none was sent. */
+  /** Parsed JSON body (`null` when the client sent `null`), or undefined when none was sent. */
   readonly body: unknown;
+  /** Who is calling; routes that list or look up decide with it what the caller may see. */
+  readonly principal: Principal;
+  /** Holds one of the caller's long-poll slots until the returned function runs; throws RateLimited when none is left. */
+  readonly holdLongPoll: () => () => void;
   readonly signal?: AbortSignal;
 }
 
@@ -26,6 +32,8 @@ export interface ApiRoute {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   /** API Gateway style template, e.g. /v1/topics/{topic}. */
   readonly path: string;
+  /** What the caller needs: checked before the body is parsed and before anything is looked up. */
+  readonly access: RouteAccess;
   readonly operation: (request: ApiRequest, services: ApiServices) => Promise<ApiResult>;
 }
 

@@ -8,6 +8,23 @@ export interface FilterInput {
   readonly body: Json;
 }
 
+/**
+ * What a pattern sees of a message: `body` always, `key` and `attributes` only
+ * when the message has them. An absent field is absent, not null, so
+ * `{"key":[{"exists":false}]}` matches a keyless message and `anything-but`
+ * does not, as on EventBridge (the AWS relay presents messages the same way).
+ *
+ * @example
+ * filterable({ key: null, attributes: {}, body: 1 }); // { body: 1 }
+ */
+export function filterable(message: FilterInput): { key?: string; attributes?: Readonly<Record<string, string>>; body: Json } {
+  return {
+    ...(message.key === null ? {} : { key: message.key }),
+    ...(Object.keys(message.attributes).length === 0 ? {} : { attributes: message.attributes }),
+    body: message.body,
+  };
+}
+
 const matchAll: CompiledPattern = { matches: () => true };
 
 /**
@@ -23,6 +40,6 @@ export class SubscriptionMatcher {
   }
 
   public matches(message: FilterInput | Message): boolean {
-    return this.pattern.matches({ key: message.key, attributes: message.attributes, body: message.body });
+    return this.pattern.matches(filterable(message));
   }
 }

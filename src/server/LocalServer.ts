@@ -1,18 +1,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { ErrorCode, PayloadTooLargeError } from '../domain/errors.js';
+import { Gatekeeper, type Admission } from '../access/Gatekeeper.js';
+import { TokenRegistry } from '../access/TokenRegistry.js';
+import { ConveyorError, PayloadTooLargeError, UnavailableError } from '../domain/errors.js';
 import { PublishLimits } from '../domain/constants.js';
 import type { ApiContext, ApiHandler } from '../http/createApiHandler.js';
-import { jsonResponse } from '../http/responses.js';
+import { errorResponse, internalErrorResponse, jsonResponse } from '../http/responses.js';
+import { publicPaths } from '../http/routes/index.js';
 import type { ApiServices } from '../http/types.js';
+import { CONNECTION_DEFAULTS, type ConnectionLimits } from './connectionLimits.js';
 import { toApiGatewayEvent } from './toApiGatewayEvent.js';
 
 export interface LocalServerOptions {
   readonly handler: ApiHandler;
   readonly services: ApiServices;
   readonly logger: Logger;
+  /** Identifies callers and applies rate limits before a body is read. @default an open gatekeeper (no tokens, no limits) */
+  readonly gatekeeper?: Gatekeeper;
+  /** @default CONNECTION_DEFAULTS */
+  readonly connections?: Partial<ConnectionLimits>;
   /** Longest wait for in-flight requests on stop. @default 10000 */
   readonly drainTimeoutMs?: number;
 }
@@ -35,23 +43,45 @@ function lambdaContext(services: ApiServices, signal: AbortSignal, requestId: st
   return Object.assign(context, { services, signal });
 }
 
+/** The path part of a request target, as sent. */
+const pathOf = (target: string | undefined): string => (target ?? '/').split('?', 1)[0]!;
+
 /**
  * The local HTTP front: each request becomes an API Gateway v2 event handed to
- * the same handler Lambda runs. Stopping refuses new connections, wakes long-polls
- * so they answer at once, and waits for every in-flight request to finish.
+ * the same handler Lambda runs. Before reading a body it identifies the caller
+ * and charges its rate limit, so refused requests cost no memory. Stopping
+ * refuses new connections, wakes long-polls so they answer at once, and waits
+ * for every in-flight request to finish.
  */
 export class LocalServer {
   private readonly server: Server;
   private readonly inFlight = new Set<AbortController>();
+  private readonly overLimit = new WeakSet<Socket>();
   private readonly drainTimeoutMs: number;
+  private readonly gatekeeper: Gatekeeper;
+  private readonly limits: ConnectionLimits;
+  private connections = 0;
   private stopping = false;
 
   public constructor(private readonly options: LocalServerOptions) {
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+    this.gatekeeper = options.gatekeeper ?? new Gatekeeper({ tokens: TokenRegistry.empty });
+    this.limits = { ...CONNECTION_DEFAULTS, ...options.connections };
     this.server = createServer((request, response) => {
       void this.serve(request, response);
     });
     this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = this.limits.headersTimeoutMs;
+    this.server.requestTimeout = this.limits.requestTimeoutMs;
+    // Past twice the limit, connections are dropped unanswered: answering costs something too.
+    this.server.maxConnections = this.limits.maxConnections * 2;
+    this.server.on('connection', (socket: Socket) => {
+      this.connections += 1;
+      if (this.connections > this.limits.maxConnections) this.overLimit.add(socket);
+      socket.once('close', () => {
+        this.connections -= 1;
+      });
+    });
   }
 
   public listen(port: number, host: string): Promise<string> {
@@ -84,34 +114,74 @@ export class LocalServer {
     });
     if (this.stopping) {
       // A request that came on a kept-alive connection after stop began.
-      const answer = jsonResponse(503, { error: { code: ErrorCode.Unavailable, message: 'the server is shutting down; retry against another instance or after restart' } });
-      response.writeHead(503, { ...(answer.headers as Record<string, string>), connection: 'close' });
-      response.end(answer.body);
+      this.refuse(request, response, new UnavailableError('the server is shutting down; retry against another instance or after restart'));
+      return;
+    }
+    if (this.overLimit.has(request.socket)) {
+      this.refuse(request, response, new UnavailableError(`the server has ${this.connections} open connections, more than its limit of ${this.limits.maxConnections}; retry shortly`));
+      return;
+    }
+    let admission: Admission;
+    try {
+      admission = this.gatekeeper.admit({
+        authorization: request.headers.authorization,
+        address: request.socket.remoteAddress ?? 'unknown',
+        ...contentLength(request),
+        publicPath: publicPaths.has(pathOf(request.url)),
+      });
+    } catch (error) {
+      this.refuse(request, response, error);
       return;
     }
     try {
       const body = await readBody(request, PublishLimits.requestBytes);
+      if (request.headers['content-length'] === undefined) this.gatekeeper.chargeBody(admission, Buffer.byteLength(body));
       const event = toApiGatewayEvent(request, body);
-      const result = await this.options.handler(event, lambdaContext(this.options.services, controller.signal, event.requestContext.requestId));
+      const context = lambdaContext(this.options.services, controller.signal, event.requestContext.requestId);
+      context.principal = admission.principal;
+      context.holdLongPoll = () => this.gatekeeper.holdLongPoll(admission);
+      const result = await this.options.handler(event, context);
       const structured = typeof result === 'string' ? jsonResponse(200, result) : result;
       const headers = { ...structured.headers, connection: this.server.listening ? 'keep-alive' : 'close' };
       response.writeHead(structured.statusCode ?? 200, headers as Record<string, string>);
       response.end(structured.body);
     } catch (error) {
-      const tooLarge = error instanceof PayloadTooLargeError;
-      if (!tooLarge) this.options.logger.error({ err: error }, 'local server failed to answer');
-      const answer = tooLarge
-        ? jsonResponse(413, { error: { code: error.code, message: error.message } })
-        : jsonResponse(500, { error: { code: ErrorCode.Internal, message: 'internal error; see the server log' } });
+      const expected = error instanceof ConveyorError;
+      if (!expected) this.options.logger.error({ err: error }, 'local server failed to answer');
+      const answer = expected ? errorResponse(error) : internalErrorResponse();
       if (!response.headersSent) response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
       response.end(answer.body);
     }
   }
+
+  /**
+   * Answers without reading the body: whatever the client still sends is
+   * discarded as it arrives (never buffered), and the connection closes after.
+   */
+  private refuse(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    const answer = error instanceof ConveyorError ? errorResponse(error) : internalErrorResponse();
+    if (!(error instanceof ConveyorError)) this.options.logger.error({ err: error }, 'local server failed to admit a request');
+    response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
+    response.end(answer.body);
+    request.resume();
+  }
+}
+
+function contentLength(request: IncomingMessage): { contentLength?: number } {
+  const header = request.headers['content-length'];
+  const value = header === undefined ? NaN : Number(header);
+  return Number.isSafeInteger(value) && value >= 0 ? { contentLength: value } : {};
 }
 
 /** Reads the body up to `limit` bytes; more is refused without buffering it. */
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = contentLength(request).contentLength;
+    if (declared !== undefined && declared > limit) {
+      request.resume();
+      reject(new PayloadTooLargeError('the request body', limit, declared));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {

@@ -13,7 +13,7 @@ export interface RunningBackend {
 /** The embedded default: SQLite in DATA_DIR, the maintenance timer in this process. */
 export async function startEmbeddedBackend(config: ServerConfig, logger: Logger): Promise<RunningBackend> {
   const { createEmbeddedServices } = await import('../runtime/createEmbeddedServices.js');
-  const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous });
+  const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous, responseBytes: config.responseBytes });
   return { services, description: `data in ${config.dataDir}`, close: () => services.close() };
 }
 
@@ -23,7 +23,11 @@ export async function startEmbeddedBackend(config: ServerConfig, logger: Logger)
  * ConveyorStack is deployed into it and every function runs in this process.
  */
 export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningBackend> {
-  const [{ startMotoServer }, { startLocalAws }] = await Promise.all([import('../emulation/motoServer.js'), import('../emulation/startLocalAws.js')]);
+  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }] = await Promise.all([
+    import('../emulation/motoServer.js'),
+    import('../emulation/startLocalAws.js'),
+    import('../runtime/responseBytesSetting.js'),
+  ]);
   // Emulators accept any credentials; never let a real profile be picked up by accident.
   env['AWS_ACCESS_KEY_ID'] ??= 'test';
   env['AWS_SECRET_ACCESS_KEY'] ??= 'test';
@@ -32,7 +36,7 @@ export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.Proces
   const moto = external === undefined || external === '' ? await startMotoServer(Number(env['CONVEYOR_EMULATOR_PORT'] ?? 5000)) : undefined;
   const endpoint = moto?.endpoint ?? external!;
   try {
-    const local = await startLocalAws({ endpoint, logger });
+    const local = await startLocalAws({ endpoint, logger, responseBytes: readResponseBytes(env) });
     local.runner.start();
     return {
       services: local.services,

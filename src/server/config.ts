@@ -1,27 +1,52 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { rateLimitSchema, type RateLimit } from '../access/rateLimits.js';
+import { loadTokenFile } from '../access/tokenFile.js';
+import { parseTokenList, TokenRegistry } from '../access/TokenRegistry.js';
 import { Synchronous } from '../adapters/sqlite/SqliteStore.js';
-import { InvalidRequestError } from '../domain/errors.js';
-import { parseTokenList } from '../http/middlewares/bearerAuth.js';
-import { intIn } from '../http/schemas/fields.js';
+import { ConfigurationError } from '../domain/errors.js';
+import { intIn, shown } from '../http/schemas/fields.js';
 import { parse } from '../http/validate.js';
+import { responseBytesSetting } from '../runtime/responseBytesSetting.js';
+import { CONNECTION_DEFAULTS, type ConnectionLimits } from './connectionLimits.js';
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
-  readonly authTokens: readonly string[];
+  /** AUTH_TOKENS (admins) and AUTH_TOKENS_FILE (named tokens with grants). */
+  readonly tokens: TokenRegistry;
+  /** CONVEYOR_RATE_LIMIT: every token without its own `rateLimit`, or every client address when there are no tokens. */
+  readonly rateLimit: RateLimit | undefined;
+  readonly connections: ConnectionLimits;
   readonly synchronous: Synchronous;
+  /** CONVEYOR_RESPONSE_BYTES: most bytes of messages one log read, pull or dead-letter listing returns. */
+  readonly responseBytes: number;
 }
+
+const wholeNumber = (range: { readonly min: number; readonly max: number }, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `must be a whole number between ${range.min} and ${range.max}, but ${shown(issue.input)} was provided` })
+    .transform(Number)
+    .pipe(intIn(range))
+    .default(fallback);
 
 const environment = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.string().regex(/^\d+$/, { error: 'must be a port number' }).transform(Number).pipe(intIn({ min: 0, max: 65535 })).default(8080),
   DATA_DIR: z.string().min(1).default('./.conveyor'),
   AUTH_TOKENS: z.string().default(''),
+  AUTH_TOKENS_FILE: z.string().default(''),
+  CONVEYOR_RATE_LIMIT: z.string().default(''),
+  CONVEYOR_MAX_CONNECTIONS: wholeNumber({ min: 1, max: 100_000 }, CONNECTION_DEFAULTS.maxConnections),
+  CONVEYOR_HEADERS_TIMEOUT_MS: wholeNumber({ min: 1000, max: 600_000 }, CONNECTION_DEFAULTS.headersTimeoutMs),
+  CONVEYOR_REQUEST_TIMEOUT_MS: wholeNumber({ min: 1000, max: 3_600_000 }, CONNECTION_DEFAULTS.requestTimeoutMs),
+  CONVEYOR_MAX_LONG_POLLS: wholeNumber({ min: 1, max: 100_000 }, CONNECTION_DEFAULTS.maxLongPollsPerCaller),
   CONVEYOR_SYNC: z
     .enum([Synchronous.Full, Synchronous.Group, Synchronous.Normal], { error: 'must be FULL, GROUP or NORMAL' })
     .default(Synchronous.Full),
+  CONVEYOR_RESPONSE_BYTES: responseBytesSetting,
 });
 
 export function isLoopback(host: string): boolean {
@@ -30,17 +55,49 @@ export function isLoopback(host: string): boolean {
   return host === '::1' || host === '[::1]';
 }
 
+/** CONVEYOR_RATE_LIMIT holds the JSON of a token file's `rateLimit`. */
+function readRateLimit(text: string): RateLimit | undefined {
+  if (text.trim() === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`CONVEYOR_RATE_LIMIT must be JSON such as {"requestsPerSecond":50,"burst":100}: ${(error as Error).message}`);
+  }
+  const parsed = rateLimitSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigurationError(`CONVEYOR_RATE_LIMIT: ${parsed.error.issues.map((issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message)).join('; ')}`);
+  return parsed.data;
+}
+
 /**
- * Reads the server's settings from the environment. Without AUTH_TOKENS the
- * server would be open to anyone who can reach it, so it must stay on loopback.
+ * Reads the server's settings from the environment; a bad value stops the server
+ * with a message naming the variable. Without tokens the server would be open
+ * to anyone who can reach it, so it must stay on loopback.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = parse(environment, env, 'environment');
-  const authTokens = parseTokenList(parsed.AUTH_TOKENS);
-  if (authTokens.length === 0 && !isLoopback(parsed.HOST)) {
-    throw new InvalidRequestError(
-      `refusing to listen on ${parsed.HOST} without authentication: set AUTH_TOKENS (comma-separated bearer tokens), or listen on 127.0.0.1`,
+  const tokens = TokenRegistry.from({
+    plain: parseTokenList(parsed.AUTH_TOKENS),
+    entries: parsed.AUTH_TOKENS_FILE === '' ? [] : loadTokenFile(parsed.AUTH_TOKENS_FILE),
+  });
+  if (!tokens.enabled && !isLoopback(parsed.HOST)) {
+    throw new ConfigurationError(
+      `refusing to listen on ${parsed.HOST} without authentication: set AUTH_TOKENS (comma-separated bearer tokens) or AUTH_TOKENS_FILE, or listen on 127.0.0.1`,
     );
   }
-  return { host: parsed.HOST, port: parsed.PORT, dataDir: parsed.DATA_DIR, authTokens, synchronous: parsed.CONVEYOR_SYNC };
+  return {
+    host: parsed.HOST,
+    port: parsed.PORT,
+    dataDir: parsed.DATA_DIR,
+    tokens,
+    rateLimit: readRateLimit(parsed.CONVEYOR_RATE_LIMIT),
+    connections: {
+      maxConnections: parsed.CONVEYOR_MAX_CONNECTIONS,
+      headersTimeoutMs: parsed.CONVEYOR_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.CONVEYOR_REQUEST_TIMEOUT_MS,
+      maxLongPollsPerCaller: parsed.CONVEYOR_MAX_LONG_POLLS,
+    },
+    synchronous: parsed.CONVEYOR_SYNC,
+    responseBytes: parsed.CONVEYOR_RESPONSE_BYTES,
+  };
 }

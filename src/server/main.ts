@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { handler } from '../../functions/api.js';
+import { Gatekeeper } from '../access/Gatekeeper.js';
 import { ConveyorError } from '../domain/errors.js';
 import { createLogger } from '../observability/logger.js';
 import { startEmbeddedBackend, startEmulatedAwsBackend, type RunningBackend } from './backends.js';
@@ -32,7 +33,12 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`cannot start the ${backendName} backend: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const server = new LocalServer({ handler, services: backend.services, logger });
+  const gatekeeper = new Gatekeeper({
+    tokens: config.tokens,
+    defaultRateLimit: config.rateLimit,
+    maxLongPollsPerCaller: config.connections.maxLongPollsPerCaller,
+  });
+  const server = new LocalServer({ handler, services: backend.services, logger, gatekeeper, connections: config.connections });
   let url: string;
   try {
     url = await server.listen(config.port, config.host);
@@ -41,7 +47,7 @@ async function main(): Promise<void> {
     await backend.close();
     fail(`cannot listen on ${config.host}:${config.port}: ${reason}`);
   }
-  logger.info({ url, backend: backendName, auth: config.authTokens.length > 0, synchronous: config.synchronous }, 'conveyor listening');
+  logger.info({ url, backend: backendName, auth: config.tokens.enabled, rateLimit: config.rateLimit ?? null, synchronous: config.synchronous }, 'conveyor listening');
   process.stdout.write(`Conveyor is listening on ${url} (${backend.description})\n`);
 
   let stopping = false;

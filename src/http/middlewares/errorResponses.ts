@@ -1,9 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { ConveyorError, ErrorCode } from '../../domain/errors.js';
-import { STATUS_BY_CODE } from '../errorStatus.js';
-import { jsonResponse } from '../responses.js';
+import { ConveyorError } from '../../domain/errors.js';
+import { errorResponse, internalErrorResponse } from '../responses.js';
 
 /**
  * Turns any error into `{"error":{"code","message"}}` with its status. Conveyor's
@@ -15,13 +14,13 @@ export function errorResponses(logger: Logger): MiddlewareObj<APIGatewayProxyEve
     onError: async (request) => {
       const { error } = request;
       if (error instanceof ConveyorError) {
-        const status = STATUS_BY_CODE[error.code];
-        if (status >= 500) logger.error({ err: error }, 'request failed');
-        request.response = jsonResponse(status, { error: { code: error.code, message: error.message } });
+        const response = errorResponse(error);
+        if ((response.statusCode ?? 500) >= 500) logger.error({ err: error }, 'request failed');
+        request.response = response;
         return;
       }
       logger.error({ err: error }, 'unexpected error');
-      request.response = jsonResponse(500, { error: { code: ErrorCode.Internal, message: 'internal error; see the server log' } });
+      request.response = internalErrorResponse();
     },
   };
 }

@@ -6,3 +6,6 @@ import { topicRoutes } from './topics.js';
 
 /** Every route of HTTP API v1; docs/openapi.yaml describes exactly these. */
 export const apiRoutes: readonly ApiRoute[] = [...topicRoutes, ...subscriptionRoutes, ...scheduleRoutes, ...operationRoutes];
+
+/** Paths served to anyone, token or not: the server in front skips authentication for them. */
+export const publicPaths: ReadonlySet<string> = new Set(apiRoutes.filter((route) => route.access.kind === 'public').map((route) => route.path));

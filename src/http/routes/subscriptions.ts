@@ -9,8 +9,10 @@ import {
   putSubscriptionBody,
   seekBody,
 } from '../schemas/subscriptions.js';
+import { Action } from '../../access/grants.js';
+import { onTopic, topicSight } from '../access.js';
 import { createdOrOk, noContent, ok, type ApiRoute } from '../types.js';
-import { name, parse } from '../validate.js';
+import { name, parse, parseBody } from '../validate.js';
 
 const BASE = '/v1/topics/{topic}/subscriptions';
 const ONE = `${BASE}/{subscription}`;
@@ -24,14 +26,16 @@ export const subscriptionRoutes: ApiRoute[] = [
   {
     method: 'GET',
     path: BASE,
+    access: topicSight,
     operation: async ({ params }, { broker }) => ok({ subscriptions: await broker.subscriptions.list(name('topic', params['topic'])) }),
   },
   {
     method: 'PUT',
     path: ONE,
+    access: onTopic(Action.Manage),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const settings = parse(putSubscriptionBody, body ?? {}, 'body');
+      const settings = parseBody(putSubscriptionBody, body, { optional: true });
       const result = await broker.subscriptions.create(topic, subscription, { ...settings, filter: settings.filter as Json | null });
       return createdOrOk(result.created, result.subscription);
     },
@@ -39,11 +43,13 @@ export const subscriptionRoutes: ApiRoute[] = [
   {
     method: 'GET',
     path: ONE,
+    access: topicSight,
     operation: async ({ params }, { broker }) => ok(await broker.subscriptions.describe(...names(params))),
   },
   {
     method: 'DELETE',
     path: ONE,
+    access: onTopic(Action.Manage),
     operation: async ({ params }, { broker }) => {
       await broker.subscriptions.delete(...names(params));
       return noContent;
@@ -52,51 +58,62 @@ export const subscriptionRoutes: ApiRoute[] = [
   {
     method: 'POST',
     path: `${ONE}/pull`,
-    operation: async ({ params, body, signal }, { broker }) => {
+    access: onTopic(Action.Consume),
+    operation: async ({ params, body, signal, holdLongPoll }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { max, waitSeconds } = parse(pullBody, body ?? {}, 'body');
-      return ok({ messages: await broker.delivery.pull(topic, subscription, { max, waitMs: waitSeconds * 1000 }, signal) });
+      const { max, waitSeconds } = parseBody(pullBody, body, { optional: true });
+      const release = waitSeconds > 0 ? holdLongPoll() : undefined;
+      try {
+        return ok({ messages: await broker.delivery.pull(topic, subscription, { max, waitMs: waitSeconds * 1000 }, signal) });
+      } finally {
+        release?.();
+      }
     },
   },
   {
     method: 'POST',
     path: `${ONE}/ack`,
+    access: onTopic(Action.Consume),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { ackIds } = parse(ackBody, body, 'body');
+      const { ackIds } = parseBody(ackBody, body);
       return ok(await broker.delivery.ack(topic, subscription, ackIds));
     },
   },
   {
     method: 'POST',
     path: `${ONE}/nack`,
+    access: onTopic(Action.Consume),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { ackIds, delaySeconds, reason } = parse(nackBody, body, 'body');
+      const { ackIds, delaySeconds, reason } = parseBody(nackBody, body);
       return ok(await broker.delivery.nack(topic, subscription, ackIds, delaySeconds, reason));
     },
   },
   {
     method: 'POST',
     path: `${ONE}/extend`,
+    access: onTopic(Action.Consume),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { ackIds, seconds } = parse(extendBody, body, 'body');
+      const { ackIds, seconds } = parseBody(extendBody, body);
       return ok(await broker.delivery.extend(topic, subscription, ackIds, seconds));
     },
   },
   {
     method: 'POST',
     path: `${ONE}/seek`,
+    access: onTopic(Action.Manage),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { time } = parse(seekBody, body, 'body');
+      const { time } = parseBody(seekBody, body);
       return ok({ requeued: await broker.subscriptions.seek(topic, subscription, time) });
     },
   },
   {
     method: 'GET',
     path: `${ONE}/dead-letters`,
+    access: onTopic(Action.Consume),
     operation: async ({ params, query }, { broker }) => {
       const [topic, subscription] = names(params);
       const { limit } = parse(deadLetterQuery, query, 'query');
@@ -106,18 +123,20 @@ export const subscriptionRoutes: ApiRoute[] = [
   {
     method: 'POST',
     path: `${ONE}/dead-letters/redrive`,
+    access: onTopic(Action.Manage),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { ids } = parse(deadLetterIdsBody, body ?? {}, 'body');
+      const { ids } = parseBody(deadLetterIdsBody, body, { optional: true });
       return ok({ redriven: await broker.delivery.redrive(topic, subscription, ids) });
     },
   },
   {
     method: 'DELETE',
     path: `${ONE}/dead-letters`,
+    access: onTopic(Action.Manage),
     operation: async ({ params, body }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { ids } = parse(deadLetterIdsBody, body ?? {}, 'body');
+      const { ids } = parseBody(deadLetterIdsBody, body, { optional: true });
       return ok({ deleted: await broker.delivery.deleteDeadLetters(topic, subscription, ids) });
     },
   },

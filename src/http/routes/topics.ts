@@ -1,20 +1,11 @@
-import { PublishLimits } from '../../domain/constants.js';
-import { PayloadTooLargeError } from '../../domain/errors.js';
-import { storedMessageBytes, type SizedMessage } from '../../domain/messageSize.js';
+import { checkMessageSize, type SizedMessage } from '../../domain/messageSize.js';
 import type { OutgoingMessage } from '../../domain/types.js';
 import { commitOffsetsBody, partitionParam, publishBody, putTopicBody, readQuery } from '../schemas/topics.js';
+import { Action } from '../../access/grants.js';
+import { callerAccess, onTopic, topicSight } from '../access.js';
 import { createdOrOk, noContent, ok, type ApiRoute } from '../types.js';
-import { name, parse } from '../validate.js';
+import { name, parse, parseBody } from '../validate.js';
 
-/** Too large is 413, not 400: the limit is on size, as SQS and SNS put it, and covers the whole stored message. */
-function checkMessageSizes(messages: readonly SizedMessage[]): void {
-  messages.forEach((message, index) => {
-    const size = storedMessageBytes(message);
-    if (size > PublishLimits.messageBytes) {
-      throw new PayloadTooLargeError(`body.messages[${index}] (body serialized, key, id and attributes)`, PublishLimits.messageBytes, size);
-    }
-  });
-}
 
 const topicName = (params: Readonly<Record<string, string | undefined>>): string => name('topic', params['topic']);
 
@@ -23,14 +14,17 @@ export const topicRoutes: ApiRoute[] = [
   {
     method: 'GET',
     path: '/v1/topics',
-    operation: async (_request, { broker }) => ok({ topics: await broker.topics.list() }),
+    access: callerAccess,
+    // Only the topics the caller has some grant on.
+    operation: async ({ principal }, { broker }) => ok({ topics: (await broker.topics.list()).filter((topic) => principal.canSee(topic.name)) }),
   },
   {
     method: 'PUT',
     path: '/v1/topics/{topic}',
+    access: onTopic(Action.Manage),
     operation: async ({ params, body }, { broker }) => {
       const topic = topicName(params);
-      const settings = parse(putTopicBody, body ?? {}, 'body');
+      const settings = parseBody(putTopicBody, body, { optional: true });
       const { created, topic: stored } = await broker.topics.create(topic, settings);
       return createdOrOk(created, stored);
     },
@@ -38,11 +32,13 @@ export const topicRoutes: ApiRoute[] = [
   {
     method: 'GET',
     path: '/v1/topics/{topic}',
+    access: topicSight,
     operation: async ({ params }, { broker }) => ok(await broker.topics.describe(topicName(params))),
   },
   {
     method: 'DELETE',
     path: '/v1/topics/{topic}',
+    access: onTopic(Action.Manage),
     operation: async ({ params }, { broker }) => {
       await broker.topics.delete(topicName(params));
       return noContent;
@@ -51,16 +47,19 @@ export const topicRoutes: ApiRoute[] = [
   {
     method: 'POST',
     path: '/v1/topics/{topic}/messages',
+    access: onTopic(Action.Publish),
     operation: async ({ params, body }, { broker }) => {
       const topic = topicName(params);
-      const { messages } = parse(publishBody, body, 'body');
-      checkMessageSizes(messages as SizedMessage[]);
+      const { messages } = parseBody(publishBody, body);
+      // Too large is 413, not 400: the limit is on size, as SQS and SNS put it, and covers the whole stored message.
+      (messages as SizedMessage[]).forEach((message, index) => checkMessageSize(message, `body.messages[${index}]`));
       return ok({ results: await broker.publisher.publish(topic, messages as OutgoingMessage[]) });
     },
   },
   {
     method: 'GET',
     path: '/v1/topics/{topic}/partitions/{partition}/messages',
+    access: onTopic(Action.Consume),
     operation: async ({ params, query }, { broker }) => {
       const topic = topicName(params);
       const partition = parse(partitionParam, params['partition'], 'partition');
@@ -72,16 +71,18 @@ export const topicRoutes: ApiRoute[] = [
   {
     method: 'PUT',
     path: '/v1/topics/{topic}/groups/{group}/offsets',
+    access: onTopic(Action.Consume),
     operation: async ({ params, body }, { broker }) => {
       const topic = topicName(params);
       const group = name('group', params['group']);
-      const { offsets } = parse(commitOffsetsBody, body, 'body');
+      const { offsets } = parseBody(commitOffsetsBody, body);
       return ok(await broker.log.commit(topic, group, offsets));
     },
   },
   {
     method: 'GET',
     path: '/v1/topics/{topic}/groups/{group}',
+    access: onTopic(Action.Consume),
     operation: async ({ params }, { broker }) => ok(await broker.log.group(topicName(params), name('group', params['group']))),
   },
 ];

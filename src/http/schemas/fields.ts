@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { PublishLimits } from '../../domain/constants.js';
+import { preview } from '../../domain/errors.js';
 import type { Json } from '../../domain/types.js';
 
-/** Renders a received value for an error message, short enough to read. */
-export function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+/** Renders a received value for an error message, short enough to read, whatever its depth or size. */
+export const shown = (value: unknown): string => preview(value);
 
 /** An integer in [min, max]; every failure says the range and the value received. */
 export function intIn(range: { readonly min: number; readonly max: number }) {
@@ -27,13 +25,40 @@ export function text(maxLength: number, minLength = 0) {
 
 export const bool = z.boolean({ error: (issue) => `must be true or false, but ${shown(issue.input)} was provided` });
 
-/** An RFC 3339 timestamp with a zone, read as epoch milliseconds. */
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+const daysIn = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/**
+ * Epoch milliseconds of an RFC 3339 date-time with a zone, or null when the text
+ * is not one or names an instant that does not exist: month 13, February 30,
+ * hour 24, minute 60. JavaScript's Date would roll such dates forward
+ * ("2027-02-31" becomes March 3), so every field is checked against the
+ * calendar first. Leap seconds (`:60`) are refused: JavaScript time has none.
+ *
+ * @example
+ * rfc3339Millis('2027-02-28T00:00:00Z'); // 1803686400000
+ * rfc3339Millis('2027-02-31T00:00:00Z'); // null
+ */
+export function rfc3339Millis(text: string): number | null {
+  const match = RFC_3339.exec(text);
+  if (match === null) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const offsetHours = match[9] === undefined ? 0 : Number(match[9]);
+  const offsetMinutes = match[10] === undefined ? 0 : Number(match[10]);
+  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59;
+  if (!valid) return null;
+  const millis = Date.parse(text.toUpperCase());
+  return Number.isNaN(millis) ? null : millis;
+}
+
+/** An RFC 3339 timestamp with a zone, naming a real instant, read as epoch milliseconds. */
 export const rfc3339 = z
   .string({ error: (issue) => `must be an RFC 3339 timestamp, but ${shown(issue.input)} was provided` })
-  .refine((value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)), {
-    error: (issue) => `must be an RFC 3339 timestamp such as "2026-01-01T12:00:00Z", but ${shown(issue.input)} was provided`,
+  .refine((value) => rfc3339Millis(value) !== null, {
+    error: (issue) => `must be an RFC 3339 timestamp of a real date and time such as "2026-01-01T12:00:00Z", but ${shown(issue.input)} was provided`,
   })
-  .transform((value) => Date.parse(value));
+  .transform((value) => rfc3339Millis(value)!);
 
 /** Whether objects and arrays nest at most `limit` deep; iterative, so no input can overflow the stack. */
 export function nestsWithin(value: unknown, limit: number): boolean {
@@ -54,9 +79,21 @@ export const jsonValue = z
     error: `must nest objects and arrays at most ${PublishLimits.bodyDepth} levels deep`,
   });
 
+const attributeName = z
+  .string()
+  .min(1, { error: 'names must not be empty' })
+  .max(PublishLimits.attributeNameLength, { error: (issue) => `names must have at most ${PublishLimits.attributeNameLength} characters, but one of ${String(issue.input).length} was provided` });
+
+const attributeValue = z
+  .string({ error: (issue) => `values must be strings, but ${shown(issue.input)} was provided` })
+  .max(PublishLimits.attributeValueLength, {
+    error: (issue) => `values must have at most ${PublishLimits.attributeValueLength} characters, but one of ${String(issue.input).length} was provided`,
+  });
+
+/** String attributes: at most `maxEntries`, names 1–128 characters, values up to 4096 (they count toward the message size too). */
 export const attributes = (maxEntries: number) =>
   z
-    .record(z.string(), z.string({ error: (issue) => `values must be strings, but ${shown(issue.input)} was provided` }), {
+    .record(attributeName, attributeValue, {
       error: (issue) => `must be an object of string values, but ${shown(issue.input)} was provided`,
     })
     .refine((value) => Object.keys(value).length <= maxEntries, {

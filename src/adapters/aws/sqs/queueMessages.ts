@@ -1,5 +1,6 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { Attributes, Json, Message } from '../../../domain/types.js';
+import { filterable } from '../../../routing/SubscriptionMatcher.js';
 
 /** `source` of every event the stream relay puts on the bus. */
 export const EVENT_SOURCE = 'conveyor';
@@ -21,9 +22,10 @@ export interface QueuedMessage {
   readonly partition: number;
   readonly offset: number;
   readonly publishedAt: string;
+  /** As SubscriptionMatcher sees a message (`filterable()`): no `key` or `attributes` when the message has none. */
   readonly filterable: {
-    readonly key: string | null;
-    readonly attributes: Attributes;
+    readonly key?: string;
+    readonly attributes?: Attributes;
     readonly body: Json;
   };
 }
@@ -35,7 +37,7 @@ export function toQueuedMessage(message: Message): QueuedMessage {
     partition: message.partition,
     offset: message.offset,
     publishedAt: message.publishedAt,
-    filterable: { key: message.key, attributes: message.attributes, body: message.body },
+    filterable: filterable(message),
   };
 }
 
@@ -69,9 +71,9 @@ function fromQueuedMessage(value: unknown): Message | null {
     Number.isInteger(partition) &&
     Number.isInteger(offset) &&
     typeof publishedAt === 'string' &&
-    (key === null || typeof key === 'string') &&
-    isObject(attributes) &&
-    Object.values(attributes).every((attribute) => typeof attribute === 'string') &&
+    // Absent since keyless messages present no key to filters; null in copies queued before that.
+    (key === undefined || key === null || typeof key === 'string') &&
+    (attributes === undefined || (isObject(attributes) && Object.values(attributes).every((attribute) => typeof attribute === 'string'))) &&
     body !== undefined;
   if (!valid) return null;
   return {
@@ -79,9 +81,9 @@ function fromQueuedMessage(value: unknown): Message | null {
     topic,
     partition: partition as number,
     offset: offset as number,
-    key,
+    key: key ?? null,
     body: body as Json,
-    attributes: attributes as Attributes,
+    attributes: (attributes ?? {}) as Attributes,
     publishedAt,
   };
 }
