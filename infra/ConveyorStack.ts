@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BACKEND_ENV, ResourceOutput, resourcesToEnv, type AwsResources } from '../src/adapters/aws/resources.js';
+import { AckIdKey } from './constructs/AckIdKey.js';
 import { Api } from './constructs/Api.js';
 import { Functions, DELAY_CONSUMER_TIMEOUT, functionNames } from './constructs/Functions.js';
 import { Messaging } from './constructs/Messaging.js';
@@ -12,8 +13,8 @@ import { resolveSettings, type ConveyorSettings, type ConveyorStackProps } from 
 
 /**
  * One Conveyor deployment on AWS: the DynamoDB log and metadata tables, the
- * EventBridge bus, the delay queue, the Scheduler group and role (the data
- * resources, which reference nothing else), and the Lambda functions, HTTP API
+ * EventBridge bus, the delay queue, the Scheduler group and role, the key that
+ * signs ack ids (the data resources, which reference nothing else), and the Lambda functions, HTTP API
  * and monitoring around them. Its outputs are `ResourceOutput` of
  * `src/adapters/aws/resources.ts` plus `ApiUrl`.
  */
@@ -24,6 +25,7 @@ export class ConveyorStack extends Stack {
   public readonly tables: Tables;
   public readonly messaging: Messaging;
   public readonly scheduling: Scheduling;
+  public readonly ackIdKey: AckIdKey;
   public readonly functions: Functions;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
@@ -45,6 +47,7 @@ export class ConveyorStack extends Stack {
       scheduleTargetFunctionArn: scheduleTargetArn,
       removalPolicy: settings.removalPolicy,
     });
+    this.ackIdKey = new AckIdKey(this, 'AckIdKey', { resourcePrefix: prefix });
     this.resources = {
       logTable: this.tables.logTable.tableName,
       metaTable: this.tables.metaTable.tableName,
@@ -55,6 +58,7 @@ export class ConveyorStack extends Stack {
       schedulerRoleArn: this.scheduling.schedulerRole.roleArn,
       scheduleTargetArn,
       resourcePrefix: prefix,
+      ackKeySecretArn: this.ackIdKey.secret.secretArn,
     };
 
     const runtimeAccess = new RuntimeAccess(this, 'RuntimeAccess', {
@@ -74,6 +78,7 @@ export class ConveyorStack extends Stack {
       tables: this.tables,
       messaging: this.messaging,
       runtimeAccess,
+      ackIdKey: this.ackIdKey,
     });
     this.api = new Api(this, 'Api', {
       apiName: `${prefix}-api`,

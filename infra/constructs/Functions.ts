@@ -3,6 +3,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { ConveyorSettings } from '../settings.js';
+import type { AckIdKey } from './AckIdKey.js';
 import { ConveyorFunction } from './ConveyorFunction.js';
 import type { Messaging } from './Messaging.js';
 import type { RuntimeAccess } from './RuntimeAccess.js';
@@ -33,6 +34,8 @@ export interface FunctionsProps {
   readonly tables: Tables;
   readonly messaging: Messaging;
   readonly runtimeAccess: RuntimeAccess;
+  /** The key that signs ack ids; only the API reads it. */
+  readonly ackIdKey: AckIdKey;
 }
 
 /**
@@ -74,6 +77,7 @@ export class Functions extends Construct {
     runtimeAccess.grantSubscriptionRules(this.api);
     runtimeAccess.grantSchedules(this.api, { read: true });
     runtimeAccess.grantRuntimeAlarms(this.api);
+    props.ackIdKey.grantRead(this.api);
 
     this.relay = new ConveyorFunction(this, 'Relay', {
       ...common,

@@ -11,6 +11,8 @@ type Template = { Resources?: Record<string, { Type: string }>; Outputs?: Record
  *   invokes the handlers in-process and polls their event sources itself.
  * - API Gateway: the local HTTP server calls the API handler directly.
  * - AWS::Scheduler::ScheduleGroup: no model in moto; the runner creates the group through the API.
+ * - AWS::SecretsManager::Secret (the ack-id key): no model in moto 5's CloudFormation;
+ *   startLocalAws creates the secret through the API, with a value of the same form.
  * - CloudWatch alarms and dashboard, SNS, KMS, log groups, SQS queue policies: nothing local reads them.
  */
 export const EMULATED_TYPES: ReadonlySet<string> = new Set(['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Events::EventBus', 'AWS::IAM::Role']);

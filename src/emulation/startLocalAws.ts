@@ -1,6 +1,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ConflictException, CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
+import { CreateSecretCommand, DescribeSecretCommand, GetRandomPasswordCommand, ResourceExistsException } from '@aws-sdk/client-secrets-manager';
 import type { Logger } from 'pino';
+import { GeneratedAckIdKey } from '../adapters/aws/AckIdKeySecret.js';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../adapters/aws/clients.js';
 import { ResourceOutput, type AwsResources } from '../adapters/aws/resources.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
@@ -53,6 +55,26 @@ function resourcesFrom(outputs: Record<string, string>, prefix: string, region: 
 }
 
 /**
+ * The stack's ack-id key, made as CloudFormation would make it (a generated
+ * value of the same form); the one already there when this deployment runs
+ * again on the same emulator. Answers its ARN.
+ */
+async function ackIdKeySecret(clients: AwsClients, name: string): Promise<string> {
+  const { RandomPassword } = await clients.secrets.send(
+    new GetRandomPasswordCommand({ PasswordLength: GeneratedAckIdKey.length, ExcludePunctuation: GeneratedAckIdKey.excludePunctuation, IncludeSpace: GeneratedAckIdKey.includeSpace }),
+  );
+  try {
+    const created = await clients.secrets.send(new CreateSecretCommand({ Name: name, SecretString: RandomPassword, Description: 'Conveyor (emulator): the key that signs ack ids' }));
+    if (created.ARN !== undefined) return created.ARN;
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+  }
+  const existing = await clients.secrets.send(new DescribeSecretCommand({ SecretId: name }));
+  if (existing.ARN === undefined) throw new Error(`the emulator describes secret ${name} without an ARN`);
+  return existing.ARN;
+}
+
+/**
  * Runs the AWS deployment against an emulator: deploys ConveyorStack's template
  * (the parts the emulator can create) through CloudFormation, creates what the
  * emulator's CloudFormation cannot, wires the broker to those resources, and
@@ -72,6 +94,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   try {
     const template = options.template ?? (await synthesizeTemplate(prefix));
     const outputs = await deployToEmulator(cloudformation, template, options.stackName ?? `${prefix}-local`);
+    // moto's CloudFormation has no model for AWS::SecretsManager::Secret: the key is created through the API instead.
+    outputs[ResourceOutput.ackKeySecretArn] ??= await ackIdKeySecret(clients, `${prefix}-ack-id-key`);
     const resources = resourcesFrom(outputs, prefix, region);
     try {
       await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: resources.scheduleGroup }));

@@ -1,14 +1,21 @@
+import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
 import { decodeAckId, encodeAckId, subscriptionTag, type SqsAckId } from '../../src/adapters/aws/sqs/ackIds.js';
 import { packBatches } from '../../src/adapters/aws/sqs/batchEntries.js';
 import { rulePattern } from '../../src/adapters/aws/sqs/eventPattern.js';
 import { fifoGroupId, relayDeduplicationId } from '../../src/adapters/aws/sqs/fifo.js';
 import { deadLetterAttributes, decodeQueueBody, encodeQueuedMessage, readDeadLetterInfo } from '../../src/adapters/aws/sqs/queueMessages.js';
+import { AckLimits } from '../../src/domain/constants.js';
 import type { Message } from '../../src/domain/types.js';
 
 /** A receipt handle as real SQS makes them: base64 text, a few hundred characters. */
 const SQS_HANDLE = `AQEB${'wJnKyrHigUMZj6rYigCgxlaS3SLy0a+/='.repeat(10)}`;
 
 const parts: SqsAckId = { subscriptionTag: 'a1b2c3d4', attempt: 3, receivedAt: 1_767_225_600_000, partition: 7, offset: 123_456_789, receiptHandle: SQS_HANDLE };
+
+const signer = new AckIdSigner(Buffer.from('the key of this deployment, 32+ bytes', 'utf8'));
+
+/** A correctly signed ack id around `header`, whatever it says. */
+const signedWithHeader = (header: string): string => `${header}.${signer.sign(`${header}.${SQS_HANDLE}`)}.${SQS_HANDLE}`;
 
 const message: Message = {
   id: 'order-1',
@@ -23,32 +30,86 @@ const message: Message = {
 
 describe('SQS encodings', () => {
   describe('Function: encodeAckId / decodeAckId', () => {
+    /** An ack id whose header and receipt handle are those of `changes`, under the genuine id's signature. */
+    const altered = (changes: Partial<SqsAckId>): string => {
+      const [, signature] = encodeAckId(parts, signer).split('.');
+      const [header, , receiptHandle] = encodeAckId({ ...parts, ...changes }, signer).split('.');
+      return `${header}.${signature}.${receiptHandle}`;
+    };
+
     it('gives back every part it encoded', () => {
       // Act
-      const decoded = decodeAckId(encodeAckId(parts));
+      const decoded = decodeAckId(encodeAckId(parts, signer), signer);
 
       // Assess
       expect(decoded).toEqual(parts);
     });
 
-    it('keeps a moto-sized ack id within the API’s 256 characters', () => {
+    it('keeps an ack id with the largest fields and the longest receipt handle SQS makes within AckLimits.ackIdLength', () => {
+      // Prepare
+      const largest: SqsAckId = { subscriptionTag: 'ffffffff', attempt: 100, receivedAt: 8_640_000_000_000_000, partition: 1_000, offset: Number.MAX_SAFE_INTEGER, receiptHandle: 'A'.repeat(1024) };
+
       // Act
-      const ackId = encodeAckId({ ...parts, receiptHandle: 'x'.repeat(185) });
+      const ackId = encodeAckId(largest, signer);
 
       // Assess
-      expect(ackId.length).toBeLessThanOrEqual(256);
+      expect(decodeAckId(ackId, signer)).toEqual(largest);
+      expect(ackId.length).toBeLessThanOrEqual(AckLimits.ackIdLength);
+    });
+
+    it.each([
+      { case: 'the subscription tag', changes: { subscriptionTag: 'deadbeef' } },
+      { case: 'the attempt', changes: { attempt: 1 } },
+      { case: 'the receive time', changes: { receivedAt: parts.receivedAt + 3_600_000 } },
+      { case: 'the partition', changes: { partition: 0 } },
+      { case: 'the offset', changes: { offset: parts.offset + 1 } },
+      { case: 'the receipt handle', changes: { receiptHandle: `${SQS_HANDLE.slice(0, -2)}x=` } },
+    ])('refuses an id with $case altered', ({ changes }) => {
+      // Prepare
+      const forged = altered(changes);
+
+      // Act
+      const decoded = decodeAckId(forged, signer);
+
+      // Assess
+      expect(decoded).toBeNull();
+    });
+
+    it('refuses an id signed with another deployment’s key', () => {
+      // Prepare
+      const ackId = encodeAckId(parts, new AckIdSigner(Buffer.alloc(32, 7)));
+
+      // Act
+      const decoded = decodeAckId(ackId, signer);
+
+      // Assess
+      expect(decoded).toBeNull();
+    });
+
+    it('accepts an id signed with the key before the last rotation', () => {
+      // Prepare
+      const before = new AckIdSigner(Buffer.alloc(32, 1));
+      const after = new AckIdSigner(Buffer.alloc(32, 2), [Buffer.alloc(32, 1)]);
+
+      // Act
+      const decoded = decodeAckId(encodeAckId(parts, before), after);
+
+      // Assess
+      expect(decoded).toEqual(parts);
     });
 
     it.each([
       { case: 'an empty string', ackId: '' },
-      { case: 'no receipt handle', ackId: encodeAckId(parts).split('.')[0] ?? '' },
-      { case: 'a header that is not base64url', ackId: `!!!.${SQS_HANDLE}` },
-      { case: 'a header of another layout', ackId: `${Buffer.from('2deadbeef.1.2.3.4').toString('base64url')}.${SQS_HANDLE}` },
-      { case: 'a receipt handle with spaces', ackId: `${encodeAckId(parts).split('.')[0] ?? ''}.not a handle` },
-      { case: 'something far too long', ackId: `${encodeAckId(parts)}${'A'.repeat(2000)}` },
+      { case: 'no receipt handle', ackId: encodeAckId(parts, signer).split('.').slice(0, 2).join('.') },
+      { case: 'no signature', ackId: `${encodeAckId(parts, signer).split('.')[0] ?? ''}.${SQS_HANDLE}` },
+      { case: 'an unsigned id of the first version', ackId: `${Buffer.from('1a1b2c3d4.3.1.7.1').toString('base64url')}.${SQS_HANDLE}` },
+      { case: 'a header that is not base64url', ackId: `!!!.${signer.sign(`!!!.${SQS_HANDLE}`)}.${SQS_HANDLE}` },
+      { case: 'a signed header of another layout', ackId: signedWithHeader(Buffer.from('2deadbeef.1.2.3').toString('base64url')) },
+      { case: 'a receipt handle with spaces', ackId: `${encodeAckId(parts, signer).split('.').slice(0, 2).join('.')}.not a handle` },
+      { case: 'something far too long', ackId: `${encodeAckId(parts, signer)}${'A'.repeat(2000)}` },
     ])('answers null for $case', ({ ackId }) => {
       // Act
-      const decoded = decodeAckId(ackId);
+      const decoded = decodeAckId(ackId, signer);
 
       // Assess
       expect(decoded).toBeNull();

@@ -5,6 +5,7 @@ import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/
 import { toLogItem, HEAD_OFFSET } from '../../src/adapters/aws/logItems.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
+import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
 import type { LogMessageSource } from '../../src/adapters/aws/sqs/deadLetterMoves.js';
 import { QueueDirectory } from '../../src/adapters/aws/sqs/QueueDirectory.js';
 import { SqsDeadLetterQueues } from '../../src/adapters/aws/SqsDeadLetterQueues.js';
@@ -21,6 +22,9 @@ export const SECOND = 1000;
 
 /** The resources the adapters under test use, as the stack would create them. */
 export const RESOURCES: Pick<AwsResources, 'eventBus' | 'resourcePrefix'> = { eventBus: 'cvtest-bus', resourcePrefix: 'cvtest' };
+
+/** The key the stack would keep in Secrets Manager; every adapter of a test signs its ack ids with it. */
+export const ackIdSigner = new AckIdSigner(Buffer.from('test key that signs ack ids, 32+ bytes', 'utf8'));
 
 /** Real time plus an offset the test moves, shared with the emulator (SQS visibility timeouts run on it). */
 export class EmulatorClock implements Clock {
@@ -103,7 +107,7 @@ export function buildAdapters(
     clients,
     directory,
     resources: new SubscriptionResources(clients, RESOURCES, directory),
-    queues: new SqsSubscriptionQueues(directory, parts.log.source, parts.clock, parts.telemetry),
+    queues: new SqsSubscriptionQueues(directory, parts.log.source, async () => ackIdSigner, parts.clock, parts.telemetry),
     deadLetters: new SqsDeadLetterQueues(directory),
     relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, { retry }),
   };

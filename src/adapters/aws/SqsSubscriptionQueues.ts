@@ -5,6 +5,7 @@ import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } f
 import type { Clock } from '../../ports/Clock.js';
 import type { ReceiveOptions, SubscriptionQueues } from '../../ports/SubscriptionQueues.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
+import type { AckIdSigner, LoadAckIdSigner } from './sqs/AckIdSigner.js';
 import { decodeAckId, encodeAckId, subscriptionTag, type SqsAckId } from './sqs/ackIds.js';
 import type { EntryFailure } from './sqs/batchEntries.js';
 import { moveToDeadLetters, outgoingCopy, type DeadLetterCandidate, type LogMessageSource } from './sqs/deadLetterMoves.js';
@@ -31,7 +32,9 @@ const DEAD_LETTER_HOLD_SECONDS = 60;
 /**
  * Work queues on SQS: one queue per subscription (FIFO when ordered) with a
  * dead-letter queue behind it. A lease is an SQS receive with VisibilityTimeout
- * = ackDeadlineSeconds; the ack id carries its receipt handle (sqs/ackIds.ts).
+ * = ackDeadlineSeconds; the ack id carries its receipt handle and the message's
+ * log position, signed with the deployment's key (sqs/ackIds.ts): an id a
+ * client altered or made up is refused as InvalidAckId, like any unknown id.
  *
  * Where SQS semantics differ from the embedded broker:
  * - Leases expire inside SQS: `expireLeases` has nothing to do and
@@ -59,7 +62,7 @@ const DEAD_LETTER_HOLD_SECONDS = 60;
  * frozen clock a visibility of 0 never ends.
  *
  * @example
- * const queues = new SqsSubscriptionQueues(directory, logMessageSource(metadata, log), systemClock, telemetry);
+ * const queues = new SqsSubscriptionQueues(directory, logMessageSource(metadata, log), () => key.signer(), systemClock, telemetry);
  * const [delivery] = await queues.receive(subscription, { max: 10, waitMs: 20_000 });
  * await queues.ack(subscription, [delivery.ackId]);
  */
@@ -67,6 +70,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
   public constructor(
     private readonly directory: QueueDirectory,
     private readonly logMessages: LogMessageSource,
+    private readonly signer: LoadAckIdSigner,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry = noTelemetry,
   ) {}
@@ -82,6 +86,8 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
     // A function, not a narrowed property: the signal fires while the calls run.
     const gone = (): boolean => signal?.aborted === true;
     if (gone()) return [];
+    // The key first: a lease must never be taken that no ack id can settle.
+    const signer = await this.signer();
     const queues = await this.directory.subscriptionQueues(subscription);
     const tag = subscriptionTag(subscription);
     const leased: Array<{ delivery: Delivery; receiptHandle: string }> = [];
@@ -95,7 +101,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
       });
       waitSeconds = 0;
       if (received.length === 0) break;
-      leased.push(...(await this.lease(subscription, queues, tag, received)));
+      leased.push(...(await this.lease(subscription, queues, { tag, signer }, received)));
     }
     if (gone() && leased.length > 0) {
       await queues.queue.changeVisibility(leased.map(({ receiptHandle }) => ({ receiptHandle, seconds: 0 })));
@@ -106,7 +112,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
 
   /** DeleteMessageBatch, 10 per call, all calls at once. */
   public async ack(subscription: Subscription, ackIds: readonly string[]): Promise<AckOutcome> {
-    const { leases, failed } = this.parse(subscription, ackIds);
+    const { leases, failed } = await this.parse(subscription, ackIds);
     if (leases.length === 0) return { acked: 0, failed };
     const queues = await this.directory.subscriptionQueues(subscription);
     const refused = await queues.queue.delete(leases.map((lease) => lease.parts.receiptHandle));
@@ -121,7 +127,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
    * made visible instead, so the next receive dead-letters it (without reason).
    */
   public async nack(subscription: Subscription, ackIds: readonly string[], delayMs: number | undefined, reason: string | undefined): Promise<AckOutcome> {
-    const { leases, failed } = this.parse(subscription, ackIds);
+    const { leases, failed } = await this.parse(subscription, ackIds);
     if (leases.length === 0) return { acked: 0, failed };
     const queues = await this.directory.subscriptionQueues(subscription);
     const now = this.clock.now();
@@ -140,7 +146,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
 
   /** ChangeMessageVisibility to `seconds`, capped where SQS ends any lease: 12 hours after the receive. */
   public async extend(subscription: Subscription, ackIds: readonly string[], seconds: number): Promise<AckOutcome> {
-    const { leases, failed } = this.parse(subscription, ackIds);
+    const { leases, failed } = await this.parse(subscription, ackIds);
     if (leases.length === 0) return { acked: 0, failed };
     const queues = await this.directory.subscriptionQueues(subscription);
     const now = this.clock.now();
@@ -196,7 +202,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
   private async lease(
     subscription: Subscription,
     queues: SubscriptionQueuePair,
-    tag: string,
+    ackIds: { readonly tag: string; readonly signer: AckIdSigner },
     received: readonly ReceivedSqsMessage[],
   ): Promise<Array<{ delivery: Delivery; receiptHandle: string }>> {
     const now = this.clock.now();
@@ -211,14 +217,17 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
         spent.push({ message, receiptHandle: sqsMessage.receiptHandle, info: { attempts: subscription.maxDeliveries, deadLetteredAt: now, lastError: null } });
         continue;
       }
-      const ackId = encodeAckId({
-        subscriptionTag: tag,
-        attempt: sqsMessage.receiveCount,
-        receivedAt: now,
-        partition: message.partition,
-        offset: message.offset,
-        receiptHandle: sqsMessage.receiptHandle,
-      });
+      const ackId = encodeAckId(
+        {
+          subscriptionTag: ackIds.tag,
+          attempt: sqsMessage.receiveCount,
+          receivedAt: now,
+          partition: message.partition,
+          offset: message.offset,
+          receiptHandle: sqsMessage.receiptHandle,
+        },
+        ackIds.signer,
+      );
       deliveries.push({ delivery: { ...message, ackId, deliveryAttempt: sqsMessage.receiveCount }, receiptHandle: sqsMessage.receiptHandle });
     }
     try {
@@ -253,13 +262,15 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
     return Math.max(0, Math.min(Math.ceil(seconds), left));
   }
 
-  private parse(subscription: Subscription, ackIds: readonly string[]): ParsedAckIds {
+  /** A forged or altered id fails its signature and is reported exactly as an unknown one. */
+  private async parse(subscription: Subscription, ackIds: readonly string[]): Promise<ParsedAckIds> {
+    const signer = await this.signer();
     const tag = subscriptionTag(subscription);
     const leases: Lease[] = [];
     const failed: ParsedAckIds['failed'] = [];
     const seen = new Set<string>();
     for (const ackId of ackIds) {
-      const parts = decodeAckId(ackId);
+      const parts = decodeAckId(ackId, signer);
       // A repeat within one request is a second use of the same ack id.
       if (parts === null || parts.subscriptionTag !== tag || seen.has(parts.receiptHandle)) failed.push({ ackId, code: AckFailure.InvalidAckId });
       else leases.push({ ackId, parts });

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
@@ -16,6 +17,8 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly events: EventBridgeClient;
   readonly scheduler: SchedulerClient;
+  /** Reads the key that signs ack ids (AckIdKeySecret). */
+  readonly secrets: SecretsManagerClient;
   destroy(): void;
 }
 
@@ -58,6 +61,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const sqs = withPlugins(new SQSClient(config), 'SQS');
   const events = withPlugins(new EventBridgeClient(config), 'EventBridge');
   const scheduler = withPlugins(new SchedulerClient(config), 'Scheduler');
+  const secrets = withPlugins(new SecretsManagerClient(config), 'SecretsManager');
   return {
     dynamo,
     dynamoTables: dynamoClient,
@@ -65,8 +69,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     sqs,
     events,
     scheduler,
+    secrets,
     destroy: () => {
-      for (const client of [dynamo, dynamoClient, streams, sqs, events, scheduler]) client.destroy();
+      for (const client of [dynamo, dynamoClient, streams, sqs, events, scheduler, secrets]) client.destroy();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Backend } from '../../ports/Backend.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { MetadataStore } from '../../ports/MetadataStore.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
+import { AckIdKeySecret } from './AckIdKeySecret.js';
 import { AwsDelayedMessages } from './AwsDelayedMessages.js';
 import { backfillFromLog } from './backfillFromLog.js';
 import type { AwsClients } from './clients.js';
@@ -54,7 +55,9 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
   // The queues and the metadata need each other (dead-lettering re-reads the log; backfill queues): tie the knot lazily.
   let metadata: MetadataStore | undefined;
   const topics: Pick<MetadataStore, 'getTopic'> = { getTopic: (name) => metadata!.getTopic(name) };
-  const queues = new SqsSubscriptionQueues(directory, logMessageSource(topics, log), clock, telemetry);
+  // Read on first use: only the API makes and checks ack ids, so the other functions need no access to the key.
+  const ackIdKey = new AckIdKeySecret(clients.secrets, resources.ackKeySecretArn);
+  const queues = new SqsSubscriptionQueues(directory, logMessageSource(topics, log), () => ackIdKey.signer(), clock, telemetry);
   metadata = new DynamoMetadataStore(clients, resources, {
     provisioner: new SubscriptionResources(clients, resources, directory),
     backfill: backfillFromLog(log, queues),

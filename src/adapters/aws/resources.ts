@@ -21,6 +21,8 @@ export interface AwsResources {
   readonly scheduleTargetArn: string;
   /** Prefix of every queue and rule created at runtime; IAM grants are limited to it. */
   readonly resourcePrefix: string;
+  /** Secrets Manager secret whose value is the key that signs ack ids (a random string the stack generates). */
+  readonly ackKeySecretArn: string;
 }
 
 /** Environment variable of each resource. */
@@ -34,6 +36,7 @@ export const ResourceEnv = {
   schedulerRoleArn: 'CONVEYOR_SCHEDULER_ROLE_ARN',
   scheduleTargetArn: 'CONVEYOR_SCHEDULE_TARGET_ARN',
   resourcePrefix: 'CONVEYOR_RESOURCE_PREFIX',
+  ackKeySecretArn: 'CONVEYOR_ACK_KEY_SECRET_ARN',
 } as const satisfies Record<keyof AwsResources, string>;
 
 /** Selects the backend of a process: `sqlite` (embedded default) or `aws`. */
@@ -70,4 +73,5 @@ export const ResourceOutput = {
   schedulerRoleArn: 'SchedulerRoleArn',
   scheduleTargetArn: 'ScheduleTargetFunctionArn',
   resourcePrefix: 'ResourcePrefix',
+  ackKeySecretArn: 'AckKeySecretArn',
 } as const satisfies Record<keyof AwsResources, string>;

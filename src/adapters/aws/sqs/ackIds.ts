@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { AckLimits } from '../../../domain/constants.js';
 import type { Subscription } from '../../../domain/types.js';
+import type { AckIdSigner } from './AckIdSigner.js';
 
 /**
  * An ack id on SQS: the receipt handle of one receive, plus what ack, nack
@@ -18,9 +20,10 @@ export interface SqsAckId {
   readonly receiptHandle: string;
 }
 
-const VERSION = '1';
-const HEADER = /^1([0-9a-f]{8})\.([0-9a-z]{1,4})\.([0-9a-z]{1,9})\.([0-9a-z]{1,3})\.([0-9a-z]{1,11})$/;
-/** SQS receipt handles are base64 text of up to 1024 characters (moto's: 185 lowercase letters). */
+/** Version 2 is signed; version 1 ids (unsigned) are refused like any other unknown id. */
+const VERSION = '2';
+const HEADER = /^2([0-9a-f]{8})\.([0-9a-z]{1,4})\.([0-9a-z]{1,9})\.([0-9a-z]{1,3})\.([0-9a-z]{1,11})$/;
+/** SQS receipt handles are base64 text of up to 1024 characters (moto's: 185 lowercase letters); never a dot. */
 const RECEIPT_HANDLE = /^[A-Za-z0-9+/=_-]{1,1024}$/;
 
 /** 8 hex digits naming one subscription incarnation: an ack id of a re-created subscription of the same name is refused. */
@@ -29,28 +32,36 @@ export function subscriptionTag(subscription: Pick<Subscription, 'topic' | 'name
 }
 
 /**
- * `<header>.<receipt handle>`: the header (tag, attempt, receive second,
- * partition, offset) in base64url, then the receipt handle as SQS gave it.
- * The handle is not re-encoded: base64url would make it a third longer, and
- * SQS handles are long already.
+ * `<header>.<signature>.<receipt handle>`: the header (version, tag, attempt,
+ * receive second, partition, offset) in base64url, the signature of
+ * `<header>.<receipt handle>` (AckIdSigner), then the receipt handle as SQS
+ * gave it. The signature covers every field a client could edit, the handle
+ * included, so a client cannot point a nack at another message's copy or
+ * change the attempt. The handle is not re-encoded: base64url would make it a
+ * third longer, and SQS handles are long already. At most 1,102 characters.
  *
  * @example
- * encodeAckId({ subscriptionTag: 'a1b2c3d4', attempt: 1, receivedAt, partition: 0, offset: 7, receiptHandle });
+ * encodeAckId({ subscriptionTag: 'a1b2c3d4', attempt: 1, receivedAt, partition: 0, offset: 7, receiptHandle }, signer);
  */
-export function encodeAckId(parts: SqsAckId): string {
+export function encodeAckId(parts: SqsAckId, signer: AckIdSigner): string {
   const fields = [parts.attempt, Math.floor(parts.receivedAt / 1000), parts.partition, parts.offset].map((value) => value.toString(36));
   const header = Buffer.from(`${VERSION}${parts.subscriptionTag}.${fields.join('.')}`, 'utf8').toString('base64url');
-  return `${header}.${parts.receiptHandle}`;
+  return `${header}.${signer.sign(`${header}.${parts.receiptHandle}`)}.${parts.receiptHandle}`;
 }
 
-/** The parts of an ack id this adapter made, or null for anything else (never throws). */
-export function decodeAckId(ackId: string): SqsAckId | null {
-  const dot = ackId.indexOf('.');
-  if (dot <= 0 || ackId.length > 1200) return null;
-  const header = ackId.slice(0, dot);
-  const receiptHandle = ackId.slice(dot + 1);
+/**
+ * The parts of an ack id this deployment signed, or null for anything else: a
+ * malformed id, an unsigned one, or one whose signature does not match (a field
+ * altered, or signed with another key). Never throws.
+ */
+export function decodeAckId(ackId: string, signer: AckIdSigner): SqsAckId | null {
+  if (ackId.length > AckLimits.ackIdLength) return null;
+  const pieces = ackId.split('.');
+  if (pieces.length !== 3) return null;
+  const [header, signature, receiptHandle] = pieces as [string, string, string];
+  if (!RECEIPT_HANDLE.test(receiptHandle) || !signer.verify(`${header}.${receiptHandle}`, signature)) return null;
   const text = Buffer.from(header, 'base64url').toString('utf8');
-  if (Buffer.from(text, 'utf8').toString('base64url') !== header || !RECEIPT_HANDLE.test(receiptHandle)) return null;
+  if (Buffer.from(text, 'utf8').toString('base64url') !== header) return null;
   const match = HEADER.exec(text);
   if (match === null) return null;
   const [, tag, attempt, receivedAt, partition, offset] = match as unknown as [string, string, string, string, string, string];
