@@ -25,6 +25,8 @@ export interface LocalAwsOptions {
   readonly plugins?: readonly ClientPlugin[];
   /** Pause of the runner's background loop when idle. @default 100 */
   readonly idleMs?: number;
+  /** Most bytes of messages one log read, pull or dead-letter listing returns. @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
 }
 
 export interface LocalAws {
@@ -102,7 +104,13 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
     }
-    const services = createAwsServices({ clients, resources, logger: options.logger, clock });
+    const services = createAwsServices({
+      clients,
+      resources,
+      logger: options.logger,
+      clock,
+      ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
+    });
     const runner = new LocalAwsRunner({
       clients,
       resources,

@@ -43,6 +43,13 @@ export interface MessageLog {
    * commit in the same write as the append.
    */
   append(topic: Topic, entries: readonly LogEntry[]): Promise<PublishOutcome[]>;
+  /**
+   * Up to `limit` messages of the partition from `from` on, in offset order,
+   * stopping before the message that would pass the backend's response byte
+   * budget (ResponseBudget; the first message always comes). `nextOffset` is
+   * the offset after the last message returned: reading on from it skips and
+   * repeats nothing.
+   */
   read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage>;
   stats(topic: Topic): Promise<PartitionStats[]>;
   /** Deletes messages older than their topic's retention; returns how many went. */

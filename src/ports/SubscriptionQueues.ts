@@ -11,6 +11,9 @@ export interface SubscriptionQueues {
   /**
    * Leases up to `max` ready messages for the subscription's ack deadline, waiting up
    * to `waitMs` for the first. Competing callers never hold the same message at once.
+   * Takes no more than the backend's response byte budget holds (ResponseBudget;
+   * at least one message when one is ready): a message not taken is not leased
+   * and keeps its delivery attempt for the next pull.
    */
   receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]>;
   ack(subscription: Subscription, ackIds: readonly string[]): Promise<AckOutcome>;

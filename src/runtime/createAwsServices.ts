@@ -14,6 +14,8 @@ export interface AwsServiceOptions {
   readonly resources: AwsResources;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Most bytes of messages one log read, pull or dead-letter listing returns. @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
 }
 
 /** The services of a process on the AWS backend: the API's broker plus the logic of the other functions. */
@@ -36,7 +38,14 @@ export interface AwsServices extends Services {
 export function createAwsServices(options: AwsServiceOptions): AwsServices {
   const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
-  const aws = createAwsBackend({ clients: options.clients, resources: options.resources, clock, telemetry: metrics, logger: options.logger });
+  const aws = createAwsBackend({
+    clients: options.clients,
+    resources: options.resources,
+    clock,
+    telemetry: metrics,
+    logger: options.logger,
+    ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
+  });
   const broker = new Broker({ backend: aws.backend, clock, logger: options.logger, telemetry: metrics });
   metrics.readGaugesFrom(subscriptionGauges(broker));
   return {

@@ -14,6 +14,8 @@ export interface EmbeddedOptions {
   readonly synchronous?: Synchronous;
   readonly clock?: Clock;
   readonly maintenance?: MaintenanceOptions;
+  /** Most bytes of messages one log read, pull or dead-letter listing returns. @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
 }
 
 export interface Services extends ApiServices {
@@ -38,6 +40,7 @@ export function createEmbeddedServices(options: EmbeddedOptions): Services {
     telemetry: metrics,
     onCheckpointError: (message) => options.logger.warn({ error: message }, 'background WAL checkpoint failed; the next one retries'),
     ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+    ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
   });
   const broker = new Broker({
     backend,

@@ -6,11 +6,16 @@ import type { Services } from './createEmbeddedServices.js';
 let services: Promise<Services> | undefined;
 let awsServices: Promise<AwsServices> | undefined;
 
-/** The AWS services of this process, from the resources the stack put in the environment. */
+/** The AWS services of this process, from the resources the stack put in the environment (and CONVEYOR_RESPONSE_BYTES, when set). */
 export function awsProcessServices(): Promise<AwsServices> {
-  awsServices ??= Promise.all([import('./createAwsServices.js'), import('../adapters/aws/clients.js'), import('../adapters/aws/resources.js')]).then(
-    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }]) =>
-      createAwsServices({ clients: createAwsClients(), resources: resourcesFromEnv(), logger: createLogger() }),
+  awsServices ??= Promise.all([
+    import('./createAwsServices.js'),
+    import('../adapters/aws/clients.js'),
+    import('../adapters/aws/resources.js'),
+    import('./responseBytesSetting.js'),
+  ]).then(
+    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { readResponseBytes }]) =>
+      createAwsServices({ clients: createAwsClients(), resources: resourcesFromEnv(), logger: createLogger(), responseBytes: readResponseBytes() }),
   );
   return awsServices;
 }
@@ -23,8 +28,8 @@ export function awsProcessServices(): Promise<AwsServices> {
  */
 export function processServices(): Promise<Services> {
   if (process.env[BACKEND_ENV] === 'aws') return awsProcessServices();
-  services ??= import('./createEmbeddedServices.js').then(({ createEmbeddedServices }) =>
-    createEmbeddedServices({ dataDir: process.env['DATA_DIR'] ?? '/tmp/conveyor', logger: createLogger() }),
+  services ??= Promise.all([import('./createEmbeddedServices.js'), import('./responseBytesSetting.js')]).then(([{ createEmbeddedServices }, { readResponseBytes }]) =>
+    createEmbeddedServices({ dataDir: process.env['DATA_DIR'] ?? '/tmp/conveyor', logger: createLogger(), responseBytes: readResponseBytes() }),
   );
   return services;
 }

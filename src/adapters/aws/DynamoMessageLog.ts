@@ -13,6 +13,8 @@ import type { AwsResources } from './resources.js';
 export interface DynamoMessageLogOptions {
   /** Retries of an append that lost the race for a partition head. */
   readonly retry?: BackoffOptions;
+  /** Most bytes of messages one read returns (ResponseBudget). @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
 }
 
 type DelayedEntry = LogEntry & { readonly dueAt: number };
@@ -58,7 +60,7 @@ export class DynamoMessageLog implements MessageLog {
     options: DynamoMessageLogOptions = {},
   ) {
     this.appender = new PartitionAppender(clients.dynamo, resources, clock, options.retry);
-    this.reader = new PartitionReader(clients.dynamo, resources.logTable, clock);
+    this.reader = new PartitionReader(clients.dynamo, resources.logTable, clock, options.responseBytes);
     this.dedup = new DedupIndex(clients.dynamo, resources, options.retry);
   }
 

@@ -1,4 +1,7 @@
+import { ResponseLimits } from '../../domain/constants.js';
 import { StorageError } from '../../domain/errors.js';
+import { storedMessageBytes } from '../../domain/messageSize.js';
+import { ResponseBudget } from '../../domain/ResponseBudget.js';
 import type { DeadLetter, Message, Subscription } from '../../domain/types.js';
 import type { DeadLetterQueues } from '../../ports/DeadLetterQueues.js';
 import { outgoingCopy } from './sqs/deadLetterMoves.js';
@@ -34,17 +37,32 @@ interface FoundLetter {
  * await deadLetters.redrive(subscription, ['order-17']);
  */
 export class SqsDeadLetterQueues implements DeadLetterQueues {
-  public constructor(private readonly directory: QueueDirectory) {}
+  public constructor(
+    private readonly directory: QueueDirectory,
+    /** Bytes of messages one listing returns at most (ResponseBudget). */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
+  ) {}
 
-  /** Up to `limit` dead letters, in no particular order; a listing by two callers at once may see fewer. */
+  /**
+   * Up to `limit` dead letters, in no particular order, as many as the byte
+   * budget holds: no receive asks for more than the rest of the budget holds
+   * at the largest message size. A listing by two callers at once may see fewer.
+   */
   public async list(subscription: Subscription, limit: number): Promise<DeadLetter[]> {
     const { deadLetterQueue } = await this.directory.subscriptionQueues(subscription);
     const found = new Map<string, FoundLetter>();
+    const budget = new ResponseBudget(this.responseBytes);
+    let spent = false;
     try {
-      while (found.size < limit) {
-        const page = await this.receivePage(deadLetterQueue, limit - found.size, LIST_HOLD_SECONDS);
+      while (found.size < limit && budget.room() > 0 && !spent) {
+        const page = await this.receivePage(deadLetterQueue, Math.min(limit - found.size, budget.room()), LIST_HOLD_SECONDS);
         const before = found.size;
-        for (const letter of page) found.set(letter.received.messageId, letter);
+        for (const letter of page) {
+          const fresh = !found.has(letter.received.messageId);
+          found.set(letter.received.messageId, letter);
+          // Only an oversized message (stored before the size limit counted everything) is refused: the budget is spent.
+          if (fresh && letter.message !== null && !budget.admit(storedMessageBytes(letter.message))) spent = true;
+        }
         // Nothing new: the DLQ is read through (or what comes back outlasted its hold).
         if (found.size === before) break;
       }

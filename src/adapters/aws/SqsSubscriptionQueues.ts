@@ -1,5 +1,7 @@
-import { AckFailure } from '../../domain/constants.js';
+import { AckFailure, ResponseLimits } from '../../domain/constants.js';
 import { StorageError } from '../../domain/errors.js';
+import { storedMessageBytes } from '../../domain/messageSize.js';
+import { ResponseBudget } from '../../domain/ResponseBudget.js';
 import { retryDelayMs } from '../../domain/retry.js';
 import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
@@ -73,11 +75,16 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
     private readonly signer: LoadAckIdSigner,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry = noTelemetry,
+    /** Bytes of messages one pull takes at most (ResponseBudget). */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {}
 
   /**
-   * ReceiveMessage until `max` messages are leased or the queue answers none;
-   * only the first call long-polls. The signal aborts the SDK call, so a
+   * ReceiveMessage until `max` messages are leased, the byte budget is spent
+   * or the queue answers none; only the first call long-polls. A call never
+   * asks for more messages than the rest of the budget holds at the largest
+   * message size: a message received and given back would have lost a
+   * delivery attempt. The signal aborts the SDK call, so a
    * departed client's long-poll stops (what SQS leased on its side before the
    * abort is lost until the lease ends); messages already leased when the
    * signal fires are given back at once.
@@ -91,17 +98,21 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
     const queues = await this.directory.subscriptionQueues(subscription);
     const tag = subscriptionTag(subscription);
     const leased: Array<{ delivery: Delivery; receiptHandle: string }> = [];
+    const budget = new ResponseBudget(this.responseBytes);
     let waitSeconds = Math.min(MAX_WAIT_SECONDS, Math.ceil(options.waitMs / 1000));
-    while (leased.length < options.max && !gone()) {
+    while (leased.length < options.max && budget.room() > 0 && !gone()) {
       const received = await queues.queue.receive({
-        max: subscription.ordered ? 1 : options.max - leased.length,
+        max: subscription.ordered ? 1 : Math.min(options.max - leased.length, budget.room()),
         waitSeconds,
         visibilitySeconds: subscription.ackDeadlineSeconds,
         ...(signal === undefined ? {} : { signal }),
       });
       waitSeconds = 0;
       if (received.length === 0) break;
-      leased.push(...(await this.lease(subscription, queues, { tag, signer }, received)));
+      const deliveries = await this.lease(subscription, queues, { tag, signer }, received);
+      leased.push(...deliveries);
+      // Only an oversized message (stored before the size limit counted everything) is refused: the budget is spent.
+      if (!deliveries.every(({ delivery }) => budget.admit(storedMessageBytes(delivery)))) break;
     }
     if (gone() && leased.length > 0) {
       await queues.queue.changeVisibility(leased.map(({ receiptHandle }) => ({ receiptHandle, seconds: 0 })));

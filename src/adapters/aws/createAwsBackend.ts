@@ -27,6 +27,8 @@ export interface AwsBackendOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly telemetry?: Telemetry;
+  /** Most bytes of messages one log read, pull or dead-letter listing returns (ResponseBudget). @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
 }
 
 /** The AWS backend's ports, plus the logic of the functions that are not the API. */
@@ -48,16 +50,16 @@ export interface AwsBackend {
  * const { backend, relay } = createAwsBackend({ clients: createAwsClients(), resources: resourcesFromEnv(), clock: systemClock, logger });
  */
 export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
-  const { clients, resources, clock, logger } = options;
+  const { clients, resources, clock, logger, responseBytes } = options;
   const telemetry = options.telemetry ?? noTelemetry;
   const directory = new QueueDirectory(clients.sqs, resources.resourcePrefix);
-  const log = new DynamoMessageLog(clients, resources, clock, new DelayQueueSender(clients, resources, clock));
+  const log = new DynamoMessageLog(clients, resources, clock, new DelayQueueSender(clients, resources, clock), { responseBytes });
   // The queues and the metadata need each other (dead-lettering re-reads the log; backfill queues): tie the knot lazily.
   let metadata: MetadataStore | undefined;
   const topics: Pick<MetadataStore, 'getTopic'> = { getTopic: (name) => metadata!.getTopic(name) };
   // Read on first use: only the API makes and checks ack ids, so the other functions need no access to the key.
   const ackIdKey = new AckIdKeySecret(clients.secrets, resources.ackKeySecretArn);
-  const queues = new SqsSubscriptionQueues(directory, logMessageSource(topics, log), () => ackIdKey.signer(), clock, telemetry);
+  const queues = new SqsSubscriptionQueues(directory, logMessageSource(topics, log), () => ackIdKey.signer(), clock, telemetry, responseBytes);
   metadata = new DynamoMetadataStore(clients, resources, {
     provisioner: new SubscriptionResources(clients, resources, directory),
     backfill: backfillFromLog(log, queues),
@@ -69,7 +71,7 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
     log,
     delayed: new AwsDelayedMessages(),
     queues,
-    deadLetters: new SqsDeadLetterQueues(directory),
+    deadLetters: new SqsDeadLetterQueues(directory, responseBytes),
     groups: new DynamoGroupOffsets(clients, resources),
     close: async () => undefined, // the SDK clients belong to the caller, who destroys them
   };

@@ -1,3 +1,6 @@
+import { ResponseLimits } from '../../domain/constants.js';
+import { storedMessageBytes } from '../../domain/messageSize.js';
+import { ResponseBudget } from '../../domain/ResponseBudget.js';
 import type { DeadLetter, Subscription } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { DeadLetterQueues } from '../../ports/DeadLetterQueues.js';
@@ -20,6 +23,8 @@ export class SqliteDeadLetterQueues implements DeadLetterQueues {
     private readonly rows: QueueRows,
     private readonly waiters: LongPollWaiters,
     private readonly clock: Clock,
+    /** Bytes of messages one listing returns at most (ResponseBudget). */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {}
 
   public async list(subscription: Subscription, limit: number): Promise<DeadLetter[]> {
@@ -31,13 +36,16 @@ export class SqliteDeadLetterQueues implements DeadLetterQueues {
            JOIN log l ON l.seq = d.seq JOIN topics t ON t.id = l.topic_id
            WHERE d.sub_id = ? AND d.state = ${DeliveryState.Dead} ORDER BY d.due_at, d.seq LIMIT ?`,
         )
-        .all(sub.id, limit) as Array<LogRow & { attempts: number; dead_at: number; last_error: string | null }>;
-      return rows.map((row) => ({
-        ...toMessage(row),
-        deliveryAttempt: row.attempts,
-        deadLetteredAt: new Date(row.dead_at).toISOString(),
-        lastError: row.last_error,
-      }));
+        .iterate(sub.id, limit) as IterableIterator<LogRow & { attempts: number; dead_at: number; last_error: string | null }>;
+      // Row by row, stopping at the budget: dead letters are often the largest messages.
+      const budget = new ResponseBudget(this.responseBytes);
+      const letters: DeadLetter[] = [];
+      for (const row of rows) {
+        const message = toMessage(row);
+        if (!budget.admit(storedMessageBytes(message, row.body))) break;
+        letters.push({ ...message, deliveryAttempt: row.attempts, deadLetteredAt: new Date(row.dead_at).toISOString(), lastError: row.last_error });
+      }
+      return letters;
     });
   }
 

@@ -1,5 +1,8 @@
+import { ResponseLimits } from '../../domain/constants.js';
 import { TopicNotFoundError } from '../../domain/errors.js';
-import type { Json, PartitionStats, Topic } from '../../domain/types.js';
+import { storedMessageBytes } from '../../domain/messageSize.js';
+import { ResponseBudget } from '../../domain/ResponseBudget.js';
+import type { Json, Message, PartitionStats, Topic } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
 import type { DelayedRows } from './DelayedRows.js';
@@ -43,6 +46,8 @@ export class SqliteMessageLog implements MessageLog {
     private readonly delayedRows: DelayedRows,
     private readonly queueRows: QueueRows,
     private readonly clock: Clock,
+    /** Bytes of messages one read returns at most (ResponseBudget). */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {
     const row = store.db.prepare('SELECT MAX(published_at) AS last FROM log').get() as { last: number | null };
     this.lastPublishedAt = row.last ?? 0;
@@ -118,8 +123,15 @@ export class SqliteMessageLog implements MessageLog {
       const start = Math.min(head, Math.max(oldest, this.startOffset(topicId, partition, from, head)));
       const rows = this.store
         .statement('SELECT l.*, ? AS topic FROM log l WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?')
-        .all(topic.name, topicId, partition, start, limit) as LogRow[];
-      const messages = rows.map(toMessage);
+        .iterate(topic.name, topicId, partition, start, limit) as IterableIterator<LogRow>;
+      // Row by row, so a read of large messages stops at the budget instead of loading `limit` of them first.
+      const budget = new ResponseBudget(this.responseBytes);
+      const messages: Message[] = [];
+      for (const row of rows) {
+        const message = toMessage(row);
+        if (!budget.admit(storedMessageBytes(message, row.body))) break;
+        messages.push(message);
+      }
       const last = messages.at(-1);
       return { messages, nextOffset: last === undefined ? start : last.offset + 1 };
     });

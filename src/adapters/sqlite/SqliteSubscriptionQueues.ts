@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { AckFailure } from '../../domain/constants.js';
+import { AckFailure, ResponseLimits } from '../../domain/constants.js';
+import { storedMessageBytes } from '../../domain/messageSize.js';
+import { ResponseBudget } from '../../domain/ResponseBudget.js';
 import { retryDelayMs } from '../../domain/retry.js';
 import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
@@ -39,6 +41,8 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     private readonly waiters: LongPollWaiters,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry,
+    /** Bytes of messages one pull takes at most (ResponseBudget). */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {}
 
   public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
@@ -144,7 +148,11 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     });
   }
 
-  /** Leases up to `max` ready messages, oldest due first; expired leases of this subscription are settled first. */
+  /**
+   * Leases up to `max` ready messages, oldest due first, as many as the byte
+   * budget holds; expired leases of this subscription are settled first. A
+   * message that does not fit is left ready, its attempts untouched.
+   */
   private lease(sub: SubscriptionRow, max: number, context: WriteContext): Delivery[] {
     const now = this.clock.now();
     this.expire(sub, now, context);
@@ -156,16 +164,26 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     const take = this.store.statement(`UPDATE deliveries SET state = ${DeliveryState.Leased}, due_at = ?, attempts = ?, token = ? WHERE sub_id = ? AND seq = ?`);
     const readLog = this.store.statement(LOG_SELECT);
     const leaseEnd = now + sub.ack_deadline_seconds * 1000;
-    return candidates.flatMap(({ seq, attempts, order_key: key }) => {
+    const budget = new ResponseBudget(this.responseBytes);
+    const leased: Delivery[] = [];
+    // One log row at a time: the candidates are small index rows, the messages may be large.
+    for (const [index, { seq, attempts, order_key: key }] of candidates.entries()) {
       const log = readLog.get(seq) as LogRow | undefined;
       if (log === undefined) {
         this.rows.remove(sub.id, seq, key, now); // trimmed by retention meanwhile
-        return [];
+        continue;
+      }
+      const message = toMessage(log);
+      if (!budget.admit(storedMessageBytes(message, log.body))) {
+        // Waiting pulls were handed these messages by count; the ones this pull could not hold go to the next.
+        this.waiters.handOver(sub.id, context, candidates.length - index);
+        break;
       }
       const token = randomInt(1, 2 ** 31);
       take.run(leaseEnd, attempts + 1, token, sub.id, seq);
-      return [{ ...toMessage(log), ackId: encodeAckId({ subId: sub.id, seq, token }), deliveryAttempt: attempts + 1 }];
-    });
+      leased.push({ ...message, ackId: encodeAckId({ subId: sub.id, seq, token }), deliveryAttempt: attempts + 1 });
+    }
+    return leased;
   }
 
   /** Settles every lease of `sub` that ended at or before `now` as a failed delivery. */

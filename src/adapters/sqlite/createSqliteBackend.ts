@@ -1,3 +1,4 @@
+import { ResponseLimits } from '../../domain/constants.js';
 import type { Backend } from '../../ports/Backend.js';
 import type { Clock } from '../../ports/Clock.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
@@ -17,6 +18,8 @@ import { SqliteSubscriptionQueues } from './SqliteSubscriptionQueues.js';
 export interface SqliteBackendOptions extends SqliteStoreOptions {
   readonly clock: Clock;
   readonly telemetry?: Telemetry;
+  /** Most bytes of messages one log read, pull or dead-letter listing returns (ResponseBudget). @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
 }
 
 /**
@@ -27,19 +30,20 @@ export interface SqliteBackendOptions extends SqliteStoreOptions {
  */
 export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const { clock } = options;
+  const responseBytes = options.responseBytes ?? ResponseLimits.bytes.default;
   const telemetry = options.telemetry ?? noTelemetry;
   const store = SqliteStore.open(options);
   const waiters = new LongPollWaiters();
   const rows = new QueueRows(store);
   const dedup = new SqliteDedupIndex(store);
-  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock);
+  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock, responseBytes);
   return {
     name: 'sqlite',
     metadata: new SqliteMetadataStore(store, rows),
     log,
     delayed: new SqliteDelayedMessages(store, dedup, log),
-    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry),
-    deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock),
+    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, responseBytes),
+    deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock, responseBytes),
     groups: new SqliteGroupOffsets(store),
     close: async () => {
       waiters.releaseAll();

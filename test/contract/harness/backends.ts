@@ -23,11 +23,17 @@ export interface ContractTarget {
   stop(): Promise<void>;
 }
 
+/** Settings a spec file may start its brokers with; every other setting is the default. */
+export interface TargetSettings {
+  /** The response byte budget (CONVEYOR_RESPONSE_BYTES). @default ResponseLimits.bytes.default */
+  readonly responseBytes?: number;
+}
+
 export interface BackendFactory {
   readonly name: string;
   /** Promises of the embedded broker this backend does not keep (see differences.ts). */
   readonly differences: ReadonlySet<Difference>;
-  start(): Promise<ContractTarget>;
+  start(settings?: TargetSettings): Promise<ContractTarget>;
 }
 
 /** What a spec can ask of the backend it runs on while it is being declared. */
@@ -39,11 +45,11 @@ export interface ContractBackend {
   differs(difference: Difference): boolean;
 }
 
-async function startEmbedded(): Promise<ContractTarget> {
+async function startEmbedded(settings: TargetSettings = {}): Promise<ContractTarget> {
   const dataDir = makeDataDir('contract');
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
-  const services = createEmbeddedServices({ dataDir, clock, logger, maintenance: { maxSleepMs: 50 } });
+  const services = createEmbeddedServices({ dataDir, clock, logger, maintenance: { maxSleepMs: 50 }, ...settings });
   const server = new LocalServer({ handler, services, logger, drainTimeoutMs: 1000 });
   const url = await server.listen(0, '127.0.0.1');
   const broker: Broker = services.broker;
@@ -73,11 +79,11 @@ async function startEmbedded(): Promise<ContractTarget> {
  * emulator's clock to the test clock and lets the runner settle: the spec then
  * observes the converged system, as a client would a moment later in AWS.
  */
-async function startAws(): Promise<ContractTarget> {
+async function startAws(settings: TargetSettings = {}): Promise<ContractTarget> {
   const emulator = await startEmulator();
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
-  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, template: await conveyorTemplate(), idleMs: 200 });
+  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, template: await conveyorTemplate(), idleMs: 200, ...settings });
   // Also in the background, so a waiting long-poll sees what is published meanwhile.
   local.runner.start();
   const server = new LocalServer({ handler, services: local.services, logger, drainTimeoutMs: 1000 });
@@ -122,17 +128,22 @@ const wanted = (process.env['CONVEYOR_CONTRACT_BACKENDS'] ?? '').split(',').map(
 export const BACKENDS: readonly BackendFactory[] = wanted.length === 0 ? ALL_BACKENDS : ALL_BACKENDS.filter((backend) => wanted.includes(backend.name));
 
 /**
- * Declares a contract spec once for every backend: each gets a fresh broker. A
- * clock a test froze flows again after it, whether the test passed or not.
+ * Declares a contract spec once for every backend: each gets a fresh broker,
+ * started with `settings`. A clock a test froze flows again after it, whether
+ * the test passed or not.
  *
  * @example
  * describeContract('Topics', (target) => { it('creates a topic', async () => { ... target().api ... }); });
  */
-export function describeContract(title: string, spec: (target: () => ContractTarget, backend: ContractBackend) => void): void {
+export function describeContract(
+  title: string,
+  spec: (target: () => ContractTarget, backend: ContractBackend) => void,
+  settings: TargetSettings = {},
+): void {
   describe.each(BACKENDS.map((backend) => ({ backend })))(`${title} [$backend.name]`, ({ backend }) => {
     let current: ContractTarget | undefined;
     beforeAll(async () => {
-      current = await backend.start();
+      current = await backend.start(settings);
     });
     afterEach(() => {
       current?.clock.resume();

@@ -1,4 +1,7 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ResponseLimits } from '../../../domain/constants.js';
+import { storedMessageBytes } from '../../../domain/messageSize.js';
+import { ResponseBudget } from '../../../domain/ResponseBudget.js';
 import type { PartitionStats, Topic } from '../../../domain/types.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { ReadPage, ReadPosition } from '../../../ports/MessageLog.js';
@@ -11,7 +14,9 @@ import { headFromItem, readHead, type PartitionHead } from './headCounter.js';
 /**
  * Reads one log partition with consistent reads, as the embedded log does:
  * `nextOffset` is the offset after the last message returned, or the start
- * position (clamped to the retained range and the head) when none is.
+ * position (clamped to the retained range and the head) when none is. A read
+ * stops adding messages at the byte budget (ResponseBudget), and queries no
+ * further page once it is spent: `nextOffset` then says where to continue.
  *
  * Retention: DynamoDB TTL deletes expired items late (up to days after), and
  * the emulator never does, so messages whose retention is over
@@ -29,6 +34,8 @@ export class PartitionReader {
     private readonly dynamo: DynamoDBDocumentClient,
     private readonly logTable: string,
     private readonly clock: Clock,
+    /** Bytes of messages one read returns at most. */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {}
 
   public async read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage> {
@@ -50,7 +57,7 @@ export class PartitionReader {
   private async readFrom(topic: Topic, key: string, offset: number, limit: number): Promise<ReadPage> {
     const now = this.clock.now();
     const start = Math.max(0, offset);
-    const [head, page] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.query(key, start, limit)]);
+    const [head, page] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.query(key, start, limit, new ResponseBudget(this.responseBytes))]);
     const retainedAt = page.findIndex((item) => this.isRetained(topic, item, now));
     if (retainedAt === 0) return toPage(page, head);
     // The page starts inside the expired prefix: continue from the oldest retained message.
@@ -58,7 +65,7 @@ export class PartitionReader {
     if (last === undefined) return toPage([], head);
     const oldest = page[retainedAt]?.o ?? (await this.oldestRetained(topic, key, head, last, now));
     if (retainedAt < 0 && oldest >= head.next) return toPage([], head);
-    return toPage(await this.query(key, oldest, limit), head);
+    return toPage(await this.query(key, oldest, limit, new ResponseBudget(this.responseBytes)), head);
   }
 
   /**
@@ -93,10 +100,15 @@ export class PartitionReader {
     return Item !== undefined && isMessageItem(Item) ? Item : undefined;
   }
 
-  /** Up to `limit` items from offset `from` on, in offset order, across as many 1 MB query pages as that takes. */
-  private async query(key: string, from: number, limit: number): Promise<LogItem[]> {
+  /**
+   * Up to `limit` items from offset `from` on, in offset order, across as many
+   * 1 MB query pages as that takes; with a budget, only the messages it admits:
+   * the rest of the page that filled it is dropped and no further page is read.
+   */
+  private async query(key: string, from: number, limit: number, budget?: ResponseBudget): Promise<LogItem[]> {
     const items: LogItem[] = [];
     let startKey: Record<string, unknown> | undefined;
+    let spent = false;
     do {
       const page = await callAws('read a log partition', () =>
         this.dynamo.send(
@@ -110,11 +122,22 @@ export class PartitionReader {
           }),
         ),
       );
-      items.push(...((page.Items ?? []) as LogItem[]));
+      for (const item of (page.Items ?? []) as LogItem[]) {
+        // The head counter (offset -1) is no message: it costs nothing.
+        spent = budget !== undefined && item.o !== HEAD_OFFSET && !budget.admit(storedItemBytes(item));
+        if (spent) break;
+        items.push(item);
+      }
       startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length < limit);
+    } while (!spent && startKey !== undefined && items.length < limit);
     return items;
   }
+}
+
+/** storedMessageBytes of a log item, from its body as stored: the body is parsed only for the messages a read returns. */
+function storedItemBytes(item: LogItem): number {
+  const attributes = item.a === undefined ? undefined : (JSON.parse(item.a) as Record<string, string>);
+  return storedMessageBytes({ body: null, key: item.k, id: item.id, ...(attributes === undefined ? {} : { attributes }) }, item.b);
 }
 
 function toPage(items: readonly LogItem[], head: PartitionHead): ReadPage {
