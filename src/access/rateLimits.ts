@@ -28,7 +28,7 @@ export const rateLimitSchema = z
     burst: wholeAtLeastOne('burst', 1_000_000).optional(),
     bytesPerSecond: positive('bytesPerSecond', 1e12).optional(),
     burstBytes: wholeAtLeastOne('burstBytes', 1e12).optional(),
-  })
+  }, { error: (issue) => `rateLimit must be an object such as {"requestsPerSecond":50,"burst":100}, but ${JSON.stringify(issue.input) ?? String(issue.input)} was provided` })
   .refine((limit) => limit.burstBytes === undefined || limit.bytesPerSecond !== undefined, { error: 'burstBytes needs bytesPerSecond' })
   .transform(
     (limit): RateLimit => ({

