@@ -11,6 +11,7 @@ const DEFAULT_SETTINGS = {
   retryBackoff: { minSeconds: 1, maxSeconds: 600 },
   ordered: false,
   startFrom: 'latest',
+  deadLetterAlarm: true,
 };
 const EMPTY_STATS = { backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0, oldestUnackedAgeSeconds: 0 };
 
@@ -48,6 +49,7 @@ describeContract('Subscriptions and fan-out', (target, backend) => {
       { case: 'another maxDeliveries', topic: 'conflict-max', settings: { maxDeliveries: 4 } },
       { case: 'another filter', topic: 'conflict-filter', settings: { maxDeliveries: 3, filter: { key: ['x'] } } },
       { case: 'ordered instead of unordered', topic: 'conflict-ordered', settings: { maxDeliveries: 3, ordered: true } },
+      { case: 'no dead-letter alarm instead of one', topic: 'conflict-alarm', settings: { maxDeliveries: 3, deadLetterAlarm: false } },
     ])('answers 409 Conflict for $case and keeps the original settings', async ({ topic, settings }) => {
       // Prepare
       await createQueue(target().api, topic, { maxDeliveries: 3 });
@@ -223,6 +225,24 @@ describeContract('Subscriptions and fan-out', (target, backend) => {
         filter: { $or: [{ key: ['vip'] }, { body: { total: [{ numeric: ['>', 1000] }] } }] },
         matching: [msg('vip-small', { key: 'vip' }, { total: 1 }), msg('big', { key: 'regular' }, { total: 5000 })],
         other: [msg('regular-small', { key: 'regular' }, { total: 10 })],
+      },
+      {
+        case: 'keyless: key does not exist',
+        filter: { key: [{ exists: false }] },
+        matching: [msg('bare'), msg('attributed', { attributes: { region: 'eu' } })],
+        other: [msg('keyed', { key: 'a' }), msg('empty-key', { key: '' })],
+      },
+      {
+        case: 'keyed: key anything but a',
+        filter: { key: [{ 'anything-but': ['a'] }] },
+        matching: [msg('b', { key: 'b' })],
+        other: [msg('a', { key: 'a' }), msg('bare')],
+      },
+      {
+        case: 'unattributed: attribute region does not exist',
+        filter: { attributes: { region: [{ exists: false }] } },
+        matching: [msg('bare'), msg('other-attribute', { attributes: { tier: 'gold' } })],
+        other: [msg('eu', { attributes: { region: 'eu' } })],
       },
     ])('delivers only the matching messages for $case', async ({ case: name, filter, matching, other }) => {
       // Prepare
