@@ -43,6 +43,9 @@ function lambdaContext(services: ApiServices, signal: AbortSignal, requestId: st
   return Object.assign(context, { services, signal });
 }
 
+/** The route label of requests refused before routing (401, 429, 503) in the request metrics. */
+export const REFUSED_ROUTE = 'refused before routing';
+
 /** The path part of a request target, as sent. */
 const pathOf = (target: string | undefined): string => (target ?? '/').split('?', 1)[0]!;
 
@@ -182,6 +185,8 @@ export class LocalServer {
     if (!(error instanceof ConveyorError)) this.options.logger.error({ err: error }, 'local server failed to admit a request');
     const declared = contentLength(request).contentLength ?? 0;
     const close = options.close === true || declared > PublishLimits.requestBytes;
+    // Refused before routing: counted under one route label, so rate limiting and bad tokens show in /metrics.
+    this.options.services.metrics.observeRequest(request.method ?? 'GET', REFUSED_ROUTE, answer.statusCode ?? 500, 0);
     response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), ...(close ? { connection: 'close' } : {}) });
     response.end(answer.body);
     request.resume();

@@ -62,6 +62,12 @@ describe('Rate limits (child process)', () => {
     expect((await as(ADMIN).publish('metered', [{ body: 'unmetered' }])).status).toBe(200);
   });
 
+  it('counts refusals before routing in the request metrics', async () => {
+    const metrics = await as(ADMIN).http.get('/metrics');
+
+    expect(metrics.text).toMatch(/conveyor_http_request_duration_seconds_count\{method="POST",route="refused before routing",status="429"\} [1-9]/);
+  });
+
   it('limits request body bytes per token: a second 2 KB publish within the second is refused', async () => {
     // Prepare
     const body = 'b'.repeat(2000);
