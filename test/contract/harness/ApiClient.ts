@@ -1,4 +1,5 @@
 import { assertResponseMatchesSpec, loadOpenApi } from '../../helpers/openapi.js';
+import { sendRaw, type RawRequest, type RawResponse } from './rawHttp.js';
 
 const spec = loadOpenApi();
 
@@ -64,6 +65,20 @@ export class ApiClient {
     const body = (isJson && text.length > 0 ? JSON.parse(text) : text) as T;
     if (!options.unchecked) assertResponseMatchesSpec(spec, method, path.split('?')[0]!, response.status, isJson ? body : undefined);
     return { status: response.status, body, text, headers: response.headers };
+  }
+
+  /**
+   * Sends a request byte for byte (see rawHttp.ts), after the same settling as every
+   * other request, and without the OpenAPI check: the caller decides what to assert.
+   *
+   * @example
+   * const response = await api.http.raw({ method: 'DELETE', target: '//x/v1/topics/victim' });
+   */
+  public async raw(request: RawRequest, timeoutMs?: number): Promise<RawResponse> {
+    const headers: Record<string, string> = {};
+    if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token}`;
+    await this.beforeRequest();
+    return sendRaw(this.baseUrl, { ...request, headers: { ...headers, ...request.headers } }, timeoutMs);
   }
 
   public get<T = unknown>(path: string, options?: RequestOptions): Promise<ApiResponse<T>> {
