@@ -6,6 +6,7 @@ import { createLogger } from '../observability/logger.js';
 import { startEmbeddedBackend, startEmulatedAwsBackend, type RunningBackend } from './backends.js';
 import { readConfig } from './config.js';
 import { LocalServer } from './LocalServer.js';
+import { watchParent } from './watchParent.js';
 
 const USAGE = 'usage: npm start [-- --backend sqlite|aws]';
 
@@ -16,11 +17,16 @@ function fail(message: string): never {
 
 /** `npm start`: the broker on its embedded default (or `--backend aws` on an emulator), behind the local HTTP server. */
 async function main(): Promise<void> {
+  const parent = process.ppid;
   const logger = createLogger();
   let backendName: string;
+  let stopWithParent: boolean;
   let config;
   try {
-    backendName = parseArgs({ options: { backend: { type: 'string', default: 'sqlite' } } }).values.backend ?? 'sqlite';
+    // `npm start` adds --stop-with-parent; run by hand (under nohup, say), the server outlives its shell as asked.
+    const { values } = parseArgs({ options: { backend: { type: 'string', default: 'sqlite' }, 'stop-with-parent': { type: 'boolean', default: false } } });
+    backendName = values.backend ?? 'sqlite';
+    stopWithParent = values['stop-with-parent'] ?? false;
     config = readConfig();
   } catch (error) {
     fail(error instanceof ConveyorError || error instanceof Error ? `${error.message}\n${USAGE}` : String(error));
@@ -51,18 +57,26 @@ async function main(): Promise<void> {
   process.stdout.write(`Conveyor is listening on ${url} (${backend.description})\n`);
 
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  const stop = async (reason: string): Promise<void> => {
+    // A second signal (Ctrl-C reaches npm and the server, and npm passes its own on) joins the stop under way.
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests and commits');
-    await server.stop();
-    await backend.close();
+    logger.info({ reason }, 'shutting down: finishing in-flight requests and commits');
+    try {
+      await server.stop();
+      await backend.close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.stderr.write(`conveyor: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
     logger.info('stopped cleanly');
     process.stdout.write('Conveyor stopped cleanly\n');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (stopWithParent) watchParent(() => void stop('parent process exited'), parent);
 }
 
 void main();

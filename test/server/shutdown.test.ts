@@ -34,7 +34,7 @@ function longPoll(url: string, path: string, body: unknown): { accepted: Promise
   return { accepted, answer };
 }
 
-describe('npm start: stopping on SIGTERM', () => {
+describe('The server process: stopping on a signal', () => {
   let dataDir: string;
   let server: ServerProcess | undefined;
 
@@ -47,7 +47,13 @@ describe('npm start: stopping on SIGTERM', () => {
     removeDataDir(dataDir);
   });
 
-  it('answers a pending long-poll, exits 0 and keeps every acknowledged write', async () => {
+  it.each([
+    { case: 'SIGTERM', signals: ['SIGTERM'] as const },
+    { case: 'SIGINT', signals: ['SIGINT'] as const },
+    // Ctrl-C reaches npm and the server alike, and npm passes its own on: the second joins the stop under way.
+    { case: 'SIGINT twice', signals: ['SIGINT', 'SIGINT'] as const },
+    { case: 'SIGTERM twice', signals: ['SIGTERM', 'SIGTERM'] as const },
+  ])('answers a pending long-poll, exits 0 and keeps every acknowledged write on $case', async ({ signals }) => {
     // Prepare
     server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir });
     const api = new Conveyor(new ApiClient(server.url));
@@ -60,14 +66,17 @@ describe('npm start: stopping on SIGTERM', () => {
     await sleep(200); // usually enough for the pull to reach its wait; it is answered either way
 
     // Act
-    server.child.kill('SIGTERM');
+    for (const signal of signals) {
+      server.child.kill(signal);
+      await sleep(10); // apart, so the kernel delivers each rather than merging them into one
+    }
     const [answer, exitCode] = await Promise.all([poll.answer, server.exited]);
 
     // Assess
     expect(published).toEqual({ id: 'job-1', partition: 0, offset: 0, duplicate: false });
     expect(answer).toEqual({ status: 200, body: { messages: [] } });
     expect(exitCode).toBe(0);
-    expect(server.output()).toContain('stopped cleanly');
+    expect(server.output()).toContain('Conveyor stopped cleanly');
     server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir });
     const restarted = new Conveyor(new ApiClient(server.url));
     expect((await pull(restarted, { topic: 'jobs', subscription: 'workers' }, { max: 10 })).map((message) => message.id)).toEqual(['job-1']);
