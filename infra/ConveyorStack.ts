@@ -1,7 +1,9 @@
-import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { deploymentTags } from '../src/adapters/aws/names.js';
 import { BACKEND_ENV, ResourceOutput, resourcesToEnv, type AwsResources } from '../src/adapters/aws/resources.js';
 import { AckIdKey } from './constructs/AckIdKey.js';
+import { AlarmTopic } from './constructs/AlarmTopic.js';
 import { Api } from './constructs/Api.js';
 import { Functions, DELAY_CONSUMER_TIMEOUT, functionNames } from './constructs/Functions.js';
 import { Messaging } from './constructs/Messaging.js';
@@ -28,6 +30,8 @@ export class ConveyorStack extends Stack {
   public readonly ackIdKey: AckIdKey;
   public readonly functions: Functions;
   public readonly api: Api;
+  /** With `alarmEmail`: the topic every alarm notifies, the runtime's per-subscription alarms included. */
+  public readonly alerting: AlarmTopic | undefined;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ConveyorStackProps = {}) {
@@ -38,16 +42,20 @@ export class ConveyorStack extends Stack {
     const names = functionNames(prefix);
     // Built from the name rather than referenced: the data resources must not depend on Lambda, and the function reads its own ARN.
     const scheduleTargetArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: names.scheduleTarget, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // Every resource, down to the log groups and the roles; what the runtime creates gets the same tags (deploymentTags).
+    for (const [key, value] of Object.entries(deploymentTags(prefix))) Tags.of(this).add(key, value);
 
-    this.tables = new Tables(this, 'Tables', { removalPolicy: settings.removalPolicy });
-    this.messaging = new Messaging(this, 'Messaging', { resourcePrefix: prefix, delayConsumerTimeout: DELAY_CONSUMER_TIMEOUT });
+    this.tables = new Tables(this, 'Tables', { removalPolicy: settings.removalPolicy, deletionProtection: settings.removalPolicy !== RemovalPolicy.DESTROY });
+    this.messaging = new Messaging(this, 'Messaging', { resourcePrefix: prefix, delayConsumerTimeout: DELAY_CONSUMER_TIMEOUT, removalPolicy: settings.removalPolicy });
     this.scheduling = new Scheduling(this, 'Scheduling', {
       resourcePrefix: prefix,
       delayQueue: this.messaging.delayQueue,
+      deliveryFailureQueue: this.messaging.deliveryFailureQueue,
       scheduleTargetFunctionArn: scheduleTargetArn,
       removalPolicy: settings.removalPolicy,
     });
     this.ackIdKey = new AckIdKey(this, 'AckIdKey', { resourcePrefix: prefix });
+    this.alerting = settings.alarmEmail === undefined ? undefined : new AlarmTopic(this, 'Alerting', { email: settings.alarmEmail, removalPolicy: settings.removalPolicy });
     this.resources = {
       logTable: this.tables.logTable.tableName,
       metaTable: this.tables.metaTable.tableName,
@@ -58,6 +66,8 @@ export class ConveyorStack extends Stack {
       schedulerRoleArn: this.scheduling.schedulerRole.roleArn,
       scheduleTargetArn,
       resourcePrefix: prefix,
+      deliveryFailureQueueArn: this.messaging.deliveryFailureQueue.queueArn,
+      alarmTopicArn: this.alerting?.topic.topicArn,
       ackKeySecretArn: this.ackIdKey.secret.secretArn,
     };
 
@@ -90,15 +100,17 @@ export class ConveyorStack extends Stack {
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       resourcePrefix: prefix,
-      alarmEmail: settings.alarmEmail,
+      alarmTopic: this.alerting?.topic,
       functions: this.functions,
       messaging: this.messaging,
+      scheduling: this.scheduling,
+      tables: this.tables,
       api: this.api,
-      removalPolicy: settings.removalPolicy,
     });
 
     for (const [field, outputName] of Object.entries(ResourceOutput)) {
-      new CfnOutput(this, outputName, { value: this.resources[field as keyof AwsResources] });
+      const value = this.resources[field as keyof AwsResources];
+      if (value !== undefined) new CfnOutput(this, outputName, { value });
     }
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API (requests are signed with SigV4 unless a JWT issuer is configured)' });
   }

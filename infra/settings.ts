@@ -19,9 +19,10 @@ export interface ConveyorStackProps extends StackProps {
    */
   readonly resourcePrefix?: string;
   /**
-   * Delete the tables and log groups with the stack. For development stacks only.
+   * Delete the tables, queues and log groups with the stack, and leave the tables
+   * without deletion protection. For development stacks only.
    *
-   * @default false - tables and log groups are retained
+   * @default false - tables, queues and log groups are retained, and the tables are protected from deletion
    */
   readonly destroyDataOnDelete?: boolean;
   /**
@@ -67,6 +68,19 @@ export interface ConveyorStackProps extends StackProps {
    * @default 200
    */
   readonly throttleBurstLimit?: number;
+  /**
+   * Reserved concurrency of the schedule-target function, or `false` for none.
+   * Scheduler invokes it once per schedule per tick and every invocation fires
+   * every due tick, so many cron schedules on the same minute would otherwise
+   * run that many invocations doing the same work, taking concurrency from the
+   * API. The surplus is throttled and retried by Scheduler, and then finds
+   * nothing due. Lambda refuses any reservation that leaves the account fewer than
+   * 100 unreserved executions: accounts with a concurrency quota below
+   * 100 + this value (new accounts may have 10) need `false`.
+   *
+   * @default 5
+   */
+  readonly scheduleTargetConcurrency?: number | false;
 }
 
 /** The props with every default applied, validated. */
@@ -78,7 +92,13 @@ export interface ConveyorSettings {
   readonly logLevel: LogLevel;
   readonly logRetention: RetentionDays;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Reserved concurrency of the schedule target; undefined: none. */
+  readonly scheduleTargetConcurrency: number | undefined;
 }
+
+/** Default reserved concurrency of the schedule target (see ConveyorStackProps). */
+export const DEFAULT_SCHEDULE_TARGET_CONCURRENCY = 5;
+export const MAX_SCHEDULE_TARGET_CONCURRENCY = 100;
 
 interface ValidationRule {
   readonly violated: (props: ConveyorStackProps) => boolean;
@@ -131,6 +151,13 @@ const RULES: readonly ValidationRule[] = [
     violated: (p) => p.throttleBurstLimit !== undefined && !(Number.isInteger(p.throttleBurstLimit) && p.throttleBurstLimit > 0),
     message: (p) => `throttleBurstLimit must be a positive integer, but ${p.throttleBurstLimit} was provided`,
   },
+  {
+    violated: (p) =>
+      p.scheduleTargetConcurrency !== undefined &&
+      p.scheduleTargetConcurrency !== false &&
+      !(Number.isInteger(p.scheduleTargetConcurrency) && p.scheduleTargetConcurrency >= 1 && p.scheduleTargetConcurrency <= MAX_SCHEDULE_TARGET_CONCURRENCY),
+    message: (p) => `scheduleTargetConcurrency must be an integer from 1 to ${MAX_SCHEDULE_TARGET_CONCURRENCY}, or false for none, but ${String(p.scheduleTargetConcurrency)} was provided`,
+  },
 ];
 
 /** Applies the defaults; throws one error that lists every invalid prop. */
@@ -145,5 +172,6 @@ export function resolveSettings(props: ConveyorStackProps = {}): ConveyorSetting
     logLevel: props.logLevel ?? 'info',
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+    scheduleTargetConcurrency: props.scheduleTargetConcurrency === false ? undefined : (props.scheduleTargetConcurrency ?? DEFAULT_SCHEDULE_TARGET_CONCURRENCY),
   };
 }

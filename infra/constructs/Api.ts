@@ -1,6 +1,6 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion, type HttpRoute, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,12 @@ export interface ApiProps {
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
+
+/**
+ * Throttle of `ANY /`, which only ever answers 404 (every operation is under
+ * `/v1/`, `/healthz` or `/metrics`): little traffic is legitimate there.
+ */
+export const ROOT_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
 
 /** One JSON line per request, from the HTTP API's `$context` variables. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -41,6 +47,13 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
  * API Gateway HTTP API in front of the API function: `ANY /` and `ANY /{proxy+}`
  * with payload format 2.0, authorized by IAM (SigV4) unless a JWT issuer is
  * configured; one `$default` stage with throttling and JSON access logs.
+ *
+ * API Gateway throttles per stage and per route key. With the two catch-all
+ * routes, per-route limits can tell only the root apart from every operation:
+ * `ANY /` gets ROOT_ROUTE_THROTTLE, `ANY /{proxy+}` the stage's limits. Limits
+ * per operation (pull, publish, management) would need a route per operation,
+ * and would change what the handler receives (API Gateway's own, decoded path
+ * parameters take precedence over the router's).
  */
 export class Api extends Construct {
   public readonly httpApi: HttpApi;
@@ -61,8 +74,10 @@ export class Api extends Construct {
       createDefaultStage: false,
     });
     const integration = new HttpLambdaIntegration('ApiFunction', props.handler, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
-    this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration });
-    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
+    const routes: HttpRoute[] = [
+      ...this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration }),
+      ...this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration }),
+    ];
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
     this.stage = new HttpStage(this, 'DefaultStage', {
@@ -72,6 +87,12 @@ export class Api extends Construct {
       throttle: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = {
+      'ANY /': { ThrottlingRateLimit: ROOT_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: ROOT_ROUTE_THROTTLE.burstLimit },
+      'ANY /{proxy+}': { ThrottlingRateLimit: props.throttle.rateLimit, ThrottlingBurstLimit: props.throttle.burstLimit },
+    };
+    // API Gateway refuses route settings for a route key that does not exist yet.
+    for (const route of routes) this.stage.node.addDependency(route);
   }
-
 }

@@ -20,6 +20,12 @@ export interface ConveyorFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Executions reserved for this function, which are also its maximum.
+   *
+   * @default - none: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** The repository root: the nearest folder above this file (in `infra/` or `dist/infra/`) with the lock file. */
@@ -74,6 +80,7 @@ export class ConveyorFunction extends Construct implements IGrantable {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

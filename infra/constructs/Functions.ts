@@ -27,6 +27,16 @@ export const SCHEDULE_TARGET_TIMEOUT = Duration.seconds(30);
 /** Relay retries of a failing stream batch (halved each time) before its position goes to the failure queue. */
 export const RELAY_RETRY_ATTEMPTS = 10;
 
+/**
+ * Concurrent delay-consumer invocations Lambda's SQS poller may run. Without a
+ * bound the poller scales to hundreds (up to 1,250) when many delayed messages
+ * come due at once, taking the account's concurrency from the API and racing
+ * each other for the same log partitions (transaction conflicts, then 503s).
+ * 10 invocations of 10 messages each release several hundred messages per
+ * second; a larger burst is released late, which the DelayQueueAge alarm reports.
+ */
+export const DELAY_CONSUMER_MAX_CONCURRENCY = 10;
+
 export interface FunctionsProps {
   readonly settings: ConveyorSettings;
   /** Resource names from `resourcesToEnv`, plus backend, log level and Node options. */
@@ -86,6 +96,8 @@ export class Functions extends Construct {
       description: 'Conveyor stream relay: new log items to the event bus and to ordered subscriptions',
       memorySize: 512,
       timeout: RELAY_TIMEOUT,
+      // No reserved concurrency: the stream bounds it already (one invocation per shard, parallelizationFactor 1),
+      // and a reservation would be taken from the account even when the log is idle.
     });
     tables.metaTable.grantReadData(this.relay);
     messaging.bus.grantPutEventsTo(this.relay);
@@ -124,7 +136,9 @@ export class Functions extends Construct {
     tables.metaTable.grantReadWriteData(this.delayConsumer);
     // Re-delays a message that is not due yet (SQS delays stop at 15 minutes).
     messaging.delayQueue.grantSendMessages(this.delayConsumer);
-    this.delayConsumer.function.addEventSource(new SqsEventSource(messaging.delayQueue, { batchSize: 10, reportBatchItemFailures: true }));
+    this.delayConsumer.function.addEventSource(
+      new SqsEventSource(messaging.delayQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: DELAY_CONSUMER_MAX_CONCURRENCY }),
+    );
 
     this.scheduleTarget = new ConveyorFunction(this, 'ScheduleTarget', {
       ...common,
@@ -133,6 +147,7 @@ export class Functions extends Construct {
       description: 'Conveyor schedule target: publishes the message of a cron schedule at each tick',
       memorySize: 256,
       timeout: SCHEDULE_TARGET_TIMEOUT,
+      ...(settings.scheduleTargetConcurrency === undefined ? {} : { reservedConcurrentExecutions: settings.scheduleTargetConcurrency }),
     });
     tables.logTable.grantReadWriteData(this.scheduleTarget);
     tables.metaTable.grantReadWriteData(this.scheduleTarget);

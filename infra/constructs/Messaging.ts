@@ -1,13 +1,20 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { subscriptionNamePattern } from './RuntimeAccess.js';
 
 export interface MessagingProps {
   readonly resourcePrefix: string;
   /** Timeout of the delay queue's consumer: the queue hides a received message for six times as long. */
   readonly delayConsumerTimeout: Duration;
+  /** What happens to the queues when the stack is deleted: the same as for the tables. */
+  readonly removalPolicy: RemovalPolicy;
 }
+
+/** The bus's physical name; Monitoring's queries over its rules need it as a literal. */
+export const eventBusName = (prefix: string): string => `${prefix}-bus`;
 
 /** Receives of a delayed message before it is set aside in the delay dead-letter queue. */
 export const DELAY_MAX_RECEIVE_COUNT = 5;
@@ -28,18 +35,26 @@ export class Messaging extends Construct {
   public readonly delayDeadLetterQueue: Queue;
   /** On-failure destination of the relay: the stream positions of batches it gave up on. */
   public readonly relayFailureQueue: Queue;
+  /**
+   * Dead-letter queue of every target created at runtime: the EventBridge rules of
+   * subscriptions and the Scheduler schedules of cron schedules and long delays.
+   * Both services put here, with the error, what they could not deliver after
+   * their retry policy ran out.
+   */
+  public readonly deliveryFailureQueue: Queue;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
     const prefix = props.resourcePrefix;
-    this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
+    const secureQueue: QueueProps = { ...SECURE_QUEUE, removalPolicy: props.removalPolicy };
+    this.bus = new EventBus(this, 'Bus', { eventBusName: eventBusName(prefix) });
     this.delayDeadLetterQueue = new Queue(this, 'DelayDeadLetterQueue', {
-      ...SECURE_QUEUE,
+      ...secureQueue,
       queueName: `${prefix}-delay-dlq`,
       retentionPeriod: Duration.days(14),
     });
     this.delayQueue = new Queue(this, 'DelayQueue', {
-      ...SECURE_QUEUE,
+      ...secureQueue,
       queueName: `${prefix}-delay`,
       // Lambda's advice for an SQS event source: six times the function timeout.
       visibilityTimeout: Duration.seconds(6 * props.delayConsumerTimeout.toSeconds()),
@@ -47,7 +62,7 @@ export class Messaging extends Construct {
       deadLetterQueue: { queue: this.delayDeadLetterQueue, maxReceiveCount: DELAY_MAX_RECEIVE_COUNT },
     });
     this.relayFailureQueue = new Queue(this, 'RelayFailureQueue', {
-      ...SECURE_QUEUE,
+      ...secureQueue,
       queueName: `${prefix}-relay-failures`,
       retentionPeriod: Duration.days(14),
     });
@@ -55,5 +70,35 @@ export class Messaging extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter store: the on-failure destination of the stream relay. An alarm watches its depth.',
     });
+    // Standard, not FIFO: Scheduler refuses a FIFO dead-letter queue.
+    this.deliveryFailureQueue = new Queue(this, 'DeliveryFailureQueue', {
+      ...secureQueue,
+      queueName: `${prefix}-delivery-failures`,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deliveryFailureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter store: the dead-letter queue of the rule targets and schedules created at runtime. An alarm watches its depth.',
+    });
+    this.allowRuleTargetsToDeadLetter(prefix);
+  }
+
+  /**
+   * EventBridge sends a rule target's undeliverable event to its dead-letter
+   * queue as itself, so the queue must allow it; only rules of this bus named for
+   * subscriptions, in this account. (Scheduler sends as the scheduler role instead,
+   * which Scheduling grants.)
+   */
+  private allowRuleTargetsToDeadLetter(prefix: string): void {
+    const ruleArns = Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: `${this.bus.eventBusName}/${subscriptionNamePattern(prefix)}` });
+    this.deliveryFailureQueue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SubscriptionRulesDeadLetter',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deliveryFailureQueue.queueArn],
+        conditions: { ArnLike: { 'aws:SourceArn': ruleArns }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
   }
 }

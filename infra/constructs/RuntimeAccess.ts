@@ -6,13 +6,13 @@ import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeWildcardResource } from '../nag.js';
 
 /**
- * Queue, dead-letter queue and rule of every subscription are named
- * `<prefix>-s-<digest>` (`subscriptionResourceNames` in src/adapters/aws/names.ts).
- * The grants stop at `-s-`, so the runtime cannot touch the stack's own queues.
+ * Queue, dead-letter queue, rule and dead-letter alarm of every subscription are
+ * named `<prefix>-s-<digest>…` (`subscriptionResourceNames` in src/adapters/aws/names.ts).
+ * The grants stop at `-s-`, so the runtime cannot touch the stack's own queues or alarms.
  */
 export const subscriptionNamePattern = (prefix: string): string => `${prefix}-s-*`;
-/** Alarms the runtime puts on subscription dead-letter queues. */
-export const runtimeAlarmNamePattern = (prefix: string): string => `${prefix}-*`;
+/** Alarms the runtime puts on subscription dead-letter queues: named like the subscription's other resources. */
+export const runtimeAlarmNamePattern = subscriptionNamePattern;
 
 /** Everything the API does to subscription queues: create and delete them, receive, ack, nack, purge. */
 export const SUBSCRIPTION_QUEUE_ACTIONS = [
@@ -36,9 +36,12 @@ export const SUBSCRIPTION_RULE_ACTIONS = [
   'events:PutTargets',
   'events:RemoveTargets',
   'events:ListTargetsByRule',
+  // PutRule with Tags needs it too.
+  'events:TagResource',
 ] as const;
 
-export const RUNTIME_ALARM_ACTIONS = ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'] as const;
+/** PutMetricAlarm with Tags needs cloudwatch:TagResource too. */
+export const RUNTIME_ALARM_ACTIONS = ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'] as const;
 
 export interface RuntimeAccessProps {
   readonly resourcePrefix: string;

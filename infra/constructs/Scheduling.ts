@@ -9,6 +9,8 @@ export interface SchedulingProps {
   readonly resourcePrefix: string;
   /** Where a one-time schedule delivers a long delay's message for its last (≤ 15 min) hop. */
   readonly delayQueue: IQueue;
+  /** Dead-letter queue of every schedule: Scheduler sends to it as the scheduler role. */
+  readonly deliveryFailureQueue: IQueue;
   /**
    * The function a cron schedule invokes. An ARN built from its name, not a
    * reference, so that the group and the role do not depend on Lambda resources.
@@ -47,6 +49,7 @@ export class Scheduling extends Construct {
       }),
     });
     props.delayQueue.grantSendMessages(this.schedulerRole);
+    props.deliveryFailureQueue.grantSendMessages(this.schedulerRole);
     // Scheduler invokes the unqualified ARN, so no version or alias needs the grant.
     LambdaFunction.fromFunctionArn(this, 'ScheduleTarget', props.scheduleTargetFunctionArn).grantInvokeLatestVersion(this.schedulerRole);
   }

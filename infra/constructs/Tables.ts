@@ -5,12 +5,18 @@ import { Construct } from 'constructs';
 export interface TablesProps {
   /** What happens to both tables when the stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * DynamoDB's deletion protection: a DeleteTable, from the console, the API or
+   * CloudFormation, fails until it is turned off.
+   */
+  readonly deletionProtection: boolean;
 }
 
 /**
  * The two DynamoDB tables (item layouts in `src/adapters/aws/logItems.ts` and
  * `resources.ts`). Both are on-demand, with point-in-time recovery, AWS-managed
- * encryption and a TTL attribute `ttl` that expires retained messages and dedup entries.
+ * encryption, a TTL attribute `ttl` that expires retained messages and dedup
+ * entries, and deletion protection unless the stack destroys its data on delete.
  */
 export class Tables extends Construct {
   /** The ordered log: partition key `p` (topic incarnation + partition), sort key `o` (offset). Its stream feeds the relay. */
@@ -26,6 +32,7 @@ export class Tables extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'ttl',
       removalPolicy: props.removalPolicy,
+      deletionProtection: props.deletionProtection,
     } as const;
     this.logTable = new Table(this, 'LogTable', {
       ...common,

@@ -22,7 +22,8 @@ function sameSettings(a: SubscriptionSettings, b: SubscriptionSettings): boolean
     a.retryBackoff.minSeconds === b.retryBackoff.minSeconds &&
     a.retryBackoff.maxSeconds === b.retryBackoff.maxSeconds &&
     a.ordered === b.ordered &&
-    a.startFrom === b.startFrom
+    a.startFrom === b.startFrom &&
+    a.deadLetterAlarm === b.deadLetterAlarm
   );
 }
 

@@ -35,6 +35,11 @@ export interface SubscriptionSettings {
   readonly retryBackoff: RetryBackoff;
   readonly ordered: boolean;
   readonly startFrom: StartFrom;
+  /**
+   * On AWS, a CloudWatch alarm on the subscription's dead-letter queue (in alarm
+   * from the first dead letter). The embedded backend stores it and does nothing with it.
+   */
+  readonly deadLetterAlarm: boolean;
 }
 
 export interface Subscription extends SubscriptionSettings {

@@ -4,7 +4,7 @@ import { CreateSecretCommand, DescribeSecretCommand, GetRandomPasswordCommand, R
 import type { Logger } from 'pino';
 import { GeneratedAckIdKey } from '../adapters/aws/AckIdKeySecret.js';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../adapters/aws/clients.js';
-import { ResourceOutput, type AwsResources } from '../adapters/aws/resources.js';
+import { OPTIONAL_RESOURCES, ResourceOutput, type AwsResources } from '../adapters/aws/resources.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
 import { createAwsServices, type AwsServices } from '../runtime/createAwsServices.js';
 import { ActivityMonitor } from './ActivityMonitor.js';
@@ -51,7 +51,10 @@ function resourcesFrom(outputs: Record<string, string>, prefix: string, region: 
   resources.scheduleTargetArn ??= `arn:aws:lambda:${region}:000000000000:function:${prefix}-schedule-target`;
   // The emulator has no CloudFormation model for schedule groups: the group is created below under the stack's name.
   resources.scheduleGroup ??= prefix;
-  const missing = Object.entries(resources).filter(([, value]) => value === undefined).map(([field]) => field);
+  // The alarm topic is optional (the stack has one only with alarmEmail) and never in the emulator's part of it.
+  const missing = Object.entries(resources)
+    .filter(([field, value]) => value === undefined && !OPTIONAL_RESOURCES.has(field as keyof AwsResources))
+    .map(([field]) => field);
   if (missing.length > 0) throw new Error(`the emulator's stack has no output for ${missing.join(', ')}`);
   return resources as AwsResources;
 }

@@ -8,11 +8,13 @@ import type { Emulator } from '../helpers/emulator.js';
 /** The resources of a deployment, as the stack would create them; queue and group exist after `createDelayResources`. */
 export type DelayResources = Pick<
   AwsResources,
-  'delayQueueUrl' | 'delayQueueArn' | 'scheduleGroup' | 'schedulerRoleArn' | 'scheduleTargetArn' | 'resourcePrefix'
+  'delayQueueUrl' | 'delayQueueArn' | 'scheduleGroup' | 'schedulerRoleArn' | 'scheduleTargetArn' | 'resourcePrefix' | 'deliveryFailureQueueArn'
 >;
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/conveyor-scheduler';
 export const TARGET_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:conveyor-schedule-target';
+/** Where Scheduler would put what it cannot deliver (the stack's `<prefix>-delivery-failures`). */
+export const DELIVERY_FAILURE_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:cvtest-delivery-failures';
 
 /** The delay queue and the schedule group, in an emulator that was just reset. */
 export async function createDelayResources(clients: AwsClients): Promise<DelayResources> {
@@ -27,6 +29,7 @@ export async function createDelayResources(clients: AwsClients): Promise<DelayRe
     schedulerRoleArn: ROLE_ARN,
     scheduleTargetArn: TARGET_ARN,
     resourcePrefix: 'cvtest',
+    deliveryFailureQueueArn: DELIVERY_FAILURE_QUEUE_ARN,
   };
 }
 

@@ -8,7 +8,7 @@ import type { Topic } from '../../src/domain/types.js';
 import type { LogEntry } from '../../src/ports/MessageLog.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import { FaultInjector } from '../helpers/FaultInjector.js';
-import { ROLE_ARN, SharedClock, createDelayResources, receiveAll, schedulesOf, type DelayResources } from './delayFixtures.js';
+import { DELIVERY_FAILURE_QUEUE_ARN, ROLE_ARN, SharedClock, createDelayResources, receiveAll, schedulesOf, type DelayResources } from './delayFixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -152,6 +152,7 @@ describe('Class: DelayQueueSender', () => {
             RoleArn: ROLE_ARN,
             Input: JSON.stringify(envelopeOf(later)),
             RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+            DeadLetterConfig: { Arn: DELIVERY_FAILURE_QUEUE_ARN },
           },
         }),
       ]);

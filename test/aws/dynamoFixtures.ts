@@ -140,6 +140,7 @@ export function subscriptionFactory(overrides: Partial<Subscription> & Pick<Subs
     retryBackoff: { minSeconds: 1, maxSeconds: 600 },
     ordered: false,
     startFrom: StartFrom.Latest,
+    deadLetterAlarm: true,
     createdAt: '2026-01-02T00:00:00.000Z',
     ...overrides,
   };

@@ -1,11 +1,12 @@
 import { pino } from 'pino';
 import { partitionKey } from '../../src/adapters/aws/names.js';
-import { UnavailableError } from '../../src/domain/errors.js';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { ErrorCode, UnavailableError } from '../../src/domain/errors.js';
 import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
 import type { StreamHandler } from '../../src/emulation/StreamPoller.js';
 import { FaultInjector, type FaultRule } from '../helpers/FaultInjector.js';
 import { createFanOutTopic, expectedIds, expectEveryMatchingMessageDelivered, logIds, orders, redeliveries, relayAndDrain } from './faultScenario.js';
-import { startLocalAwsFixture, type LocalAwsFixture } from './localAwsFixture.js';
+import { startLocalAwsFixture, subscriptionSettings, type LocalAwsFixture } from './localAwsFixture.js';
 
 const TOPIC = 'orders';
 const SERVICES = ['DynamoDB', 'DynamoDBStreams', 'SQS', 'EventBridge', 'Scheduler'] as const;
@@ -158,4 +159,47 @@ describe('AWS backend under injected AWS faults', () => {
     // leaves a cancelled transaction's writes in the stream for iterators taken before it, and later writes out of their sight.
     expectEveryMatchingMessageDelivered(await relayAndDrain(aws, TOPIC), messages);
   }, 30_000);
+
+  describe('when a service quota is used up', () => {
+    const quota = (target: string, name: string, status: number, inputContains?: string): FaultRule[] => [
+      { target, kind: 'error', error: { name, status }, ...(inputContains === undefined ? {} : { inputContains }) },
+    ];
+
+    it('refuses a new subscription with QuotaExceeded naming the rules-per-bus quota, and stores and leaves behind nothing', async () => {
+      // Prepare: EventBridge's rules-per-bus quota, as PutRule answers it
+      faults.arm(quota('EventBridge.PutRule', 'LimitExceededException', 400));
+      const queuesBefore = (await aws.local.clients.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
+
+      // Act
+      const creating = aws.broker.subscriptions.create(TOPIC, 'one-too-many', subscriptionSettings());
+
+      // Assess
+      await expect(creating).rejects.toMatchObject({ code: ErrorCode.QuotaExceeded, quota: expect.stringContaining('EventBridge rules per event bus') });
+      await expect(aws.broker.subscriptions.describe(TOPIC, 'one-too-many')).rejects.toMatchObject({ code: ErrorCode.SubscriptionNotFound });
+      expect((await aws.local.clients.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).toEqual(queuesBefore);
+    }, 30_000);
+
+    it('refuses a publish with a long delay with QuotaExceeded naming the schedules quota', async () => {
+      // Prepare
+      faults.arm(quota('Scheduler.CreateSchedule', 'ServiceQuotaExceededException', 402));
+
+      // Act
+      const publishing = aws.broker.publisher.publish(TOPIC, orders('later', 1, { long: 1 }));
+
+      // Assess
+      await expect(publishing).rejects.toMatchObject({ code: ErrorCode.QuotaExceeded, quota: 'EventBridge Scheduler schedules per account and Region' });
+      expect(faults.injected).toBe(1); // answered at once: the SDK does not retry it, nor does Conveyor
+    }, 30_000);
+
+    it('answers a pull with QuotaExceeded naming the in-flight limit when SQS answers OverLimit', async () => {
+      // Prepare
+      faults.arm(quota('SQS.ReceiveMessage', 'OverLimit', 403, '-s-')); // subscription queues only
+
+      // Act
+      const pulling = aws.broker.delivery.pull(TOPIC, 'everything', { max: 10, waitMs: 0 });
+
+      // Assess
+      await expect(pulling).rejects.toMatchObject({ code: ErrorCode.QuotaExceeded, quota: expect.stringContaining('in-flight messages of an SQS queue') });
+    }, 30_000);
+  });
 });

@@ -39,7 +39,7 @@ export async function startLocalAwsFixture(options: { plugins?: readonly ClientP
 
 /** A subscription's settings with the API's defaults, changed by `overrides`. */
 export function subscriptionSettings(overrides: Partial<SubscriptionSettings> = {}): SubscriptionSettings {
-  return { filter: null, ackDeadlineSeconds: 30, maxDeliveries: 5, retryBackoff: { minSeconds: 1, maxSeconds: 600 }, ordered: false, startFrom: 'latest', ...overrides };
+  return { filter: null, ackDeadlineSeconds: 30, maxDeliveries: 5, retryBackoff: { minSeconds: 1, maxSeconds: 600 }, ordered: false, startFrom: 'latest', deadLetterAlarm: true, ...overrides };
 }
 
 /** A 1 KiB JSON body. */

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../src/domain/errors.js';
 import type { Schedule } from '../../src/domain/types.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import { FaultInjector } from '../helpers/FaultInjector.js';
-import { ROLE_ARN, TARGET_ARN, createDelayResources, schedulesOf, type DelayResources } from './delayFixtures.js';
+import { DELIVERY_FAILURE_QUEUE_ARN, ROLE_ARN, TARGET_ARN, createDelayResources, schedulesOf, type DelayResources } from './delayFixtures.js';
 
 function schedule(name: string, overrides: Partial<Schedule> = {}): Schedule {
   return {
@@ -45,7 +45,7 @@ describe('Class: SchedulerTimers', () => {
   const stored = (name: string) => clients.scheduler.send(new GetScheduleCommand({ GroupName: resources.scheduleGroup, Name: cronScheduleName(resources.resourcePrefix, name) }));
 
   describe('Method: put', () => {
-    it('creates a recurring schedule in the schedule’s time zone that invokes the schedule target with the schedule’s name', async () => {
+    it('creates a recurring schedule in the schedule’s time zone that invokes the schedule target with the schedule’s name, retried for a day and then dead-lettered', async () => {
       // Act
       await timers.put(schedule('nightly'));
 
@@ -64,6 +64,7 @@ describe('Class: SchedulerTimers', () => {
             RoleArn: ROLE_ARN,
             Input: '{"schedule":"nightly"}',
             RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+            DeadLetterConfig: { Arn: DELIVERY_FAILURE_QUEUE_ARN },
           },
         }),
       );
@@ -78,7 +79,13 @@ describe('Class: SchedulerTimers', () => {
 
       // Assess
       expect(await stored('nightly')).toEqual(
-        expect.objectContaining({ ScheduleExpression: 'cron(30 6 ? * MON-FRI *)', ScheduleExpressionTimezone: 'America/New_York', State: 'ENABLED', Target: expect.objectContaining({ Input: '{"schedule":"nightly"}' }) }),
+        expect.objectContaining({
+          ScheduleExpression: 'cron(30 6 ? * MON-FRI *)',
+          ScheduleExpressionTimezone: 'America/New_York',
+          State: 'ENABLED',
+          // UpdateSchedule replaces the whole definition: the dead-letter queue must be sent again.
+          Target: expect.objectContaining({ Input: '{"schedule":"nightly"}', DeadLetterConfig: { Arn: DELIVERY_FAILURE_QUEUE_ARN } }),
+        }),
       );
       expect((await schedulesOf(clients, resources.scheduleGroup)).map((found) => found.Name)).toEqual(['cvtest-cron-nightly']);
     });
@@ -114,6 +121,21 @@ describe('Class: SchedulerTimers', () => {
 
       // Assess
       await expect(putting).rejects.toMatchObject({ name: 'UnavailableError', code: ErrorCode.Unavailable });
+      failing.destroy();
+    });
+
+    it('fails with QuotaExceeded, naming the schedules quota, when Scheduler answers ServiceQuotaExceededException', async () => {
+      // Prepare
+      const faults = new FaultInjector([{ target: 'Scheduler.CreateSchedule', kind: 'error', error: { name: 'ServiceQuotaExceededException', status: 402 } }]);
+      const failing = createAwsClients({ endpoint: emulator.endpoint, plugins: [faults] });
+
+      // Act
+      const putting = new SchedulerTimers(failing, resources).put(schedule('nightly'));
+
+      // Assess
+      await expect(putting).rejects.toMatchObject({ code: ErrorCode.QuotaExceeded, quota: 'EventBridge Scheduler schedules per account and Region' });
+      expect(faults.injected).toBe(1); // not retried: no retry lifts a quota
+      expect(await schedulesOf(clients, resources.scheduleGroup)).toEqual([]);
       failing.destroy();
     });
   });

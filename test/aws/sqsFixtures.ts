@@ -21,7 +21,12 @@ import { startEmulator, type Emulator } from '../helpers/emulator.js';
 export const SECOND = 1000;
 
 /** The resources the adapters under test use, as the stack would create them. */
-export const RESOURCES: Pick<AwsResources, 'eventBus' | 'resourcePrefix'> = { eventBus: 'cvtest-bus', resourcePrefix: 'cvtest' };
+export const RESOURCES: Pick<AwsResources, 'eventBus' | 'resourcePrefix' | 'deliveryFailureQueueArn' | 'alarmTopicArn'> = {
+  eventBus: 'cvtest-bus',
+  resourcePrefix: 'cvtest',
+  deliveryFailureQueueArn: 'arn:aws:sqs:us-east-1:123456789012:cvtest-delivery-failures',
+  alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:cvtest-alarms',
+};
 
 /** The key the stack would keep in Secrets Manager; every adapter of a test signs its ack ids with it. */
 export const ackIdSigner = new AckIdSigner(Buffer.from('test key that signs ack ids, 32+ bytes', 'utf8'));
@@ -181,6 +186,7 @@ export function subscriptionOf(topic: Topic, name: string, overrides: Partial<Su
     retryBackoff: { minSeconds: 0, maxSeconds: 0 },
     ordered: false,
     startFrom: 'latest',
+    deadLetterAlarm: true,
     createdAt: '2026-01-02T00:00:00.000Z',
     ...overrides,
   };

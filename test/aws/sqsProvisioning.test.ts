@@ -1,6 +1,9 @@
-import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeAlarmsCommand, ListTagsForResourceCommand as ListAlarmTagsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DescribeRuleCommand, ListRulesCommand, ListTagsForResourceCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { subscriptionResourceNames } from '../../src/adapters/aws/names.js';
+import { QueueDirectory } from '../../src/adapters/aws/sqs/QueueDirectory.js';
+import { SubscriptionResources } from '../../src/adapters/aws/SubscriptionResources.js';
 import { ErrorCode } from '../../src/domain/errors.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import {
@@ -47,9 +50,13 @@ describe('Class: SubscriptionResources', () => {
     const { Rules } = await adapters.clients.events.send(new ListRulesCommand({ EventBusName: RESOURCES.eventBus }));
     return (Rules ?? []).map((rule) => rule.Name ?? '');
   };
+  const alarms = async (): Promise<MetricAlarm[]> => (await adapters.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: RESOURCES.resourcePrefix }))).MetricAlarms ?? [];
+  const policyOf = async (name: string): Promise<Array<Record<string, unknown>>> => JSON.parse((await queueAttributes(name))['Policy'] ?? '{}').Statement ?? [];
+  const TLS_ONLY = { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+  const DEPLOYMENT_TAGS = { app: 'conveyor', 'conveyor:prefix': 'cvtest' };
 
   describe('Method: provision', () => {
-    it('creates the dead-letter queue, the queue with its redrive policy and lease, and a rule that targets the queue', async () => {
+    it('creates the dead-letter queue, the queue with its redrive policy and lease, and a rule that targets the queue with a retry policy and the delivery-failure queue', async () => {
       // Prepare
       const subscription = subscriptionOf(orders, 'billing', { ackDeadlineSeconds: 45, maxDeliveries: 3, filter: { attributes: { region: ['eu'] } } });
       const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
@@ -66,13 +73,40 @@ describe('Class: SubscriptionResources', () => {
       const rule = await adapters.clients.events.send(new DescribeRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus }));
       expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual({ source: ['conveyor'], 'detail-type': ['orders'], detail: { filterable: { attributes: { region: ['eu'] } } } });
       const { Targets } = await adapters.clients.events.send(new ListTargetsByRuleCommand({ Rule: names.rule, EventBusName: RESOURCES.eventBus }));
-      expect(Targets).toEqual([{ Id: 'queue', Arn: queue['QueueArn'] }]);
-      expect(JSON.parse(queue['Policy'] ?? '{}').Statement).toEqual([
+      expect(Targets).toEqual([
+        {
+          Id: 'queue',
+          Arn: queue['QueueArn'],
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+          DeadLetterConfig: { Arn: RESOURCES.deliveryFailureQueueArn },
+        },
+      ]);
+      expect(await policyOf(names.queue)).toEqual([
+        expect.objectContaining({ ...TLS_ONLY, Resource: queue['QueueArn'] }),
         expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': rule.Arn } } }),
       ]);
     });
 
-    it('tags both queues with the topic and subscription', async () => {
+    it.each([
+      { case: 'an unordered subscription', ordered: false },
+      { case: 'an ordered subscription (FIFO queues)', ordered: true },
+    ])('makes both queues of $case refuse requests without TLS', async ({ ordered }) => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'tls', { ordered });
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+
+      // Act
+      await adapters.resources.provision(subscription);
+
+      // Assess
+      for (const name of [names.queue, names.deadLetterQueue]) {
+        const arn = (await queueAttributes(name))['QueueArn'];
+        expect(await policyOf(name)).toContainEqual(expect.objectContaining({ ...TLS_ONLY, Resource: arn }));
+      }
+      expect(await policyOf(names.deadLetterQueue)).toHaveLength(1); // nothing may send to a dead-letter queue but SQS's redrive
+    });
+
+    it('tags both queues and the rule with the deployment, the topic and the subscription', async () => {
       // Prepare
       const subscription = subscriptionOf(orders, 'billing');
       const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
@@ -84,8 +118,63 @@ describe('Class: SubscriptionResources', () => {
       for (const name of [names.queue, names.deadLetterQueue]) {
         const { QueueUrl } = await adapters.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
         const { Tags } = await adapters.clients.sqs.send(new ListQueueTagsCommand({ QueueUrl }));
-        expect(Tags).toEqual({ 'conveyor:topic': 'orders', 'conveyor:subscription': 'billing' });
+        expect(Tags).toEqual({ ...DEPLOYMENT_TAGS, 'conveyor:topic': 'orders', 'conveyor:subscription': 'billing' });
       }
+      const rule = await adapters.clients.events.send(new DescribeRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus }));
+      const { Tags } = await adapters.clients.events.send(new ListTagsForResourceCommand({ ResourceARN: rule.Arn }));
+      expect(Object.fromEntries((Tags ?? []).map((tag) => [tag.Key, tag.Value]))).toEqual({ ...DEPLOYMENT_TAGS, 'conveyor:topic': 'orders', 'conveyor:subscription': 'billing' });
+    });
+
+    it.each([
+      { case: 'an unordered subscription', ordered: false },
+      { case: 'an ordered subscription', ordered: true },
+    ])('puts an alarm on the dead-letter queue of $case that notifies the alarm topic from the first dead letter', async ({ ordered }) => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'watched', { ordered });
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+
+      // Act
+      await adapters.resources.provision(subscription);
+
+      // Assess
+      expect(await alarms()).toEqual([
+        expect.objectContaining({
+          AlarmName: `${names.rule}-dead-letters`,
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: names.deadLetterQueue }],
+          Statistic: 'Maximum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [RESOURCES.alarmTopicArn],
+          AlarmDescription: expect.stringContaining('subscription watched of topic orders'),
+        }),
+      ]);
+      const [alarm] = await alarms();
+      const { Tags } = await adapters.clients.cloudwatch.send(new ListAlarmTagsCommand({ ResourceARN: alarm?.AlarmArn }));
+      expect(Object.fromEntries((Tags ?? []).map((tag) => [tag.Key, tag.Value]))).toEqual({ ...DEPLOYMENT_TAGS, 'conveyor:topic': 'orders', 'conveyor:subscription': 'watched' });
+    });
+
+    it('puts the alarm without an action when the stack has no alarm topic', async () => {
+      // Prepare
+      const { alarmTopicArn: _none, ...withoutTopic } = RESOURCES;
+      const resources = new SubscriptionResources(adapters.clients, withoutTopic, new QueueDirectory(adapters.clients.sqs, RESOURCES.resourcePrefix));
+
+      // Act
+      await resources.provision(subscriptionOf(orders, 'quiet'));
+
+      // Assess
+      expect((await alarms()).map((alarm) => alarm.AlarmActions)).toEqual([[]]);
+    });
+
+    it('puts no alarm on a subscription created with deadLetterAlarm false', async () => {
+      // Act
+      await adapters.resources.provision(subscriptionOf(orders, 'unwatched', { deadLetterAlarm: false }));
+
+      // Assess
+      expect(await alarms()).toEqual([]);
+      expect(await queueNames()).toHaveLength(2);
     });
 
     it('gives an ordered subscription FIFO queues and no rule', async () => {
@@ -118,7 +207,7 @@ describe('Class: SubscriptionResources', () => {
       expect(await ruleNames()).toEqual([names.rule]);
     });
 
-    it('refuses a filter EventBridge refuses as InvalidFilter', async () => {
+    it('refuses a filter EventBridge refuses as InvalidFilter, and leaves no queue behind', async () => {
       // Prepare: an empty match list is no valid EventBridge pattern
       const subscription = subscriptionOf(orders, 'picky', { filter: { key: [] } });
 
@@ -127,6 +216,7 @@ describe('Class: SubscriptionResources', () => {
 
       // Assess
       await expect(attempt).rejects.toMatchObject({ code: ErrorCode.InvalidFilter });
+      expect(await queueNames()).toEqual([]);
     });
   });
 
@@ -145,6 +235,7 @@ describe('Class: SubscriptionResources', () => {
       // Assess
       expect(await queueNames()).toEqual([]);
       expect(await ruleNames()).toEqual([]);
+      expect(await alarms()).toEqual([]);
     });
 
     it('ignores what is gone already', async () => {

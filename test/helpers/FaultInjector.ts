@@ -7,6 +7,8 @@ export type FaultKind =
   | 'throttle'
   /** Refused before sending with a 500. */
   | 'server-error'
+  /** Refused before sending with the AWS error of the rule's `error` (a quota error, a validation error…). */
+  | 'error'
   /** For batch calls: the chosen entries are not sent and come back as failed entries; the rest succeed. */
   | 'partial'
   /** For TransactWriteItems: cancelled as a whole with a TransactionConflict reason, nothing written. */
@@ -30,6 +32,8 @@ export interface FaultRule {
   readonly entriesContaining?: string;
   /** Match only requests whose input, as JSON, contains this text (a queue URL, a partition key). @default every request */
   readonly inputContains?: string;
+  /** For `error`: the AWS error name and HTTP status to answer with. @default { name: 'ValidationException', status: 400 } */
+  readonly error?: { readonly name: string; readonly status: number };
 }
 
 interface RuleState {
@@ -40,7 +44,7 @@ interface RuleState {
 
 type AnyInput = Record<string, unknown>;
 type AnyOutput = { output: Record<string, unknown> };
-const TRANSPORT: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error']);
+const TRANSPORT: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'error']);
 const BATCH: ReadonlySet<FaultKind> = new Set(['partial', 'transaction-conflict']);
 
 function sdkError(name: string, status: number, message: string, extra: Record<string, unknown> = {}): Error {
@@ -112,6 +116,10 @@ export class FaultInjector implements ClientPlugin {
         const state = this.hit(operation, TRANSPORT, args.input);
         if (state === undefined) return next(args);
         if (state.rule.kind === 'throttle') throw sdkError('ThrottlingException', 400, `Rate exceeded (injected into ${operation})`);
+        if (state.rule.kind === 'error') {
+          const { name, status } = state.rule.error ?? { name: 'ValidationException', status: 400 };
+          throw sdkError(name, status, `${name} (injected into ${operation})`);
+        }
         throw sdkError('InternalServerError', 500, `Internal failure (injected into ${operation})`);
       },
       { step: 'finalizeRequest', name: 'conveyorTransportFaults', priority: 'low', override: true },

@@ -33,6 +33,27 @@ describe('Construct: Api', () => {
     });
   });
 
+  it('throttles per route: the stage\'s limits on ANY /{proxy+} (every operation), tighter ones on ANY / (only ever 404)', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'ANY /': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        'ANY /{proxy+}': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      },
+    });
+    const custom = synthesizeStack({ throttleRateLimit: 30, throttleBurstLimit: 60 }).template;
+    custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60 },
+      RouteSettings: Match.objectLike({ 'ANY /{proxy+}': { ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60 } }),
+    });
+  });
+
+  it('creates the stage after its routes, which API Gateway needs before it accepts their route settings', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as Array<{ DependsOn?: string[] }>;
+    const routes = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routes));
+  });
+
   it('authorizes every route with a JWT authorizer instead when an issuer and audience are given', () => {
     const jwt = synthesizeStack({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor-api'] }).template;
 

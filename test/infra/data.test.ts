@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { ResourceOutput } from '../../src/adapters/aws/resources.js';
+import { OPTIONAL_RESOURCES, ResourceOutput } from '../../src/adapters/aws/resources.js';
 import { synthesizeConveyorTemplate, type ConveyorTemplate } from '../../infra/synthesize.js';
 import { grantsOf, synthesizeStack, logicalIdOf } from './fixtures.js';
 
@@ -33,7 +33,7 @@ describe('Construct: Tables', () => {
     });
   });
 
-  it('makes both tables on-demand, with point-in-time recovery and AWS-managed encryption, retained on delete', () => {
+  it('makes both tables on-demand, with point-in-time recovery and AWS-managed encryption, retained on delete and protected from deletion', () => {
     const tables = template.findResources('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -41,16 +41,17 @@ describe('Construct: Tables', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
       },
     });
 
     expect(Object.keys(tables)).toHaveLength(2);
   });
 
-  it('deletes both tables with the stack when destroyDataOnDelete is set', () => {
+  it('deletes both tables with the stack, without deletion protection, when destroyDataOnDelete is set', () => {
     const dev = synthesizeStack({ destroyDataOnDelete: true });
 
-    expect(Object.keys(dev.template.findResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' }))).toHaveLength(2);
+    expect(Object.keys(dev.template.findResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } }))).toHaveLength(2);
   });
 });
 
@@ -65,6 +66,44 @@ describe('Construct: Messaging', () => {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 180,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.delayDeadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
+    });
+  });
+
+  it.each([
+    { case: 'retained by default, like the tables', props: {}, policy: 'Retain' },
+    { case: 'deleted with destroyDataOnDelete, like the tables', props: { destroyDataOnDelete: true }, policy: 'Delete' },
+  ])('keeps every queue $case', ({ props, policy }) => {
+    const queues = synthesizeStack(props).template.findResources('AWS::SQS::Queue');
+
+    expect(Object.values(queues).map((queue) => (queue as { DeletionPolicy?: string }).DeletionPolicy)).toEqual(Object.keys(queues).map(() => policy));
+  });
+
+  it('creates the delivery-failure queue that the runtime\'s rule targets and schedules dead-letter to, kept 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'conveyor-delivery-failures', MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true, FifoQueue: Match.absent() });
+  });
+
+  it('lets only EventBridge rules of the bus named for subscriptions, in this account, send to the delivery-failure queue', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalIdOf(stack.messaging.deliveryFailureQueue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'SubscriptionRulesDeadLetter',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.deliveryFailureQueue), 'Arn'] },
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/', { Ref: logicalIdOf(stack.messaging.bus) }, '/conveyor-s-*']],
+                },
+              },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+          },
+        ]),
+      },
     });
   });
 
@@ -104,10 +143,10 @@ describe('Construct: Scheduling', () => {
     });
   });
 
-  it('lets the scheduler role send to the delay queue and invoke only the schedule target', () => {
+  it('lets the scheduler role send to the delay queue and the delivery-failure queue (its schedules\' dead-letter queue) and invoke only the schedule target', () => {
     const role = stack.scheduling.schedulerRole;
 
-    expect(grantsOf(synthesized, role, 'sqs:SendMessage')).toEqual([`<${logicalIdOf(stack.messaging.delayQueue)}.Arn>`]);
+    expect(grantsOf(synthesized, role, 'sqs:SendMessage').sort()).toEqual([`<${logicalIdOf(stack.messaging.delayQueue)}.Arn>`, `<${logicalIdOf(stack.messaging.deliveryFailureQueue)}.Arn>`].sort());
     expect(grantsOf(synthesized, role, 'lambda:InvokeFunction')).toEqual([
       'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:conveyor-schedule-target:$LATEST',
       'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:conveyor-schedule-target',
@@ -116,10 +155,15 @@ describe('Construct: Scheduling', () => {
 });
 
 describe('Stack: ConveyorStack outputs', () => {
-  it('outputs every resource under its ResourceOutput name, and the API URL', () => {
-    expect(Object.keys(template.toJSON()['Outputs'] as object).sort()).toEqual([...Object.values(ResourceOutput), 'ApiUrl'].sort());
+  it('outputs every resource under its ResourceOutput name, and the API URL; the alarm topic only when there is one', () => {
+    const required = Object.entries(ResourceOutput).filter(([field]) => !OPTIONAL_RESOURCES.has(field as keyof typeof ResourceOutput)).map(([, output]) => output);
+    expect(Object.keys(template.toJSON()['Outputs'] as object).sort()).toEqual([...required, 'ApiUrl'].sort());
     template.hasOutput('ResourcePrefix', { Value: 'conveyor' });
     template.hasOutput('ScheduleGroupName', { Value: 'conveyor' });
+    template.hasOutput('DeliveryFailureQueueArn', { Value: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.deliveryFailureQueue), 'Arn'] } });
+
+    const withEmail = synthesizeStack({ alarmEmail: 'ops@example.com' });
+    withEmail.template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalIdOf(withEmail.stack.alerting!.topic) } });
   });
 });
 
@@ -156,12 +200,14 @@ describe('Function: synthesizeConveyorTemplate', () => {
   it('builds data resources (tables, queues, bus, scheduler role, ack-id key) that refer to nothing else', () => {
     const foreign = [...dataIds].flatMap((id) => referencesOf(resources[id]).filter((ref) => !dataIds.has(ref)).map((ref) => `${id} → ${ref}`));
 
-    expect(dataIds.size).toBe(2 + 3 + 1 + 1 + 1);
+    expect(dataIds.size).toBe(2 + 4 + 1 + 1 + 1);
     expect(foreign).toEqual([]);
   });
 
-  it('takes every ResourceOutput from data resources alone, so the runner can read them without the functions', () => {
-    const foreign = Object.values(ResourceOutput).flatMap((name) => referencesOf(emulated.Outputs[name]).map((ref) => `${name} → ${ref}`)).filter((edge) => !dataIds.has(edge.split(' → ')[1] ?? ''));
+  it('takes every required ResourceOutput from data resources alone, so the runner can read them without the functions', () => {
+    const foreign = Object.entries(ResourceOutput)
+      .filter(([field]) => !OPTIONAL_RESOURCES.has(field as keyof typeof ResourceOutput))
+      .map(([, name]) => name).flatMap((name) => referencesOf(emulated.Outputs[name]).map((ref) => `${name} → ${ref}`)).filter((edge) => !dataIds.has(edge.split(' → ')[1] ?? ''));
 
     expect(foreign).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { subscriptionResourceNames } from '../../src/adapters/aws/names.js';
-import { ResourceEnv } from '../../src/adapters/aws/resources.js';
+import { OPTIONAL_RESOURCES, ResourceEnv } from '../../src/adapters/aws/resources.js';
+import { DELAY_CONSUMER_MAX_CONCURRENCY } from '../../infra/constructs/Functions.js';
 import { RUNTIME_ALARM_ACTIONS, SUBSCRIPTION_QUEUE_ACTIONS, SUBSCRIPTION_RULE_ACTIONS, subscriptionNamePattern } from '../../infra/constructs/RuntimeAccess.js';
 import { actionsOf, grantsOf, logicalIdOf, resourcesOf, statementsOf, synthesizeStack } from './fixtures.js';
 
@@ -11,7 +12,7 @@ const all = { api, relay, delayConsumer, scheduleTarget };
 
 const QUEUES = 'arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:conveyor-s-*';
 const SCHEDULES = 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/conveyor/*';
-const ALARMS = 'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:conveyor-*';
+const ALARMS = 'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:conveyor-s-*';
 const ref = (construct: Parameters<typeof logicalIdOf>[0], attribute = 'Arn'): string => `<${logicalIdOf(construct)}.${attribute}>`;
 
 describe('Construct: Functions', () => {
@@ -33,15 +34,30 @@ describe('Construct: Functions', () => {
     });
   });
 
+  const environmentsOf = (functions: Record<string, unknown>): Array<Record<string, unknown>> =>
+    Object.values(functions).map((fn) => (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+
   it('gives every function the resources, the aws backend, a log level and source maps', () => {
-    const environments = Object.values(template.findResources('AWS::Lambda::Function')).map(
-      (fn) => (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables,
-    );
+    const environments = environmentsOf(template.findResources('AWS::Lambda::Function'));
+    const required = Object.entries(ResourceEnv).filter(([field]) => !OPTIONAL_RESOURCES.has(field as keyof typeof ResourceEnv)).map(([, name]) => name);
 
     expect(environments).toHaveLength(4);
     for (const variables of environments) {
-      expect(Object.keys(variables).sort()).toEqual([...Object.values(ResourceEnv), 'CONVEYOR_BACKEND', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
+      expect(Object.keys(variables).sort()).toEqual([...required, 'CONVEYOR_BACKEND', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
       expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
+    }
+  });
+
+  it('gives every function the delivery-failure queue, and the alarm topic when there is one (for the dead-letter alarms)', () => {
+    const withEmail = synthesizeStack({ alarmEmail: 'ops@example.com' });
+    const topic = withEmail.stack.alerting?.topic;
+    if (topic === undefined) throw new Error('expected an alarm topic with alarmEmail set');
+
+    for (const variables of environmentsOf(withEmail.template.findResources('AWS::Lambda::Function'))) {
+      expect(variables).toMatchObject({
+        CONVEYOR_DELIVERY_FAILURE_QUEUE_ARN: { 'Fn::GetAtt': [logicalIdOf(withEmail.stack.messaging.deliveryFailureQueue), 'Arn'] },
+        CONVEYOR_ALARM_TOPIC_ARN: { Ref: logicalIdOf(topic) },
+      });
     }
   });
 
@@ -65,13 +81,31 @@ describe('Construct: Functions', () => {
     });
   });
 
-  it('consumes the delay queue in batches of 10, reporting failures item by item', () => {
+  it('consumes the delay queue in batches of 10 with at most 10 concurrent invocations, reporting failures item by item', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalIdOf(delayConsumer.function) },
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.delayQueue), 'Arn'] },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: DELAY_CONSUMER_MAX_CONCURRENCY },
     });
+    expect(DELAY_CONSUMER_MAX_CONCURRENCY).toBe(10);
+  });
+
+  it('reserves 5 executions for the schedule target and none for the other functions', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'conveyor-schedule-target', ReservedConcurrentExecutions: 5 });
+    for (const name of ['conveyor-api', 'conveyor-relay', 'conveyor-delay-consumer']) {
+      template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: name, ReservedConcurrentExecutions: Match.absent() });
+    }
+  });
+
+  it.each([
+    { case: 'another number', concurrency: 2 as const, expected: 2 },
+    { case: 'false, for accounts whose concurrency quota leaves nothing to reserve', concurrency: false as const, expected: Match.absent() },
+  ])('reserves what scheduleTargetConcurrency says: $case', ({ concurrency, expected }) => {
+    const other = synthesizeStack({ scheduleTargetConcurrency: concurrency });
+
+    other.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'conveyor-schedule-target', ReservedConcurrentExecutions: expected });
   });
 });
 

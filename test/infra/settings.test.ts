@@ -12,7 +12,12 @@ describe('Function: resolveSettings', () => {
       logLevel: 'info',
       logRetention: RetentionDays.ONE_MONTH,
       throttle: { rateLimit: 100, burstLimit: 200 },
+      scheduleTargetConcurrency: 5,
     });
+  });
+
+  it('reserves no schedule-target concurrency when scheduleTargetConcurrency is false', () => {
+    expect(resolveSettings({ scheduleTargetConcurrency: false }).scheduleTargetConcurrency).toBeUndefined();
   });
 
   it('takes a JWT issuer with its audience, and destroys data on request', () => {
@@ -36,6 +41,8 @@ describe('Function: resolveSettings', () => {
     { case: 'an unknown log level', props: { logLevel: 'verbose' as LogLevel }, message: /one of fatal, error, warn, info, debug, trace, silent, but "verbose"/ },
     { case: 'a rate limit of 0', props: { throttleRateLimit: 0 }, message: /greater than 0, but 0/ },
     { case: 'a fractional burst', props: { throttleBurstLimit: 1.5 }, message: /positive integer, but 1.5/ },
+    { case: 'a schedule-target concurrency of 0', props: { scheduleTargetConcurrency: 0 }, message: /scheduleTargetConcurrency must be an integer from 1 to 100, or false for none, but 0/ },
+    { case: 'a schedule-target concurrency of 101', props: { scheduleTargetConcurrency: 101 }, message: /from 1 to 100.*but 101/ },
   ])('rejects $case, naming the value and what is allowed', ({ props, message }) => {
     expect(() => resolveSettings(props)).toThrow(message);
   });

@@ -11,6 +11,8 @@ import { DelayQueue, MAX_DELAY_SECONDS, delaySecondsUntil, type DelayQueueMessag
 import { byteLength, encodeEnvelope, toEnvelope } from './delays/envelope.js';
 import { delayScheduleName, topicKey } from './names.js';
 import type { AwsResources } from './resources.js';
+import { SCHEDULES_QUOTA } from './SchedulerTimers.js';
+import { targetDelivery } from './targetDelivery.js';
 
 /** How long before its due time a long delay's one-time schedule fires; the delay queue waits out the rest. */
 export const SCHEDULE_LEAD_MS = 10 * 60_000;
@@ -18,12 +20,10 @@ export const SCHEDULE_LEAD_MS = 10 * 60_000;
 export const MAX_SCHEDULE_INPUT_BYTES = 262_144;
 /** CreateSchedule calls in flight at once (the API has no batch form). */
 const SCHEDULE_CONCURRENCY = 10;
-/** Scheduler's own retries when the delay queue cannot take the message: its maximum, for a day. */
-const DELIVERY_RETRY = { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 } as const;
 
 type DelayedEntry = LogEntry & { readonly dueAt: number };
 
-export type DelayQueueSenderResources = Pick<AwsResources, 'delayQueueUrl' | 'delayQueueArn' | 'scheduleGroup' | 'schedulerRoleArn' | 'resourcePrefix'>;
+export type DelayQueueSenderResources = Pick<AwsResources, 'delayQueueUrl' | 'delayQueueArn' | 'scheduleGroup' | 'schedulerRoleArn' | 'resourcePrefix' | 'deliveryFailureQueueArn'>;
 
 export interface DelayQueueSenderOptions {
   /** Per-entry retries of SendMessageBatch entries that failed. */
@@ -108,14 +108,15 @@ export class DelayQueueSender implements DelayedSender {
             Arn: this.resources.delayQueueArn,
             RoleArn: this.resources.schedulerRoleArn,
             Input: encodeEnvelope(envelope),
-            RetryPolicy: DELIVERY_RETRY,
+            // Retried for a day when the delay queue refuses it, then kept in the delivery-failure queue.
+            ...targetDelivery(this.resources),
           },
         }),
       );
     } catch (error) {
       // The same message's schedule exists: an earlier attempt of this send got that far.
       if (awsErrorName(error) === 'ConflictException') return;
-      throw translateAwsError(error, `schedule delayed message ${JSON.stringify(envelope.id)}`);
+      throw translateAwsError(error, `schedule delayed message ${JSON.stringify(envelope.id)}`, { quota: SCHEDULES_QUOTA });
     }
   }
 }

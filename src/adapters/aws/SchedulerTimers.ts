@@ -12,11 +12,12 @@ import type { AwsClients } from './clients.js';
 import type { ScheduleTimers } from './collaborators.js';
 import { cronScheduleName } from './names.js';
 import type { AwsResources } from './resources.js';
+import { targetDelivery } from './targetDelivery.js';
 
-/** Scheduler's own retries when the schedule-target function cannot be invoked: its maximum, for a day. */
-const INVOKE_RETRY = { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 } as const;
+export type SchedulerTimersResources = Pick<AwsResources, 'scheduleGroup' | 'schedulerRoleArn' | 'scheduleTargetArn' | 'resourcePrefix' | 'deliveryFailureQueueArn'>;
 
-export type SchedulerTimersResources = Pick<AwsResources, 'scheduleGroup' | 'schedulerRoleArn' | 'scheduleTargetArn' | 'resourcePrefix'>;
+/** What a full schedule table runs into. */
+export const SCHEDULES_QUOTA = 'EventBridge Scheduler schedules per account and Region';
 
 /**
  * One recurring EventBridge Scheduler schedule per Conveyor cron schedule, in
@@ -25,7 +26,8 @@ export type SchedulerTimersResources = Pick<AwsResources, 'scheduleGroup' | 'sch
  * `schedules.fireDue()`; that publishes every due tick, deduplicated by tick
  * id, so an extra or repeated invocation publishes nothing twice. A cron that
  * EventBridge cannot express exactly is polled every minute (see toAwsCron);
- * the schedule's description says so.
+ * the schedule's description says so. An invocation that fails is retried by
+ * Scheduler for a day, then put in the delivery-failure queue (targetDelivery).
  *
  * @example
  * const timers = new SchedulerTimers(clients, resources);
@@ -53,10 +55,10 @@ export class SchedulerTimers implements ScheduleTimers {
       await this.scheduler.send(new CreateScheduleCommand(definition));
       return;
     } catch (error) {
-      if (awsErrorName(error) !== 'ConflictException') throw translateAwsError(error, `create the timer of schedule ${JSON.stringify(schedule.name)}`);
+      if (awsErrorName(error) !== 'ConflictException') throw translateAwsError(error, `create the timer of schedule ${JSON.stringify(schedule.name)}`, { quota: SCHEDULES_QUOTA });
     }
     // UpdateSchedule replaces the whole definition, so every field is sent again.
-    await callAws(`update the timer of schedule ${JSON.stringify(schedule.name)}`, () => this.scheduler.send(new UpdateScheduleCommand(definition)));
+    await callAws(`update the timer of schedule ${JSON.stringify(schedule.name)}`, () => this.scheduler.send(new UpdateScheduleCommand(definition)), { quota: SCHEDULES_QUOTA });
   }
 
   /** Deletes the schedule's timer; one already gone is fine. */
@@ -84,7 +86,7 @@ export class SchedulerTimers implements ScheduleTimers {
         Arn: this.resources.scheduleTargetArn,
         RoleArn: this.resources.schedulerRoleArn,
         Input: JSON.stringify({ schedule: schedule.name }),
-        RetryPolicy: INVOKE_RETRY,
+        ...targetDelivery(this.resources),
       },
     };
   }

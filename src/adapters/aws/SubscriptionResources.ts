@@ -5,10 +5,13 @@ import type { Subscription } from '../../domain/types.js';
 import { awsErrorName, callAws, translateAwsError } from './awsErrors.js';
 import type { AwsClients } from './clients.js';
 import type { SubscriptionProvisioner } from './collaborators.js';
-import { subscriptionResourceNames } from './names.js';
+import { DeadLetterAlarms } from './DeadLetterAlarms.js';
+import { deploymentTags, subscriptionResourceNames, type SubscriptionResourceNames } from './names.js';
+import { queuePolicy } from './queuePolicy.js';
 import type { AwsResources } from './resources.js';
-import { queuePolicy, rulePattern } from './sqs/eventPattern.js';
+import { rulePattern } from './sqs/eventPattern.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
+import { targetDelivery } from './targetDelivery.js';
 
 /** Queues keep messages as long as SQS allows: 14 days. */
 const RETENTION_SECONDS = 1_209_600;
@@ -16,6 +19,10 @@ const RETENTION_SECONDS = 1_209_600;
 const MAX_MESSAGE_BYTES = 1_048_576;
 /** Id of the rule's only target. */
 const TARGET_ID = 'queue';
+/** What creating one more unordered subscription can run into: every rule sits on the deployment's one bus. */
+export const RULES_QUOTA = 'EventBridge rules per event bus (300 by default, 100 in af-south-1 and eu-south-1; adjustable in Service Quotas)';
+
+export type SubscriptionResourcesResources = Pick<AwsResources, 'eventBus' | 'resourcePrefix' | 'deliveryFailureQueueArn' | 'alarmTopicArn'>;
 
 /**
  * The messages a queue may receive before SQS's own redrive moves one to the
@@ -30,16 +37,23 @@ export function redriveMaxReceiveCount(subscription: Pick<Subscription, 'maxDeli
 /**
  * Creates and removes what a subscription runs on: a dead-letter queue, the
  * work queue (redrive policy to the DLQ, VisibilityTimeout = ackDeadlineSeconds),
- * and, for an unordered subscription, the EventBridge rule that routes its
- * topic's matching messages from the bus to the queue. Ordered subscriptions
- * get FIFO queues (high-throughput mode: ordering per key) and no rule: the
- * relay sends to them directly.
+ * for an unordered subscription the EventBridge rule that routes its topic's
+ * matching messages from the bus to the queue, and the CloudWatch alarm on the
+ * DLQ (DeadLetterAlarms; unless `deadLetterAlarm` is false). Ordered
+ * subscriptions get FIFO queues (high-throughput mode: ordering per key) and no
+ * rule: the relay sends to them directly.
+ *
+ * Every queue refuses requests without TLS (its policy); the rule's target
+ * retries for a day and then dead-letters to the stack's delivery-failure queue
+ * (targetDelivery), so EventBridge drops nothing silently. Queues, rule and
+ * alarm carry the deployment's tags and the topic's and subscription's names.
  *
  * Both operations are idempotent, so a retried create or delete converges:
- * CreateQueue answers the existing queue when the attributes match, PutRule and
- * PutTargets overwrite, and delete ignores what is gone already. (A CloudWatch
- * alarm on the DLQ depth would belong here too; it needs @aws-sdk/client-cloudwatch,
- * which the project does not depend on.)
+ * CreateQueue answers the existing queue when the attributes match, PutRule,
+ * PutTargets and PutMetricAlarm overwrite, and delete ignores what is gone
+ * already. A provision that fails removes what it made before throwing: its
+ * names are this attempt's own (they derive from `createdAt`), and a quota error
+ * must not leave queues behind at every retry.
  *
  * @example
  * const resources = new SubscriptionResources(clients, awsResources, directory);
@@ -48,53 +62,33 @@ export function redriveMaxReceiveCount(subscription: Pick<Subscription, 'maxDeli
 export class SubscriptionResources implements SubscriptionProvisioner {
   private readonly sqs: SQSClient;
   private readonly events: EventBridgeClient;
+  private readonly alarms: DeadLetterAlarms;
 
   public constructor(
-    clients: Pick<AwsClients, 'sqs' | 'events'>,
-    private readonly resources: Pick<AwsResources, 'eventBus' | 'resourcePrefix'>,
+    clients: Pick<AwsClients, 'sqs' | 'events' | 'cloudwatch'>,
+    private readonly resources: SubscriptionResourcesResources,
     private readonly directory: QueueDirectory,
   ) {
     this.sqs = clients.sqs;
     this.events = clients.events;
+    this.alarms = new DeadLetterAlarms(clients, resources);
   }
 
-  /** DLQ, then the queue with its redrive policy, then (unordered) the rule, the queue policy and the target. */
+  /** DLQ, queue, (unordered) rule and target, then the alarm; on failure, removes them again. */
   public async provision(subscription: Subscription): Promise<void> {
-    const names = subscriptionResourceNames(this.resources.resourcePrefix, subscription);
-    const tags = { 'conveyor:topic': subscription.topic, 'conveyor:subscription': subscription.name };
-    const common = {
-      MessageRetentionPeriod: String(RETENTION_SECONDS),
-      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
-      SqsManagedSseEnabled: 'true',
-      ...(subscription.ordered ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {}),
-    };
-    const deadLetterUrl = await this.createQueue(names.deadLetterQueue, common, tags);
-    const deadLetterArn = await this.directory.arn(names.deadLetterQueue, deadLetterUrl);
-    const queueUrl = await this.createQueue(
-      names.queue,
-      {
-        ...common,
-        VisibilityTimeout: String(subscription.ackDeadlineSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: redriveMaxReceiveCount(subscription) }),
-      },
-      tags,
-    );
-    if (subscription.ordered) return;
-    const queueArn = await this.directory.arn(names.queue, queueUrl);
-    const ruleArn = await this.putRule(names.rule, subscription);
-    await callAws('let the rule deliver to the queue', () => this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: queuePolicy(queueArn, ruleArn) } })));
-    const targets = await callAws('point the rule at the queue', () =>
-      this.events.send(new PutTargetsCommand({ Rule: names.rule, EventBusName: this.resources.eventBus, Targets: [{ Id: TARGET_ID, Arn: queueArn }] })),
-    );
-    const failure = targets.FailedEntries?.[0];
-    if ((targets.FailedEntryCount ?? 0) > 0) {
-      throw new StorageError(`EventBridge refused the queue as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
+    try {
+      await this.create(subscription);
+    } catch (error) {
+      await this.destroy(subscription).catch(() => undefined); // the provisioning error is the one to report
+      throw error;
     }
   }
 
-  /** The rule's target, the rule, then both queues; whatever is gone already is skipped. */
+  /** The alarm, the rule's target, the rule, then both queues; whatever is gone already is skipped. */
   public async destroy(subscription: Subscription): Promise<void> {
     const names = subscriptionResourceNames(this.resources.resourcePrefix, subscription);
+    // Deleted whatever the setting says: a no-op when there is none, and the setting cannot change while the subscription lives.
+    await this.alarms.delete(names);
     if (!subscription.ordered) {
       await ignoring(['ResourceNotFoundException'], 'remove the rule target', () =>
         this.events.send(new RemoveTargetsCommand({ Rule: names.rule, EventBusName: this.resources.eventBus, Ids: [TARGET_ID] })),
@@ -109,6 +103,38 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     }
   }
 
+  private async create(subscription: Subscription): Promise<void> {
+    const names = subscriptionResourceNames(this.resources.resourcePrefix, subscription);
+    const tags = { ...deploymentTags(this.resources.resourcePrefix), 'conveyor:topic': subscription.topic, 'conveyor:subscription': subscription.name };
+    const common = {
+      MessageRetentionPeriod: String(RETENTION_SECONDS),
+      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+      SqsManagedSseEnabled: 'true',
+      ...(subscription.ordered ? { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' } : {}),
+    };
+    const deadLetterUrl = await this.createQueue(names.deadLetterQueue, common, tags);
+    const deadLetterArn = await this.directory.arn(names.deadLetterQueue, deadLetterUrl);
+    await this.setPolicy(deadLetterUrl, queuePolicy(deadLetterArn), 'refuse requests without TLS to the dead-letter queue');
+    const queueUrl = await this.createQueue(
+      names.queue,
+      {
+        ...common,
+        VisibilityTimeout: String(subscription.ackDeadlineSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: redriveMaxReceiveCount(subscription) }),
+      },
+      tags,
+    );
+    const queueArn = await this.directory.arn(names.queue, queueUrl);
+    if (subscription.ordered) {
+      await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
+    } else {
+      const ruleArn = await this.putRule(names.rule, subscription, tags);
+      await this.setPolicy(queueUrl, queuePolicy(queueArn, ruleArn), 'let the rule deliver to the queue');
+      await this.putTarget(names, queueArn);
+    }
+    if (subscription.deadLetterAlarm) await this.alarms.put(subscription, names, tags);
+  }
+
   private async createQueue(name: string, attributes: Record<string, string>, tags: Record<string, string>): Promise<string> {
     const answer = await callAws('create a queue', () => this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes, tags })));
     if (answer.QueueUrl === undefined) throw new StorageError(`SQS answered no URL for queue ${JSON.stringify(name)}`);
@@ -116,7 +142,11 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     return answer.QueueUrl;
   }
 
-  private async putRule(name: string, subscription: Subscription): Promise<string> {
+  private async setPolicy(queueUrl: string, policy: string, what: string): Promise<void> {
+    await callAws(what, () => this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: policy } })));
+  }
+
+  private async putRule(name: string, subscription: Subscription, tags: Readonly<Record<string, string>>): Promise<string> {
     try {
       const answer = await this.events.send(
         new PutRuleCommand({
@@ -124,8 +154,9 @@ export class SubscriptionResources implements SubscriptionProvisioner {
           EventBusName: this.resources.eventBus,
           EventPattern: rulePattern(subscription),
           State: 'ENABLED',
-          // No Tags: tagging a rule takes events:TagResource too; the description names the subscription.
           Description: `Conveyor: topic ${subscription.topic} to subscription ${subscription.name}`.slice(0, 512),
+          // Applied when the rule is created (events:TagResource); PutRule ignores Tags on an existing rule.
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
       if (answer.RuleArn === undefined) throw new StorageError(`EventBridge answered no ARN for rule ${name}`);
@@ -134,7 +165,24 @@ export class SubscriptionResources implements SubscriptionProvisioner {
       if (awsErrorName(error) === 'InvalidEventPatternException') {
         throw new InvalidFilterError(`EventBridge refused the filter as an event pattern: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
-      throw translateAwsError(error, 'create the subscription rule');
+      throw translateAwsError(error, 'create the subscription rule', { quota: RULES_QUOTA });
+    }
+  }
+
+  /** The queue as the rule's only target, retried for a day and then dead-lettered (targetDelivery). */
+  private async putTarget(names: SubscriptionResourceNames, queueArn: string): Promise<void> {
+    const targets = await callAws('point the rule at the queue', () =>
+      this.events.send(
+        new PutTargetsCommand({
+          Rule: names.rule,
+          EventBusName: this.resources.eventBus,
+          Targets: [{ Id: TARGET_ID, Arn: queueArn, ...targetDelivery(this.resources) }],
+        }),
+      ),
+    );
+    const failure = targets.FailedEntries?.[0];
+    if ((targets.FailedEntryCount ?? 0) > 0) {
+      throw new StorageError(`EventBridge refused the queue as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -17,6 +18,8 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly events: EventBridgeClient;
   readonly scheduler: SchedulerClient;
+  /** Creates and deletes the per-subscription dead-letter alarms. */
+  readonly cloudwatch: CloudWatchClient;
   /** Reads the key that signs ack ids (AckIdKeySecret). */
   readonly secrets: SecretsManagerClient;
   destroy(): void;
@@ -61,6 +64,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const sqs = withPlugins(new SQSClient(config), 'SQS');
   const events = withPlugins(new EventBridgeClient(config), 'EventBridge');
   const scheduler = withPlugins(new SchedulerClient(config), 'Scheduler');
+  const cloudwatch = withPlugins(new CloudWatchClient(config), 'CloudWatch');
   const secrets = withPlugins(new SecretsManagerClient(config), 'SecretsManager');
   return {
     dynamo,
@@ -69,9 +73,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     sqs,
     events,
     scheduler,
+    cloudwatch,
     secrets,
     destroy: () => {
-      for (const client of [dynamo, dynamoClient, streams, sqs, events, scheduler, secrets]) client.destroy();
+      for (const client of [dynamo, dynamoClient, streams, sqs, events, scheduler, secrets, cloudwatch]) client.destroy();
     },
   };
 }

@@ -26,13 +26,27 @@ export interface SubscriptionResourceNames {
   readonly deadLetterQueue: string;
   /** The EventBridge rule that routes matching messages to the queue (unordered subscriptions). */
   readonly rule: string;
+  /** The CloudWatch alarm on the dead-letter queue's depth (unless the subscription opted out). */
+  readonly deadLetterAlarm: string;
 }
 
 /** SQS queue names are at most 80 characters, so subscriptions are named by a digest. */
 export function subscriptionResourceNames(prefix: string, subscription: Pick<Subscription, 'topic' | 'name' | 'createdAt' | 'ordered'>): SubscriptionResourceNames {
   const base = `${prefix}-s-${digest(subscription.topic, subscription.name, subscription.createdAt)}`;
   const fifo = subscription.ordered ? '.fifo' : '';
-  return { queue: `${base}${fifo}`, deadLetterQueue: `${base}-dlq${fifo}`, rule: base };
+  return { queue: `${base}${fifo}`, deadLetterQueue: `${base}-dlq${fifo}`, rule: base, deadLetterAlarm: `${base}-dead-letters` };
+}
+
+/**
+ * Tags of everything one deployment creates, the stack's resources and those
+ * created at runtime alike, so cost reports and tag-based policies can select a
+ * deployment.
+ *
+ * @example
+ * deploymentTags('conveyor'); // { app: 'conveyor', 'conveyor:prefix': 'conveyor' }
+ */
+export function deploymentTags(prefix: string): Record<string, string> {
+  return { app: 'conveyor', 'conveyor:prefix': prefix };
 }
 
 /** The EventBridge Scheduler schedule of a cron schedule. */

@@ -21,6 +21,14 @@ export interface AwsResources {
   readonly scheduleTargetArn: string;
   /** Prefix of every queue and rule created at runtime; IAM grants are limited to it. */
   readonly resourcePrefix: string;
+  /**
+   * Standard SQS queue (`<prefix>-delivery-failures`) that every EventBridge rule
+   * target and every Scheduler schedule created at runtime names as its
+   * dead-letter queue: what they could not deliver after their retries lands here.
+   */
+  readonly deliveryFailureQueueArn: string;
+  /** SNS topic that the per-subscription dead-letter alarms notify; absent when the stack has no alarm topic. */
+  readonly alarmTopicArn?: string | undefined;
   /** Secrets Manager secret whose value is the key that signs ack ids (a random string the stack generates). */
   readonly ackKeySecretArn: string;
 }
@@ -36,30 +44,43 @@ export const ResourceEnv = {
   schedulerRoleArn: 'CONVEYOR_SCHEDULER_ROLE_ARN',
   scheduleTargetArn: 'CONVEYOR_SCHEDULE_TARGET_ARN',
   resourcePrefix: 'CONVEYOR_RESOURCE_PREFIX',
+  deliveryFailureQueueArn: 'CONVEYOR_DELIVERY_FAILURE_QUEUE_ARN',
+  alarmTopicArn: 'CONVEYOR_ALARM_TOPIC_ARN',
   ackKeySecretArn: 'CONVEYOR_ACK_KEY_SECRET_ARN',
 } as const satisfies Record<keyof AwsResources, string>;
 
 /** Selects the backend of a process: `sqlite` (embedded default) or `aws`. */
 export const BACKEND_ENV = 'CONVEYOR_BACKEND';
 
+/** The resources a deployment may lack: a stack without `alarmEmail` has no alarm topic. */
+export const OPTIONAL_RESOURCES: ReadonlySet<keyof AwsResources> = new Set(['alarmTopicArn']);
+
 /** Reads every resource from the environment; names each missing variable. */
 export function resourcesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsResources {
   const missing: string[] = [];
-  const read = (name: string): string => {
+  const read = (field: string, name: string): string | undefined => {
     const value = env[name];
-    if (value === undefined || value === '') missing.push(name);
-    return value ?? '';
+    if ((value === undefined || value === '') && !OPTIONAL_RESOURCES.has(field as keyof AwsResources)) missing.push(name);
+    return value === '' ? undefined : value;
   };
   const resources = Object.fromEntries(
-    Object.entries(ResourceEnv).map(([field, name]) => [field, read(name)]),
+    Object.entries(ResourceEnv).flatMap(([field, name]) => {
+      const value = read(field, name);
+      return value === undefined ? [] : [[field, value]];
+    }),
   ) as unknown as AwsResources;
   if (missing.length > 0) throw new Error(`the AWS backend needs ${missing.join(', ')} in the environment`);
   return resources;
 }
 
-/** The same resources as environment variables (the stack sets them this way). */
+/** The same resources as environment variables (the stack sets them this way); an absent optional resource sets none. */
 export function resourcesToEnv(resources: AwsResources): Record<string, string> {
-  return Object.fromEntries(Object.entries(ResourceEnv).map(([field, name]) => [name, resources[field as keyof AwsResources]]));
+  return Object.fromEntries(
+    Object.entries(ResourceEnv).flatMap(([field, name]) => {
+      const value = resources[field as keyof AwsResources];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
 }
 
 /** CloudFormation output of each resource in ConveyorStack (the local runner reads them back). */
@@ -73,5 +94,7 @@ export const ResourceOutput = {
   schedulerRoleArn: 'SchedulerRoleArn',
   scheduleTargetArn: 'ScheduleTargetFunctionArn',
   resourcePrefix: 'ResourcePrefix',
+  deliveryFailureQueueArn: 'DeliveryFailureQueueArn',
+  alarmTopicArn: 'AlarmTopicArn',
   ackKeySecretArn: 'AckKeySecretArn',
 } as const satisfies Record<keyof AwsResources, string>;

@@ -65,8 +65,8 @@ export class SqliteMetadataStore implements MetadataStore {
       const topicId = this.store.topicId(subscription.topic);
       const { lastInsertRowid } = this.store
         .statement(
-          `INSERT INTO subscriptions (topic_id, name, filter, ack_deadline_seconds, max_deliveries, backoff_min_seconds, backoff_max_seconds, ordered, start_from, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO subscriptions (topic_id, name, filter, ack_deadline_seconds, max_deliveries, backoff_min_seconds, backoff_max_seconds, ordered, start_from, created_at, dead_letter_alarm)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           topicId,
@@ -79,6 +79,7 @@ export class SqliteMetadataStore implements MetadataStore {
           subscription.ordered ? 1 : 0,
           subscription.startFrom,
           Date.parse(subscription.createdAt),
+          subscription.deadLetterAlarm ? 1 : 0,
         );
       if (subscription.startFrom === StartFrom.Earliest) this.backfill(topicId, Number(lastInsertRowid), subscription);
       return { created: true, value: subscription };

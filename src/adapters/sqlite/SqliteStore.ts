@@ -6,7 +6,7 @@ import { StorageError, TopicNotFoundError } from '../../domain/errors.js';
 import { GroupCommitWriter } from './GroupCommitWriter.js';
 import { translateSqliteError } from './sqliteErrors.js';
 import { WalCheckpointer } from './WalCheckpointer.js';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /**
  * How commits reach the disk. FULL and GROUP both answer a write only after it is
@@ -24,7 +24,7 @@ export interface SqliteStoreOptions {
   readonly dataDir: string;
   /** See Synchronous. @default 'FULL' */
   readonly synchronous?: Synchronous;
-  /** Told when a WAL checkpoint fails: a background one (the next one tries again), or a step of `close`. */
+  /** Told when a background WAL checkpoint fails (the next one tries again). */
   readonly onCheckpointError?: (message: string) => void;
 }
 
@@ -44,7 +44,6 @@ export class SqliteStore {
     db: Database,
     walPath: string | null,
     private readonly checkpointer: WalCheckpointer | undefined,
-    private readonly onCloseError: (message: string) => void,
   ) {
     this.db = db;
     this.writer = new GroupCommitWriter(db, {
@@ -69,8 +68,7 @@ export class SqliteStore {
       // at the same speed; the hot pages are the log's tail and the queues' indexes.
       db.pragma('cache_size = -8192');
       db.pragma('temp_store = MEMORY');
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      SqliteStore.migrate(db);
       // Checkpoints run in a worker (WalCheckpointer); the commit that crosses 8192 pages (32 MB) still
       // checkpoints on the event loop, only if the worker falls that far behind.
       if (!inMemory) db.pragma('wal_autocheckpoint = 8192');
@@ -78,7 +76,23 @@ export class SqliteStore {
       throw new StorageError(`cannot open the embedded store in ${JSON.stringify(options.dataDir)}: ${(error as Error).message}`, { cause: error });
     }
     const checkpointer = inMemory ? undefined : WalCheckpointer.start({ path, synchronous: mode === Synchronous.Full ? 'FULL' : 'NORMAL' }, options.onCheckpointError);
-    return new SqliteStore(db, mode === Synchronous.Group && !inMemory ? `${path}-wal` : null, checkpointer, options.onCheckpointError ?? (() => undefined));
+    return new SqliteStore(db, mode === Synchronous.Group && !inMemory ? `${path}-wal` : null, checkpointer);
+  }
+
+  /**
+   * Creates the schema in a new database, or brings one written by an earlier
+   * version up to date (MIGRATIONS), in one transaction. A database written by a
+   * later version is refused rather than misread.
+   */
+  private static migrate(db: Database): void {
+    const found = db.pragma('user_version', { simple: true }) as number;
+    if (found > SCHEMA_VERSION) throw new Error(`the database has schema version ${found}, newer than this version of Conveyor knows (${SCHEMA_VERSION})`);
+    db.transaction(() => {
+      const existing = found > 0;
+      db.exec(SCHEMA);
+      if (existing) for (const step of MIGRATIONS) if (step.version > found) db.exec(step.sql);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
   }
 
   /** A prepared statement, compiled once per SQL text. */
@@ -107,21 +121,15 @@ export class SqliteStore {
     return row.id;
   }
 
-  /**
-   * Finishes queued writes and their syncs, checkpoints, and closes the database.
-   * Never throws: each step runs whatever the one before it did, and a failure is
-   * told to `onCheckpointError`. A failed step loses nothing that was committed: on
-   * a full disk the checkpoint cannot grow the database file, so the WAL keeps
-   * every committed write, and SQLite replays it on the next open.
-   */
+  /** Finishes queued writes and their syncs, checkpoints, and closes the database. */
   public async close(): Promise<void> {
-    await this.closeStep('finishing queued writes', () => this.writer.close());
-    await this.closeStep('stopping the checkpoint worker', () => this.checkpointer?.stop());
-    await this.closeStep('closing the WAL file handle', () => this.wal?.close());
-    if (!this.db.open) return;
-    await this.closeStep('the final checkpoint', () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
-    // sqlite3_close checkpoints once more and keeps the WAL when that fails too.
-    await this.closeStep('closing the database', () => this.db.close());
+    await this.writer.close();
+    await this.checkpointer?.stop();
+    await this.wal?.close();
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
   }
 
   /** Finishes what the checkpoint worker could not, when it asks: see WalCheckpointer. */
@@ -132,15 +140,6 @@ export class SqliteStore {
       this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       // A failed checkpoint loses nothing; the worker asks again while the WAL stays long.
-    }
-  }
-
-  private async closeStep(step: string, run: () => unknown): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      const cause = error instanceof Error ? `${String((error as Error & { code?: unknown }).code ?? error.name)}: ${error.message}` : String(error);
-      this.onCloseError(`closing the store: ${step} failed (${cause}); every committed write stays in the WAL, which the next open replays`);
     }
   }
 

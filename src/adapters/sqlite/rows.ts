@@ -35,6 +35,7 @@ export interface SubscriptionRow {
   ordered: number;
   start_from: string;
   created_at: number;
+  dead_letter_alarm: number;
 }
 
 export function toSubscription(row: SubscriptionRow): Subscription {
@@ -47,6 +48,7 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     retryBackoff: { minSeconds: row.backoff_min_seconds, maxSeconds: row.backoff_max_seconds },
     ordered: row.ordered === 1,
     startFrom: row.start_from as StartFrom,
+    deadLetterAlarm: row.dead_letter_alarm !== 0,
     createdAt: iso(row.created_at),
   };
 }

@@ -3,7 +3,18 @@
  * global commit order; partitions' offsets are dense per (topic, partition).
  * A subscription's queue holds references (`seq`) into the log, never copies.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * What turns a database written by an earlier version into the current schema:
+ * each step runs when the database's `user_version` is below its `version`.
+ * SCHEMA alone creates the current tables in a new database; its `IF NOT EXISTS`
+ * leaves an existing table as it was.
+ */
+export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly sql: string }> = [
+  // Subscriptions created before the setting existed keep their default: an alarm (AWS only).
+  { version: 2, sql: 'ALTER TABLE subscriptions ADD COLUMN dead_letter_alarm INTEGER NOT NULL DEFAULT 1' },
+];
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS topics (
@@ -72,6 +83,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   ordered INTEGER NOT NULL,
   start_from TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  dead_letter_alarm INTEGER NOT NULL DEFAULT 1,
   UNIQUE (topic_id, name)
 );
 

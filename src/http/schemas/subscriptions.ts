@@ -27,6 +27,7 @@ export const putSubscriptionBody = z.strictObject({
   startFrom: z
     .enum([StartFrom.Latest, StartFrom.Earliest], { error: (issue) => `must be "latest" or "earliest", but ${shown(issue.input)} was provided` })
     .default(StartFrom.Latest),
+  deadLetterAlarm: bool.default(true),
 });
 
 export const pullBody = z.strictObject({

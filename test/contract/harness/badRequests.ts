@@ -89,6 +89,7 @@ export const BAD_SUBSCRIPTION_SETTINGS: readonly BadRequest[] = [
   { case: 'retryBackoff maxSeconds 86401', send: putSubscription({ retryBackoff: { maxSeconds: 86_401 } }), mentions: ['maxSeconds', '86401'] },
   { case: 'startFrom "middle"', send: putSubscription({ startFrom: 'middle' }), mentions: ['startFrom', 'middle'] },
   { case: 'ordered "yes"', send: putSubscription({ ordered: 'yes' }), mentions: ['ordered', 'yes'] },
+  { case: 'deadLetterAlarm "no"', send: putSubscription({ deadLetterAlarm: 'no' }), mentions: ['deadLetterAlarm', 'no'] },
   { case: 'an unknown field', send: putSubscription({ deadLetterTopic: 'dlq' }), mentions: ['deadLetterTopic'] },
 ];
 

@@ -26,6 +26,7 @@ describe('Class: Maintenance', () => {
         retryBackoff: { minSeconds: 0, maxSeconds: 0 },
         ordered: false,
         startFrom: 'latest',
+        deadLetterAlarm: true,
       });
       await broker.publisher.publish('jobs', [{ body: 'work' }]);
       await broker.delivery.pull('jobs', 'workers', { max: 1, waitMs: 0 });

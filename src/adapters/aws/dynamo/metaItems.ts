@@ -71,6 +71,8 @@ export interface SubscriptionItem extends MetaKey {
   readonly retryBackoffMaxSeconds: number;
   readonly ordered: boolean;
   readonly startFrom: StartFrom;
+  /** Absent from items written before the setting existed: those subscriptions have their alarm. */
+  readonly deadLetterAlarm?: boolean;
   readonly createdAt: string;
 }
 
@@ -86,6 +88,7 @@ export function toSubscriptionItem(subscription: Subscription): SubscriptionItem
     retryBackoffMaxSeconds: subscription.retryBackoff.maxSeconds,
     ordered: subscription.ordered,
     startFrom: subscription.startFrom,
+    deadLetterAlarm: subscription.deadLetterAlarm,
     createdAt: subscription.createdAt,
   };
 }
@@ -101,6 +104,7 @@ export function fromSubscriptionItem(item: Record<string, unknown>): Subscriptio
     retryBackoff: { minSeconds: sub.retryBackoffMinSeconds, maxSeconds: sub.retryBackoffMaxSeconds },
     ordered: sub.ordered,
     startFrom: sub.startFrom,
+    deadLetterAlarm: sub.deadLetterAlarm ?? true,
     createdAt: sub.createdAt,
   };
 }

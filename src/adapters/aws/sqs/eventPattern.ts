@@ -16,23 +16,3 @@ export function rulePattern(subscription: Pick<Subscription, 'topic' | 'filter'>
   if (subscription.filter !== null) pattern['detail'] = { filterable: subscription.filter };
   return JSON.stringify(pattern);
 }
-
-/**
- * Queue policy that lets EventBridge deliver the rule's events to the queue,
- * and nothing else (the condition names the one rule).
- */
-export function queuePolicy(queueArn: string, ruleArn: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'ConveyorRuleDelivers',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-      },
-    ],
-  });
-}

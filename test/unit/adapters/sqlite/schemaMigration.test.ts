@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { createSqliteBackend } from '../../../../src/adapters/sqlite/createSqliteBackend.js';
+import { SCHEMA_VERSION } from '../../../../src/adapters/sqlite/schema.js';
+import type { Backend } from '../../../../src/ports/Backend.js';
+import type { Subscription } from '../../../../src/domain/types.js';
+import { makeDataDir, removeDataDir } from '../../../helpers/dataDir.js';
+import { TestClock } from '../../../helpers/TestClock.js';
+
+const subscription = (name: string, overrides: Partial<Subscription> = {}): Subscription => ({
+  topic: 'orders',
+  name,
+  filter: null,
+  ackDeadlineSeconds: 30,
+  maxDeliveries: 5,
+  retryBackoff: { minSeconds: 1, maxSeconds: 600 },
+  ordered: false,
+  startFrom: 'latest',
+  deadLetterAlarm: true,
+  createdAt: '2026-01-02T00:00:00.000Z',
+  ...overrides,
+});
+
+/** Turns the database back into what the first release wrote: schema version 1, subscriptions without `dead_letter_alarm`. */
+function downgradeToVersion1(dataDir: string): void {
+  const db = new BetterSqlite3(join(dataDir, 'conveyor.db'));
+  db.exec('ALTER TABLE subscriptions DROP COLUMN dead_letter_alarm');
+  db.pragma('user_version = 1');
+  db.close();
+}
+
+const userVersion = (dataDir: string): number => {
+  const db = new BetterSqlite3(join(dataDir, 'conveyor.db'), { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
+describe('Class: SqliteStore', () => {
+  let dataDir: string;
+  let backend: Backend | undefined;
+  const open = (): Backend => (backend = createSqliteBackend({ dataDir, clock: new TestClock() }));
+
+  beforeEach(() => {
+    dataDir = makeDataDir('migration');
+  });
+  afterEach(async () => {
+    await backend?.close();
+    backend = undefined;
+    removeDataDir(dataDir);
+  });
+
+  describe('Method: open', () => {
+    it('opens a database written by schema version 1 and gives its subscriptions deadLetterAlarm true', async () => {
+      // Prepare
+      const first = open();
+      await first.metadata.createTopic({ name: 'orders', partitions: 1, retentionHours: 24, dedupWindowSeconds: 60, createdAt: '2026-01-01T00:00:00.000Z' });
+      await first.metadata.createSubscription(subscription('billing'));
+      await first.close();
+      downgradeToVersion1(dataDir);
+
+      // Act
+      const reopened = open();
+
+      // Assess
+      expect(await reopened.metadata.getSubscription('orders', 'billing')).toEqual(subscription('billing', { deadLetterAlarm: true }));
+      await reopened.metadata.createSubscription(subscription('quiet', { deadLetterAlarm: false }));
+      expect((await reopened.metadata.getSubscription('orders', 'quiet'))?.deadLetterAlarm).toBe(false);
+      await reopened.close();
+      backend = undefined;
+      expect(userVersion(dataDir)).toBe(SCHEMA_VERSION);
+    });
+
+    it('keeps deadLetterAlarm false across a restart', async () => {
+      // Prepare
+      const first = open();
+      await first.metadata.createTopic({ name: 'orders', partitions: 1, retentionHours: 24, dedupWindowSeconds: 60, createdAt: '2026-01-01T00:00:00.000Z' });
+      await first.metadata.createSubscription(subscription('quiet', { deadLetterAlarm: false }));
+      await first.close();
+
+      // Act
+      const reopened = open();
+
+      // Assess
+      expect((await reopened.metadata.getSubscription('orders', 'quiet'))?.deadLetterAlarm).toBe(false);
+    });
+
+    it('refuses a database written by a newer schema version instead of misreading it', async () => {
+      // Prepare
+      await open().close();
+      const db = new BetterSqlite3(join(dataDir, 'conveyor.db'));
+      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+      db.close();
+      backend = undefined;
+
+      // Act
+      const opening = (): Backend => createSqliteBackend({ dataDir, clock: new TestClock() });
+
+      // Assess
+      expect(opening).toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than this version of Conveyor knows (${SCHEMA_VERSION})`);
+    });
+  });
+});
