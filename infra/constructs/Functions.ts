@@ -32,8 +32,9 @@ export const RELAY_RETRY_ATTEMPTS = 10;
  * bound the poller scales to hundreds (up to 1,250) when many delayed messages
  * come due at once, taking the account's concurrency from the API and racing
  * each other for the same log partitions (transaction conflicts, then 503s).
- * 10 invocations of 10 messages each release several hundred messages per
- * second; a larger burst is released late, which the DelayQueueAge alarm reports.
+ * With 10 invocations of up to 10 messages each, a burst larger than they keep
+ * up with is released later rather than faster, which the DelayQueueAge alarm
+ * reports when it passes 20 minutes.
  */
 export const DELAY_CONSUMER_MAX_CONCURRENCY = 10;
 
