@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { handler } from '../../functions/api.js';
 import { Gatekeeper } from '../access/Gatekeeper.js';
+import { createApiHandler } from '../http/createApiHandler.js';
+import { apiRoutes } from '../http/routes/index.js';
 import { ConveyorError } from '../domain/errors.js';
 import { createLogger } from '../observability/logger.js';
 import { startEmbeddedBackend, startEmulatedAwsBackend, type RunningBackend } from './backends.js';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     defaultRateLimit: config.rateLimit,
     maxLongPollsPerCaller: config.connections.maxLongPollsPerCaller,
   });
+  // The handler Lambda runs (functions/api.ts), with this server's tokens: the gatekeeper identifies callers before it.
+  const handler = createApiHandler({ routes: apiRoutes, services: async () => backend.services, logger, tokens: config.tokens });
   const server = new LocalServer({ handler, services: backend.services, logger, gatekeeper, connections: config.connections });
   let url: string;
   try {
