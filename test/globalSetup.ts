@@ -79,7 +79,7 @@ async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
  */
 export default async function globalSetup(config: { maxWorkers: number }): Promise<void> {
   if (process.env['CONVEYOR_SKIP_BUILD'] !== '1') {
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
   }
   // Loading aws-cdk-lib inside jest's module registry takes ~20 s per suite; plain node synthesizes in ~3 s, once.
   if (existsSync('dist/infra/synthesize.js')) {
