@@ -1,4 +1,23 @@
-import { PublishLimits, ResponseLimits } from './constants.js';
+import { AckLimits, PublishLimits, ResponseLimits } from './constants.js';
+import { storedMessageBytes, type SizedMessage } from './messageSize.js';
+
+/**
+ * The most a dead letter can count: the largest message and the longest last
+ * error (a nack reason of AckLimits.reasonLength UTF-16 units, at most 3 UTF-8
+ * bytes each).
+ */
+export const LARGEST_DEAD_LETTER_BYTES = PublishLimits.messageBytes + 3 * AckLimits.reasonLength;
+
+/**
+ * What a dead letter counts in a listing's budget: its stored message and its
+ * last error, which the listing returns with it. `bodyText` is the body as stored.
+ *
+ * @example
+ * budget.admit(deadLetterBytes(letter, row.body));
+ */
+export function deadLetterBytes(letter: SizedMessage & { readonly lastError: string | null }, bodyText?: string): number {
+  return storedMessageBytes(letter, bodyText) + Buffer.byteLength(letter.lastError ?? '');
+}
 
 /**
  * The byte budget of one response that returns messages: a log read, a pull or

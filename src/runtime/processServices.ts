@@ -6,7 +6,11 @@ import type { Services } from './createEmbeddedServices.js';
 let services: Promise<Services> | undefined;
 let awsServices: Promise<AwsServices> | undefined;
 
-/** The AWS services of this process, from the resources the stack put in the environment (and CONVEYOR_RESPONSE_BYTES, when set). */
+/**
+ * The AWS services of this process, from the resources the stack put in the
+ * environment. CONVEYOR_RESPONSE_BYTES is held to what a Lambda can answer
+ * (LambdaResponseBytes: 2 MiB unless set, at most 2.5 MiB).
+ */
 export function awsProcessServices(): Promise<AwsServices> {
   awsServices ??= Promise.all([
     import('./createAwsServices.js'),
@@ -14,8 +18,13 @@ export function awsProcessServices(): Promise<AwsServices> {
     import('../adapters/aws/resources.js'),
     import('./responseBytesSetting.js'),
   ]).then(
-    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { readResponseBytes }]) =>
-      createAwsServices({ clients: createAwsClients(), resources: resourcesFromEnv(), logger: createLogger(), responseBytes: readResponseBytes() }),
+    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }]) =>
+      createAwsServices({
+        clients: createAwsClients(),
+        resources: resourcesFromEnv(),
+        logger: createLogger(),
+        responseBytes: readResponseBytes(process.env, LambdaResponseBytes),
+      }),
   );
   return awsServices;
 }

@@ -1,7 +1,6 @@
 import { ResponseLimits } from '../../domain/constants.js';
 import { StorageError } from '../../domain/errors.js';
-import { storedMessageBytes } from '../../domain/messageSize.js';
-import { ResponseBudget } from '../../domain/ResponseBudget.js';
+import { deadLetterBytes, LARGEST_DEAD_LETTER_BYTES, ResponseBudget } from '../../domain/ResponseBudget.js';
 import type { DeadLetter, Message, Subscription } from '../../domain/types.js';
 import type { DeadLetterQueues } from '../../ports/DeadLetterQueues.js';
 import { outgoingCopy } from './sqs/deadLetterMoves.js';
@@ -46,7 +45,7 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
   /**
    * Up to `limit` dead letters, in no particular order, as many as the byte
    * budget holds: no receive asks for more than the rest of the budget holds
-   * at the largest message size. A listing by two callers at once may see fewer.
+   * at the largest dead-letter size. A listing by two callers at once may see fewer.
    */
   public async list(subscription: Subscription, limit: number): Promise<DeadLetter[]> {
     const { deadLetterQueue } = await this.directory.subscriptionQueues(subscription);
@@ -54,14 +53,14 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
     const budget = new ResponseBudget(this.responseBytes);
     let spent = false;
     try {
-      while (found.size < limit && budget.room() > 0 && !spent) {
-        const page = await this.receivePage(deadLetterQueue, Math.min(limit - found.size, budget.room()), LIST_HOLD_SECONDS);
+      while (found.size < limit && budget.room(LARGEST_DEAD_LETTER_BYTES) > 0 && !spent) {
+        const page = await this.receivePage(deadLetterQueue, Math.min(limit - found.size, budget.room(LARGEST_DEAD_LETTER_BYTES)), LIST_HOLD_SECONDS);
         const before = found.size;
         for (const letter of page) {
           const fresh = !found.has(letter.received.messageId);
           found.set(letter.received.messageId, letter);
           // Only an oversized message (stored before the size limit counted everything) is refused: the budget is spent.
-          if (fresh && letter.message !== null && !budget.admit(storedMessageBytes(letter.message))) spent = true;
+          if (fresh && letter.message !== null && !budget.admit(deadLetterBytes(toDeadLetter(subscription, letter.received, letter.message)))) spent = true;
         }
         // Nothing new: the DLQ is read through (or what comes back outlasted its hold).
         if (found.size === before) break;

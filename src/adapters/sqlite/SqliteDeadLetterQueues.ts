@@ -1,6 +1,5 @@
 import { ResponseLimits } from '../../domain/constants.js';
-import { storedMessageBytes } from '../../domain/messageSize.js';
-import { ResponseBudget } from '../../domain/ResponseBudget.js';
+import { deadLetterBytes, ResponseBudget } from '../../domain/ResponseBudget.js';
 import type { DeadLetter, Subscription } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { DeadLetterQueues } from '../../ports/DeadLetterQueues.js';
@@ -41,9 +40,9 @@ export class SqliteDeadLetterQueues implements DeadLetterQueues {
       const budget = new ResponseBudget(this.responseBytes);
       const letters: DeadLetter[] = [];
       for (const row of rows) {
-        const message = toMessage(row);
-        if (!budget.admit(storedMessageBytes(message, row.body))) break;
-        letters.push({ ...message, deliveryAttempt: row.attempts, deadLetteredAt: new Date(row.dead_at).toISOString(), lastError: row.last_error });
+        const letter = { ...toMessage(row), deliveryAttempt: row.attempts, deadLetteredAt: new Date(row.dead_at).toISOString(), lastError: row.last_error };
+        if (!budget.admit(deadLetterBytes(letter, row.body))) break;
+        letters.push(letter);
       }
       return letters;
     });
