@@ -1,4 +1,7 @@
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
+import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
+import { ReadLimits, ResponseLimits } from '../../src/domain/constants.js';
+import { storedMessageBytes } from '../../src/domain/messageSize.js';
 import type { Topic } from '../../src/domain/types.js';
 import { TestClock } from '../helpers/TestClock.js';
 import { entryFactory, offsetsAndBodies, TABLES, useDynamo, useLog } from './dynamoFixtures.js';
@@ -159,6 +162,69 @@ describe('Class: DynamoMessageLog (reading)', () => {
       // Assess
       expect(justBefore.messages).toHaveLength(1);
       expect(at).toEqual({ messages: [], nextOffset: 1 });
+    });
+  });
+
+  describe('Method: read (byte budget)', () => {
+    const BUDGET = ResponseLimits.bytes.min;
+    const LARGE = 200 * 1024;
+    /** Messages m0, m1, … at offsets 0, 1, … of partition 0, each padded to about its size in `sizes`. */
+    const appendSized = (topic: Topic, sizes: readonly number[]) =>
+      suite.log.append(topic, sizes.map((size, n) => entryFactory({ id: `m${n}`, body: { n, pad: 'x'.repeat(size) }, partition: 0 })));
+    /** A log on the same tables whose reads stop at BUDGET, its DynamoDB requests counted. */
+    const budgetedLog = (counter: RequestCounter) => new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender, { responseBytes: BUDGET });
+
+    it('stops adding messages at the budget, and nextOffset continues the read with nothing skipped or repeated', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'budget' });
+      await appendSized(topic, [LARGE, 0, LARGE, LARGE, 0, 0, LARGE]);
+      const log = budgetedLog(new RequestCounter());
+
+      // Act
+      const pages: Array<{ offsets: number[]; bytes: number; nextOffset: number }> = [];
+      for (let next = 0, i = 0; i < 3; i += 1) {
+        const page = await log.read(topic, 0, { offset: next }, ReadLimits.limit.max);
+        const bytes = page.messages.reduce((sum, message) => sum + storedMessageBytes(message), 0);
+        pages.push({ offsets: page.messages.map((message) => message.offset), bytes, nextOffset: page.nextOffset });
+        next = page.nextOffset;
+      }
+
+      // Assess
+      expect(pages.map(({ offsets, nextOffset }) => ({ offsets, nextOffset }))).toEqual([
+        { offsets: [0, 1, 2], nextOffset: 3 },
+        { offsets: [3, 4, 5, 6], nextOffset: 7 },
+        { offsets: [], nextOffset: 7 },
+      ]);
+      for (const page of pages) expect(page.bytes).toBeLessThanOrEqual(BUDGET);
+    });
+
+    it('queries no further page once the budget is spent', async () => {
+      // Prepare: 10 messages of 200 KiB fill two 1 MB query pages and part of a third
+      const topic = await suite.createTopic({ name: 'budget-pages' });
+      await appendSized(topic, Array.from({ length: 10 }, () => LARGE));
+      const counter = new RequestCounter();
+      const log = budgetedLog(counter);
+
+      // Act
+      const page = await log.read(topic, 0, { offset: 0 }, ReadLimits.limit.max);
+
+      // Assess
+      expect(page.messages.map((message) => message.offset)).toEqual([0, 1]);
+      expect(counter.snapshot()['DynamoDB.Query']).toBe(1);
+    });
+
+    it('returns the first message whatever the budget, so a reader always moves on', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'budget-first' });
+      await appendSized(topic, [LARGE, LARGE]);
+      const log = new DynamoMessageLog(dynamo().clients, TABLES, suite.clock, suite.sender, { responseBytes: 1024 });
+
+      // Act
+      const page = await log.read(topic, 0, { offset: 0 }, ReadLimits.limit.max);
+
+      // Assess
+      expect(page.messages.map((message) => message.offset)).toEqual([0]);
+      expect(page.nextOffset).toBe(1);
     });
   });
 

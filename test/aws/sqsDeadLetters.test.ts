@@ -1,5 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { encodeQueuedMessage } from '../../src/adapters/aws/sqs/queueMessages.js';
+import { SqsDeadLetterQueues } from '../../src/adapters/aws/SqsDeadLetterQueues.js';
+import type { DeadLetter } from '../../src/domain/types.js';
+import { largeMessagesOf, SMALL_BUDGET, storedBytesOf } from './largeMessages.js';
 import type { Message, Subscription } from '../../src/domain/types.js';
 import {
   labelsOf,
@@ -77,6 +80,33 @@ describe('Class: SqsDeadLetterQueues', () => {
 
       // Assess
       expect(letter).toMatchObject({ id: moved?.id, deliveryAttempt: 4, lastError: null });
+    });
+
+    it('lists no more than the byte budget holds; deleting those lists the next', async () => {
+      // Prepare: five large messages, each nacked on its only attempt
+      const { subscription } = await withDeadLetters([]);
+      const messages = largeMessagesOf(payments, ['d1', 'd2', 'd3', 'd4', 'd5'], nextOffset);
+      nextOffset += messages.length;
+      world().log.add(messages);
+      await world().adapters.relay.handle(streamRecords(payments, messages));
+      const deliveries = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
+      await world().adapters.queues.nack(subscription, deliveries.map((delivery) => delivery.ackId), undefined, undefined);
+      const budgeted = new SqsDeadLetterQueues(world().adapters.directory, SMALL_BUDGET);
+
+      // Act
+      const listings: DeadLetter[][] = [];
+      for (let round = 0; round < 5; round += 1) {
+        const listed = await budgeted.list(subscription, 1000);
+        if (listed.length === 0) break;
+        listings.push(listed);
+        await budgeted.delete(subscription, listed.map((letter) => letter.id));
+      }
+
+      // Assess
+      expect(deliveries).toHaveLength(5);
+      expect(listings.map((listed) => listed.length)).toEqual([2, 2, 1]);
+      for (const listed of listings) expect(storedBytesOf(listed)).toBeLessThanOrEqual(SMALL_BUDGET);
+      expect(listings.flat().map((letter) => letter.id).sort()).toEqual(messages.map((message) => message.id).sort());
     });
   });
 

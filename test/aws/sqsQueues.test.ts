@@ -1,7 +1,10 @@
+import { SqsSubscriptionQueues } from '../../src/adapters/aws/SqsSubscriptionQueues.js';
 import { AckFailure } from '../../src/domain/constants.js';
 import { ErrorCode } from '../../src/domain/errors.js';
 import type { Delivery, Message, Subscription } from '../../src/domain/types.js';
+import { largeMessagesOf, SMALL_BUDGET, storedBytesOf } from './largeMessages.js';
 import {
+  ackIdSigner,
   buildAdapters,
   InMemoryLog,
   labelsOf,
@@ -125,6 +128,39 @@ describe('Class: SqsSubscriptionQueues', () => {
 
       // Assess
       await expect(attempt).rejects.toMatchObject({ code: ErrorCode.SubscriptionNotFound });
+    });
+  });
+
+  describe('Method: receive (byte budget)', () => {
+    /** This world's queues with the smallest budget an operator can set. */
+    const budgeted = (): SqsSubscriptionQueues =>
+      new SqsSubscriptionQueues(world().adapters.directory, world().log.source, async () => ackIdSigner, world().clock, world().telemetry, SMALL_BUDGET);
+    const publishLarge = async (labels: readonly string[]): Promise<void> => {
+      const messages = largeMessagesOf(orders, labels, nextOffset);
+      nextOffset += labels.length;
+      world().log.add(messages);
+      expect(await world().adapters.relay.handle(streamRecords(orders, messages))).toEqual({ batchItemFailures: [] });
+    };
+
+    it('receives no more than the budget holds, and the rest comes later on its first attempt', async () => {
+      // Prepare
+      const worker = await subscribe('worker');
+      await publishLarge(['b1', 'b2', 'b3', 'b4', 'b5']);
+      const queues = budgeted();
+
+      // Act
+      const first = await queues.receive(worker, { max: 10, waitMs: 0 });
+      const later: Delivery[] = [];
+      for (let batch = await queues.receive(worker, { max: 10, waitMs: 0 }); batch.length > 0; batch = await queues.receive(worker, { max: 10, waitMs: 0 })) {
+        expect(storedBytesOf(batch)).toBeLessThanOrEqual(SMALL_BUDGET);
+        later.push(...batch);
+      }
+
+      // Assess: a message received beyond the budget and given back would come again on attempt 2
+      expect(first).toHaveLength(2);
+      expect(storedBytesOf(first)).toBeLessThanOrEqual(SMALL_BUDGET);
+      expect(later.map((delivery) => delivery.deliveryAttempt)).toEqual([1, 1, 1]);
+      expect(labelsOf([...first, ...later]).sort()).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
     });
   });
 
