@@ -23,6 +23,29 @@ export interface Services extends ApiServices {
   close(): Promise<void>;
 }
 
+/** Between two warnings of failing checkpoints: on a full disk they fail every 25 ms. */
+const CHECKPOINT_WARNING_INTERVAL_MS = 10_000;
+
+/**
+ * Logs failed checkpoints (background or at close) at most every 10 s, with how
+ * many were not logged meanwhile. A failed checkpoint loses nothing: committed
+ * writes stay in the WAL, and the next checkpoint, or the next start, copies them.
+ */
+function checkpointWarnings(logger: Logger): (message: string) => void {
+  let lastAt = -Infinity;
+  let suppressed = 0;
+  return (message) => {
+    const now = Date.now();
+    if (now - lastAt < CHECKPOINT_WARNING_INTERVAL_MS) {
+      suppressed += 1;
+      return;
+    }
+    logger.warn({ error: message, suppressed }, 'WAL checkpoint failed; committed writes stay in the WAL for the next checkpoint or start');
+    lastAt = now;
+    suppressed = 0;
+  };
+}
+
 /**
  * The embedded default: broker, SQLite backend and metrics in this process, with
  * the maintenance timer running.
@@ -38,7 +61,7 @@ export function createEmbeddedServices(options: EmbeddedOptions): Services {
     dataDir: options.dataDir,
     clock,
     telemetry: metrics,
-    onCheckpointError: (message) => options.logger.warn({ error: message }, 'background WAL checkpoint failed; the next one retries'),
+    onCheckpointError: checkpointWarnings(options.logger),
     ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
     ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
   });
