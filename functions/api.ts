@@ -1,3 +1,4 @@
+import { JWT_GRANTS_CLAIM_ENV } from '../src/access/jwtPrincipal.js';
 import { TokenRegistry, parseTokenList } from '../src/access/TokenRegistry.js';
 import { loadTokenFile } from '../src/access/tokenFile.js';
 import { createApiHandler } from '../src/http/createApiHandler.js';
@@ -22,5 +23,5 @@ export const handler = createApiHandler({
     plain: parseTokenList(process.env['AUTH_TOKENS']),
     entries: tokensFile === undefined || tokensFile === '' ? [] : loadTokenFile(tokensFile),
   }),
-  ...(process.env['CONVEYOR_JWT_GRANTS_CLAIM'] ? { jwtGrantsClaim: process.env['CONVEYOR_JWT_GRANTS_CLAIM'] } : {}),
+  ...(process.env[JWT_GRANTS_CLAIM_ENV] ? { jwtGrantsClaim: process.env[JWT_GRANTS_CLAIM_ENV] } : {}),
 });

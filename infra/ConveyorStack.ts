@@ -1,3 +1,4 @@
+import { JWT_GRANTS_CLAIM_ENV } from '../src/access/jwtPrincipal.js';
 import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { deploymentTags } from '../src/adapters/aws/names.js';
@@ -84,6 +85,7 @@ export class ConveyorStack extends Stack {
         [BACKEND_ENV]: 'aws',
         LOG_LEVEL: settings.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
+        ...(settings.jwt === undefined ? {} : { [JWT_GRANTS_CLAIM_ENV]: settings.jwt.grantsClaim }),
       },
       tables: this.tables,
       messaging: this.messaging,

@@ -55,6 +55,7 @@ export function propsFromContext(read: ContextReader): ConveyorStackProps {
     destroyDataOnDelete: booleanOf(read, 'destroyDataOnDelete'),
     jwtIssuer: text(read, 'jwtIssuer'),
     jwtAudience: listOf(text(read, 'jwtAudience')),
+    jwtGrantsClaim: text(read, 'jwtGrantsClaim'),
     alarmEmail: text(read, 'alarmEmail'),
     logLevel: text(read, 'logLevel') as LogLevel | undefined,
     throttleRateLimit: numberOf(read, 'throttleRateLimit'),

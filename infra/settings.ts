@@ -1,5 +1,6 @@
 import { RemovalPolicy, Token, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_GRANTS_CLAIM } from '../src/access/jwtPrincipal.js';
 
 /** pino's levels: the functions log through pino. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -38,6 +39,13 @@ export interface ConveyorStackProps extends StackProps {
    * @default - IAM authorization (SigV4)
    */
   readonly jwtAudience?: readonly string[];
+  /**
+   * JWT claim whose words are the caller's grants (`publish:orders`, `admin`, …;
+   * a prefix up to the last `/` is ignored). Needs `jwtIssuer`.
+   *
+   * @default 'scope' - OAuth 2.0 scopes, e.g. `conveyor/publish:orders`
+   */
+  readonly jwtGrantsClaim?: string;
   /**
    * Email address subscribed to an alarm topic that every alarm notifies.
    *
@@ -87,7 +95,7 @@ export interface ConveyorStackProps extends StackProps {
 export interface ConveyorSettings {
   readonly resourcePrefix: string;
   readonly removalPolicy: RemovalPolicy;
-  readonly jwt: { readonly issuer: string; readonly audience: readonly string[] } | undefined;
+  readonly jwt: { readonly issuer: string; readonly audience: readonly string[]; readonly grantsClaim: string } | undefined;
   readonly alarmEmail: string | undefined;
   readonly logLevel: LogLevel;
   readonly logRetention: RetentionDays;
@@ -126,6 +134,14 @@ const RULES: readonly ValidationRule[] = [
   {
     violated: (p) => (p.jwtIssuer === undefined) !== (p.jwtAudience === undefined),
     message: (p) => `jwtIssuer and jwtAudience must be given together, but only ${p.jwtIssuer === undefined ? 'jwtAudience' : 'jwtIssuer'} was provided`,
+  },
+  {
+    violated: (p) => p.jwtGrantsClaim !== undefined && p.jwtIssuer === undefined,
+    message: () => 'jwtGrantsClaim needs jwtIssuer and jwtAudience: grants come from JWTs only with the JWT authorizer',
+  },
+  {
+    violated: (p) => known(p.jwtGrantsClaim) && !/^[\x21-\x7e]{1,128}$/.test(p.jwtGrantsClaim),
+    message: (p) => `jwtGrantsClaim must be a claim name of 1 to 128 printable characters, but "${p.jwtGrantsClaim}" was provided`,
   },
   {
     violated: (p) => known(p.jwtIssuer) && !p.jwtIssuer.startsWith('https://'),
@@ -167,7 +183,10 @@ export function resolveSettings(props: ConveyorStackProps = {}): ConveyorSetting
   return {
     resourcePrefix: prefixOf(props),
     removalPolicy: props.destroyDataOnDelete === true ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    jwt: props.jwtIssuer !== undefined && props.jwtAudience !== undefined ? { issuer: props.jwtIssuer, audience: props.jwtAudience } : undefined,
+    jwt:
+      props.jwtIssuer !== undefined && props.jwtAudience !== undefined
+        ? { issuer: props.jwtIssuer, audience: props.jwtAudience, grantsClaim: props.jwtGrantsClaim ?? DEFAULT_GRANTS_CLAIM }
+        : undefined,
     alarmEmail: props.alarmEmail,
     logLevel: props.logLevel ?? 'info',
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,

@@ -1,6 +1,9 @@
 import { parseGrant, type Grant } from './grants.js';
 import { Principal } from './Principal.js';
 
+/** The API function's environment variable naming the grants claim (set by the stack with a JWT authorizer). */
+export const JWT_GRANTS_CLAIM_ENV = 'CONVEYOR_JWT_GRANTS_CLAIM';
+
 /** The claim read by default: OAuth 2.0 scopes, as API Gateway's JWT authorizer passes them. */
 export const DEFAULT_GRANTS_CLAIM = 'scope';
 

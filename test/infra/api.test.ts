@@ -64,4 +64,13 @@ describe('Construct: Api', () => {
     });
     expect(Object.keys(jwt.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'JWT' } }))).toHaveLength(2);
   });
+
+  it('tells the API function which JWT claim holds the grants', () => {
+    const jwt = synthesizeStack({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor-api'], jwtGrantsClaim: 'cognito:groups' }).template;
+
+    jwt.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'conveyor-api',
+      Environment: { Variables: Match.objectLike({ CONVEYOR_JWT_GRANTS_CLAIM: 'cognito:groups' }) },
+    });
+  });
 });

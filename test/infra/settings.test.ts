@@ -23,11 +23,16 @@ describe('Function: resolveSettings', () => {
   it('takes a JWT issuer with its audience, and destroys data on request', () => {
     const settings = resolveSettings({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor'], destroyDataOnDelete: true });
 
-    expect(settings.jwt).toEqual({ issuer: 'https://issuer.example.com', audience: ['conveyor'] });
+    expect(settings.jwt).toEqual({ issuer: 'https://issuer.example.com', audience: ['conveyor'], grantsClaim: 'scope' });
     expect(settings.removalPolicy).toBe(RemovalPolicy.DESTROY);
   });
 
+  it('reads grants from another JWT claim when asked', () => {
+    expect(resolveSettings({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor'], jwtGrantsClaim: 'cognito:groups' }).jwt?.grantsClaim).toBe('cognito:groups');
+  });
+
   it.each([
+    { case: 'a grants claim without a JWT authorizer', props: { jwtGrantsClaim: 'scope' }, message: /jwtGrantsClaim needs jwtIssuer/ },
     { case: 'a prefix of 11 characters', props: { resourcePrefix: 'conveyor-01' }, message: /1 to 10 characters long, but "conveyor-01" \(11\)/ },
     { case: 'an empty prefix', props: { resourcePrefix: '' }, message: /1 to 10 characters long, but "" \(0\)/ },
     { case: 'an uppercase prefix', props: { resourcePrefix: 'Conveyor' }, message: /lowercase letter.*"Conveyor"/ },
