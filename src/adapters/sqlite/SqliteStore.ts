@@ -24,7 +24,7 @@ export interface SqliteStoreOptions {
   readonly dataDir: string;
   /** See Synchronous. @default 'FULL' */
   readonly synchronous?: Synchronous;
-  /** Told when a background WAL checkpoint fails (the next one tries again). */
+  /** Told when a WAL checkpoint fails: a background one (the next one tries again), or a step of `close`. */
   readonly onCheckpointError?: (message: string) => void;
 }
 
@@ -44,6 +44,7 @@ export class SqliteStore {
     db: Database,
     walPath: string | null,
     private readonly checkpointer: WalCheckpointer | undefined,
+    private readonly onCloseError: (message: string) => void,
   ) {
     this.db = db;
     this.writer = new GroupCommitWriter(db, {
@@ -76,7 +77,7 @@ export class SqliteStore {
       throw new StorageError(`cannot open the embedded store in ${JSON.stringify(options.dataDir)}: ${(error as Error).message}`, { cause: error });
     }
     const checkpointer = inMemory ? undefined : WalCheckpointer.start({ path, synchronous: mode === Synchronous.Full ? 'FULL' : 'NORMAL' }, options.onCheckpointError);
-    return new SqliteStore(db, mode === Synchronous.Group && !inMemory ? `${path}-wal` : null, checkpointer);
+    return new SqliteStore(db, mode === Synchronous.Group && !inMemory ? `${path}-wal` : null, checkpointer, options.onCheckpointError ?? (() => undefined));
   }
 
   /**
@@ -121,15 +122,21 @@ export class SqliteStore {
     return row.id;
   }
 
-  /** Finishes queued writes and their syncs, checkpoints, and closes the database. */
+  /**
+   * Finishes queued writes and their syncs, checkpoints, and closes the database.
+   * Never throws: each step runs whatever the one before it did, and a failure is
+   * told to `onCheckpointError`. A failed step loses nothing that was committed: on
+   * a full disk the checkpoint cannot grow the database file, so the WAL keeps
+   * every committed write, and SQLite replays it on the next open.
+   */
   public async close(): Promise<void> {
-    await this.writer.close();
-    await this.checkpointer?.stop();
-    await this.wal?.close();
-    if (this.db.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    await this.closeStep('finishing queued writes', () => this.writer.close());
+    await this.closeStep('stopping the checkpoint worker', () => this.checkpointer?.stop());
+    await this.closeStep('closing the WAL file handle', () => this.wal?.close());
+    if (!this.db.open) return;
+    await this.closeStep('the final checkpoint', () => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    // sqlite3_close checkpoints once more and keeps the WAL when that fails too.
+    await this.closeStep('closing the database', () => this.db.close());
   }
 
   /** Finishes what the checkpoint worker could not, when it asks: see WalCheckpointer. */
@@ -140,6 +147,15 @@ export class SqliteStore {
       this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       // A failed checkpoint loses nothing; the worker asks again while the WAL stays long.
+    }
+  }
+
+  private async closeStep(step: string, run: () => unknown): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      const cause = error instanceof Error ? `${String((error as Error & { code?: unknown }).code ?? error.name)}: ${error.message}` : String(error);
+      this.onCloseError(`closing the store: ${step} failed (${cause}); every committed write stays in the WAL, which the next open replays`);
     }
   }
 
