@@ -66,7 +66,10 @@ const OBJECT_BODY_OPERATIONS = [
   { case: 'ack', method: 'POST', target: paths.action('ack') },
   { case: 'put a schedule', method: 'PUT', target: paths.schedule('from-null') },
 ] as const;
-const NOT_OBJECT_CASES = OBJECT_BODY_OPERATIONS.flatMap((operation) => NOT_OBJECTS.map((text) => ({ ...operation, text, label: `${operation.case} with body ${text}` })));
+/** Every shape on the operation that once deleted everything with `null`; the three kinds (null, array, scalar) on the rest. */
+const NOT_OBJECT_CASES = OBJECT_BODY_OPERATIONS.flatMap((operation, index) =>
+  (index === 0 ? NOT_OBJECTS : (['null', '[]', '0'] as const)).map((text) => ({ ...operation, text, label: `${operation.case} with body ${text}` })),
+);
 
 /** Timestamps that name no real instant; Date would roll the first ones forward. */
 const IMPOSSIBLE_TIMES = ['2027-02-31T00:00:00Z', '2024-02-30T12:00:00Z', '2023-02-29T00:00:00Z', '2027-04-31T00:00:00Z', '2027-01-01T24:00:00Z', '2027-01-01T12:60:00Z', '2016-12-31T23:59:60Z', '2027-00-10T00:00:00Z', '2027-01-01T00:00:00+24:00'] as const;
@@ -110,10 +113,13 @@ describeContract('Hostile requests', (target) => {
       const read = await api().read('deep-bodies', 0);
       const pulled = await api().pull('deep-bodies', 'filtered', { max: 1 });
 
+      const acked = await api().ack('deep-bodies', 'filtered', pulled.body.messages.map((message) => message.ackId));
+
       // Assess
       expect(published.status).toBe(200);
       expect(read.body.messages.map((message) => message.body)).toEqual([deepest]);
       expect(pulled.body.messages.map((message) => message.body)).toEqual([deepest]);
+      expect(acked.body).toMatchObject({ acked: 1 });
     });
   });
 
@@ -128,11 +134,12 @@ describeContract('Hostile requests', (target) => {
       await rejects((a) => a.publish(topic, [{ body: 'later', deliverAt: time }]), 400, 'InvalidRequest', ['deliverAt', time]);
     });
 
-    it.each(IMPOSSIBLE_TIMES.map((time) => ({ time })))('refuses fromTime $time', async ({ time }) => {
+    // The same check reads every timestamp field: a few impossible dates each for the others.
+    it.each(IMPOSSIBLE_TIMES.slice(0, 3).map((time) => ({ time })))('refuses fromTime $time', async ({ time }) => {
       await rejects((a) => a.read(topic, 0, `fromTime=${encodeURIComponent(time)}`), 400, 'InvalidRequest', ['fromTime']);
     });
 
-    it.each(IMPOSSIBLE_TIMES.map((time) => ({ time })))('refuses seek to $time', async ({ time }) => {
+    it.each(IMPOSSIBLE_TIMES.slice(3, 6).map((time) => ({ time })))('refuses seek to $time', async ({ time }) => {
       await rejects((a) => a.seek(topic, subscription, time), 400, 'InvalidRequest', ['time']);
     });
 
