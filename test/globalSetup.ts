@@ -73,13 +73,16 @@ async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
 
 /**
  * Builds what child-process tests run (the compiled server, exactly as `npm start`
- * does; CONVEYOR_SKIP_BUILD=1 skips it for single in-process suites), and starts
+ * does) and the functions' bundles, as `npm run build` does (CONVEYOR_SKIP_BUILD=1
+ * skips both for single in-process suites), and starts
  * one AWS emulator per jest worker unless AWS_ENDPOINT_URL names one already.
  * Each AWS suite resets its worker's emulator when it starts.
  */
 export default async function globalSetup(config: { maxWorkers: number }): Promise<void> {
   if (process.env['CONVEYOR_SKIP_BUILD'] !== '1') {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
+    // The functions' bundles, which ConveyorFunction deploys; bundles nothing when they are up to date.
+    execFileSync(process.execPath, ['scripts/bundleFunctions.mjs'], { stdio: 'inherit' });
   }
   // Loading aws-cdk-lib inside jest's module registry takes ~20 s per suite; plain node synthesizes in ~3 s, once.
   if (existsSync('dist/infra/synthesize.js')) {

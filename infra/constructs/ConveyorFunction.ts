@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Stack, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../nag.js';
 
 export interface ConveyorFunctionProps {
-  /** Handler file in `functions/`, e.g. `api.ts`; it exports `handler`. */
+  /** Handler file in `functions/`, e.g. `api.ts`; it exports `handler`, and the build bundles it into `dist/bundles/api/`. */
   readonly entry: string;
   /** Physical name: `<prefix>-<role>`. */
   readonly functionName: string;
@@ -28,35 +27,42 @@ export interface ConveyorFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 }
 
-/** The repository root: the nearest folder above this file (in `infra/` or `dist/infra/`) with the lock file. */
-function findProjectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package-lock.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package-lock.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
+const PACKAGE_NAME = 'conveyor';
+
+/**
+ * The conveyor package's root: the nearest folder above this module with a
+ * package.json named `conveyor`. The same walk finds it from the sources
+ * (`infra/constructs/`), from the build (`dist/infra/constructs/`) and from an
+ * installed copy (`node_modules/conveyor/dist/infra/constructs/`), whatever the
+ * current directory and whatever lock file the user's project has.
+ */
+export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json named "${PACKAGE_NAME}" above ${from}`);
   }
-  return dir;
 }
 
-const PROJECT_ROOT = findProjectRoot();
-
 /**
- * ESM bundles still meet CommonJS dependencies that call `require` (pino,
- * the SDK's Smithy packages); this gives them one.
+ * The folder of one function's bundle, made at build time by
+ * `scripts/bundleFunctions.mjs`: `index.mjs` (and its source map), nothing else.
  */
-const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export function bundleDirOf(entry: string, root: string = packageRoot()): string {
+  return join(root, 'dist', 'bundles', basename(entry, '.ts'));
+}
 
-/** What the bundles get instead of the embedded backend's native module (see the file). */
-const SQLITE_STAND_IN = join(PROJECT_ROOT, 'infra', 'bundling', 'betterSqlite3Unavailable.ts');
+/** Stands in for the code when the app skips bundling this stack (`aws:cdk:bundling-stacks`), as NodejsFunction does. */
+const PLACEHOLDER_CODE = '// Not deployable: this stack was synthesized without its functions (aws:cdk:bundling-stacks).';
 
 /**
- * One of Conveyor's Lambda functions: Node.js 24 on arm64, an ESM bundle made by
- * the local esbuild (never Docker) with the AWS SDK v3 inside, X-Ray tracing, and
- * a role of its own that starts with nothing but writing to its own log group.
+ * One of Conveyor's Lambda functions: Node.js 24 on arm64, the ESM bundle built
+ * with the package (the AWS SDK v3 inside; see scripts/bundleFunctions.mjs), X-Ray
+ * tracing, and a role of its own that starts with nothing but writing to its own
+ * log group. A missing bundle fails the synthesis; `npm run build` makes them.
  */
 export class ConveyorFunction extends Construct implements IGrantable {
-  public readonly function: NodejsFunction;
+  public readonly function: LambdaFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
 
@@ -69,11 +75,9 @@ export class ConveyorFunction extends Construct implements IGrantable {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     });
     this.logGroup.grantWrite(this.role);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, 'functions', props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: codeOf(this, props.entry),
+      handler: 'index.handler',
       functionName: props.functionName,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
@@ -85,18 +89,6 @@ export class ConveyorFunction extends Construct implements IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...props.environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
-        // Nothing stays external, the AWS SDK v3 included; the embedded backend's native module is replaced.
-        externalModules: [],
-        esbuildArgs: { '--alias': `better-sqlite3=${SQLITE_STAND_IN}` },
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        forceDockerBundling: false,
-      },
     });
     // CDK makes a function depend on its role and the role's policy, so that the policy is in place before
     // the first invocation; the role half repeats the GetAtt of Role, which cfn-lint reports (W3005).
@@ -111,4 +103,14 @@ export class ConveyorFunction extends Construct implements IGrantable {
   public get grantPrincipal(): IPrincipal {
     return this.role;
   }
+}
+
+/** The bundle as a code asset, or the placeholder when this stack's bundling is skipped. */
+function codeOf(scope: Construct, entry: string): Code {
+  if (!Stack.of(scope).bundlingRequired) return Code.fromInline(PLACEHOLDER_CODE);
+  const dir = bundleDirOf(entry);
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    throw new Error(`the bundle of functions/${entry} is missing (${join(dir, 'index.mjs')}): run npm run build in ${packageRoot()}`);
+  }
+  return Code.fromAsset(dir);
 }
