@@ -1,5 +1,5 @@
 import { ConflictError, SubscriptionNotFoundError } from '../domain/errors.js';
-import type { Subscription, SubscriptionSettings, SubscriptionStats, Topic } from '../domain/types.js';
+import type { ExternalQueues, Subscription, SubscriptionSettings, SubscriptionStats, Topic } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
 import type { ReadPosition } from '../ports/MessageLog.js';
@@ -8,7 +8,8 @@ import { canonicalJson } from './canonicalJson.js';
 import type { TopicAdmin } from './TopicAdmin.js';
 import { toRfc3339 } from './time.js';
 
-export interface SubscriptionDescription extends Subscription {
+/** A subscription with its stats and, on backends with queues of their own, where outside consumers attach (`aws`). */
+export interface SubscriptionDescription extends Subscription, ExternalQueues {
   readonly stats: SubscriptionStats;
 }
 
@@ -92,7 +93,9 @@ export class SubscriptionAdmin {
   }
 
   private async describeSubscription(subscription: Subscription): Promise<SubscriptionDescription> {
-    return { ...subscription, stats: await this.backend.queues.stats(subscription) };
+    const queues = this.backend.queues;
+    const [stats, external] = await Promise.all([queues.stats(subscription), queues.externalQueues?.(subscription)]);
+    return { ...subscription, stats, ...external };
   }
 
   /** Reads each partition from `from` up to its head as of now, queueing the matches. */

@@ -48,6 +48,21 @@ export interface Subscription extends SubscriptionSettings {
   readonly createdAt: string;
 }
 
+/**
+ * The AWS resources a subscription's messages wait in, for consumers that attach
+ * to them outside Conveyor's API (an SQS event source mapping, SAM, Terraform).
+ */
+export interface AwsSubscriptionQueues {
+  readonly queueArn: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueArn: string;
+}
+
+/** What a backend's own services know a subscription by; only the AWS backend has any (`aws`). */
+export interface ExternalQueues {
+  readonly aws?: AwsSubscriptionQueues;
+}
+
 export interface SubscriptionStats {
   readonly backlog: number;
   readonly inFlight: number;

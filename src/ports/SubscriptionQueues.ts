@@ -1,4 +1,4 @@
-import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../domain/types.js';
+import type { AckOutcome, Delivery, ExternalQueues, Message, Subscription, SubscriptionStats } from '../domain/types.js';
 
 export interface ReceiveOptions {
   readonly max: number;
@@ -26,6 +26,12 @@ export interface SubscriptionQueues {
   requeue(subscription: Subscription, messages: readonly Message[]): Promise<number>;
 
   stats(subscription: Subscription): Promise<SubscriptionStats>;
+  /**
+   * Where consumers outside the API can attach to the subscription's queue, for
+   * backends whose queues are services of their own (AWS: the SQS queue and its
+   * dead-letter queue). Backends without such queues leave it out.
+   */
+  externalQueues?(subscription: Subscription): Promise<ExternalQueues>;
   /** Turns expired leases into retries or dead letters; returns how many leases expired. */
   expireLeases(now: number): Promise<number>;
   /** Earliest lease expiry across all subscriptions, or null. */

@@ -15,6 +15,12 @@ const DEFAULT_SETTINGS = {
 };
 const EMPTY_STATS = { backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0, oldestUnackedAgeSeconds: 0 };
 
+/** The `aws` field a subscription has on the AWS backend (any queue of the deployment's prefix), and nothing elsewhere. */
+const awsQueuesOn = (backend: string): object =>
+  backend === 'aws'
+    ? { aws: { queueArn: expect.stringMatching(/^arn:aws:sqs:.*:conveyor-s-/), queueUrl: expect.stringMatching(/\/conveyor-s-/), deadLetterQueueArn: expect.stringMatching(/^arn:aws:sqs:.*-dlq$/) } }
+    : {};
+
 /** One message recognisable by `label`, with routing fields to filter on. */
 const msg = (label: string, routing: Omit<PublishInput, 'body'> = {}, fields: Record<string, number> = {}): PublishInput => labelled([label], routing, fields)[0]!;
 
@@ -30,7 +36,29 @@ describeContract('Subscriptions and fan-out', (target, backend) => {
 
       // Assess
       expect(response.status).toBe(201);
-      expect(response.body).toEqual({ topic: 'created', name: 'worker', ...DEFAULT_SETTINGS, createdAt: iso(target().clock.now()), stats: EMPTY_STATS });
+      expect(response.body).toEqual({ topic: 'created', name: 'worker', ...DEFAULT_SETTINGS, createdAt: iso(target().clock.now()), stats: EMPTY_STATS, ...awsQueuesOn(backend.name) });
+    });
+
+    it('names the queue, its URL and the dead-letter queue on the AWS backend only, in the answer and on GET, so consumers outside the API can attach', async () => {
+      // Prepare
+      await target().api.createTopic('attachable');
+
+      // Act
+      const created = await target().api.createSubscription('attachable', 'worker', { ordered: true });
+      const described = await target().api.getSubscription('attachable', 'worker');
+
+      // Assess
+      expect(created.body.aws).toEqual(described.body.aws);
+      if (backend.name === 'aws') {
+        expect(described.body.aws).toEqual({
+          queueArn: expect.stringMatching(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:conveyor-s-[0-9a-f]{20}\.fifo$/),
+          queueUrl: expect.stringMatching(/\/conveyor-s-[0-9a-f]{20}\.fifo$/),
+          deadLetterQueueArn: expect.stringMatching(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:conveyor-s-[0-9a-f]{20}-dlq\.fifo$/),
+        });
+        expect(described.body.aws?.queueArn.split(':').pop()).toBe(described.body.aws?.queueUrl.split('/').pop());
+      } else {
+        expect(described.body).not.toHaveProperty('aws');
+      }
     });
 
     it('answers 200 when the subscription exists with the same settings, defaults spelled out or not', async () => {

@@ -3,7 +3,7 @@ import { StorageError } from '../../domain/errors.js';
 import { storedMessageBytes } from '../../domain/messageSize.js';
 import { ResponseBudget } from '../../domain/ResponseBudget.js';
 import { retryDelayMs } from '../../domain/retry.js';
-import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
+import type { AckOutcome, Delivery, ExternalQueues, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { ReceiveOptions, SubscriptionQueues } from '../../ports/SubscriptionQueues.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
@@ -197,6 +197,11 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
       deadLetters: names.reduce((sum, name) => sum + count(dead, name), 0),
       oldestUnackedAgeSeconds: 0,
     };
+  }
+
+  /** The subscription's SQS queue and dead-letter queue, for consumers that attach to them directly. */
+  public async externalQueues(subscription: Subscription): Promise<ExternalQueues> {
+    return { aws: await this.directory.addresses(subscription) };
   }
 
   /** SQS expires leases itself: there is nothing to settle. */

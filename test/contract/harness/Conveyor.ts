@@ -2,6 +2,7 @@ import type {
   AckOutcome,
   DeadLetter,
   Delivery,
+  ExternalQueues,
   GroupPartitionLag,
   Json,
   Message,
@@ -18,7 +19,8 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string };
 }
 export type TopicView = Topic & { readonly stats?: { readonly partitions: PartitionStats[] } };
-export type SubscriptionView = Subscription & { readonly stats: SubscriptionStats };
+/** A subscription as the API shows it; `aws` (where outside consumers attach) on the AWS backend only. */
+export type SubscriptionView = Subscription & ExternalQueues & { readonly stats: SubscriptionStats };
 export interface PublishInput {
   readonly body: Json;
   readonly key?: string;

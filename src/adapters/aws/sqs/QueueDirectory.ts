@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StorageError, SubscriptionNotFoundError } from '../../../domain/errors.js';
-import type { Subscription } from '../../../domain/types.js';
+import type { AwsSubscriptionQueues, Subscription } from '../../../domain/types.js';
 import { awsErrorName, callAws, translateAwsError } from '../awsErrors.js';
 import type { PartialRetryOptions } from '../batches.js';
 import { subscriptionResourceNames } from '../names.js';
@@ -47,6 +47,18 @@ export class QueueDirectory {
       queue: new SqsQueue(this.sqs, queueUrl, subscription.ordered, missing, this.retry),
       deadLetterQueue: new SqsQueue(this.sqs, deadLetterUrl, subscription.ordered, missing, this.retry),
     };
+  }
+
+  /**
+   * ARN and URL of the subscription's queue and the ARN of its dead-letter
+   * queue, as SQS answers them (cached like every URL and ARN here);
+   * SubscriptionNotFound when either queue does not exist.
+   */
+  public async addresses(subscription: SubscriptionRef): Promise<AwsSubscriptionQueues> {
+    const names = subscriptionResourceNames(this.prefix, subscription);
+    const { queue, deadLetterQueue } = await this.subscriptionQueues(subscription);
+    const [queueArn, deadLetterQueueArn] = await Promise.all([this.arn(names.queue, queue.url), this.arn(names.deadLetterQueue, deadLetterQueue.url)]);
+    return { queueArn, queueUrl: queue.url, deadLetterQueueArn };
   }
 
   /** The queue's URL, or null when it does not exist. */
