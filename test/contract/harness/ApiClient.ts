@@ -1,5 +1,6 @@
 import { assertResponseMatchesSpec, loadOpenApi } from '../../helpers/openapi.js';
 import { sendRaw, type RawRequest, type RawResponse } from './rawHttp.js';
+import { fetchTransport, type Transport } from './transports.js';
 
 const spec = loadOpenApi();
 
@@ -44,10 +45,16 @@ export class ApiClient {
     private readonly token?: string,
     /** Runs before every request: a backend with asynchronous fan-out lets it settle here (see backends.ts). */
     private readonly beforeRequest: () => Promise<void> = async () => undefined,
+    private readonly transport: Transport = fetchTransport,
   ) {}
 
   public withToken(token: string | undefined): ApiClient {
-    return new ApiClient(this.baseUrl, token, this.beforeRequest);
+    return new ApiClient(this.baseUrl, token, this.beforeRequest, this.transport);
+  }
+
+  /** The same client sending through another transport (see transports.ts). */
+  public withTransport(transport: Transport): ApiClient {
+    return new ApiClient(this.baseUrl, this.token, this.beforeRequest, transport);
   }
 
   public async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -59,8 +66,8 @@ export class ApiClient {
       headers['content-type'] ??= 'application/json';
     }
     await this.beforeRequest();
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
-    const text = await response.text();
+    const response = await this.transport(`${this.baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    const text = response.text;
     const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
     const body = (isJson && text.length > 0 ? JSON.parse(text) : text) as T;
     if (!options.unchecked) assertResponseMatchesSpec(spec, method, path.split('?')[0]!, response.status, isJson ? body : undefined);

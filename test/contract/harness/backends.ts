@@ -128,6 +128,19 @@ const wanted = (process.env['CONVEYOR_CONTRACT_BACKENDS'] ?? '').split(',').map(
 export const BACKENDS: readonly BackendFactory[] = wanted.length === 0 ? ALL_BACKENDS : ALL_BACKENDS.filter((backend) => wanted.includes(backend.name));
 
 /**
+ * One backend by name, whatever CONVEYOR_CONTRACT_BACKENDS says: for suites kept in
+ * one file per backend (the fuzzer), so each runs in its own jest worker.
+ *
+ * @example
+ * const target = await backendNamed('sqlite').start();
+ */
+export function backendNamed(name: string): BackendFactory {
+  const backend = ALL_BACKENDS.find((candidate) => candidate.name === name);
+  if (backend === undefined) throw new Error(`no backend named ${name}; there are ${ALL_BACKENDS.map((candidate) => candidate.name).join(', ')}`);
+  return backend;
+}
+
+/**
  * Declares a contract spec once for every backend: each gets a fresh broker,
  * started with `settings`. A clock a test froze flows again after it, whether
  * the test passed or not.

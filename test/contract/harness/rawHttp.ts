@@ -66,8 +66,14 @@ function dechunk(data: Buffer): Buffer {
  * Parses one HTTP/1.1 response: undefined while it is incomplete. With `closed`, whatever
  * arrived is the whole response (no length given, or the server stopped early).
  */
-function parseResponse(data: Buffer, method: string, closed: boolean): RawResponse | undefined {
-  const headEnd = data.indexOf(`${CRLF}${CRLF}`, 0, 'latin1');
+function parseResponse(received: Buffer, method: string, closed: boolean): RawResponse | undefined {
+  let data = received;
+  let headEnd = data.indexOf(`${CRLF}${CRLF}`, 0, 'latin1');
+  // Interim answers (100 Continue to `expect: 100-continue`) come before the real one.
+  while (headEnd !== -1 && /^HTTP\/1\.[01] 1(?!01)\d\d/.test(data.subarray(0, 12).toString('latin1'))) {
+    data = data.subarray(headEnd + 4);
+    headEnd = data.indexOf(`${CRLF}${CRLF}`, 0, 'latin1');
+  }
   if (headEnd === -1) return undefined;
   const [statusLine = '', ...lines] = data.subarray(0, headEnd).toString('latin1').split(CRLF);
   const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
