@@ -1,6 +1,18 @@
 import type { Logger } from 'pino';
 import type { Services } from '../runtime/createEmbeddedServices.js';
+import { ConfigurationError } from '../domain/errors.js';
 import type { ServerConfig } from './config.js';
+
+/**
+ * better-sqlite3 is an optional dependency of the package: its native module may
+ * not have installed (no compiler, `--omit=optional`), which a CDK-only or
+ * Lambda-only project never notices. The embedded backend says so plainly.
+ */
+const SQLITE_MISSING =
+  "the embedded backend needs better-sqlite3, an optional dependency of conveyor that is not installed here (or whose native module failed to build): run npm install better-sqlite3";
+
+const missingSqlite = (error: unknown): boolean =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND' && /better-sqlite3/.test((error as Error).message);
 
 /** What `npm start` serves: the services, a line saying where the data lives, and how to shut down. */
 export interface RunningBackend {
@@ -12,7 +24,9 @@ export interface RunningBackend {
 
 /** The embedded default: SQLite in DATA_DIR, the maintenance timer in this process. */
 export async function startEmbeddedBackend(config: ServerConfig, logger: Logger): Promise<RunningBackend> {
-  const { createEmbeddedServices } = await import('../runtime/createEmbeddedServices.js');
+  const { createEmbeddedServices } = await import('../runtime/createEmbeddedServices.js').catch((error: unknown) => {
+    throw missingSqlite(error) ? new ConfigurationError(SQLITE_MISSING) : error;
+  });
   const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous, responseBytes: config.responseBytes });
   return { services, description: `data in ${config.dataDir}`, close: () => services.close() };
 }

@@ -69,35 +69,54 @@ function readRateLimit(text: string): RateLimit | undefined {
   return parsed.data;
 }
 
+/** A server's settings before its token file is read and its tokens checked. */
+export interface ServerSettings extends Omit<ServerConfig, 'tokens'> {
+  /** Bearer tokens, each an admin (AUTH_TOKENS). */
+  readonly plainTokens: readonly string[];
+  /** A token file of named tokens with grants (AUTH_TOKENS_FILE). */
+  readonly tokenFile: string | undefined;
+}
+
+/**
+ * Reads the token file and checks the settings together. Without tokens the
+ * server would be open to anyone who can reach it, so it must stay on loopback;
+ * `howToAuthenticate` completes the refusal with the names the caller knows.
+ *
+ * @example
+ * const config = serverConfig({ ...settings, plainTokens: [], tokenFile: undefined }, 'pass tokens or tokenFile');
+ */
+export function serverConfig(settings: ServerSettings, howToAuthenticate: string): ServerConfig {
+  const { plainTokens, tokenFile, ...rest } = settings;
+  const tokens = TokenRegistry.from({ plain: plainTokens, entries: tokenFile === undefined ? [] : loadTokenFile(tokenFile) });
+  if (!tokens.enabled && !isLoopback(settings.host)) {
+    throw new ConfigurationError(`refusing to listen on ${settings.host} without authentication: ${howToAuthenticate}, or listen on 127.0.0.1`);
+  }
+  return { ...rest, tokens };
+}
+
 /**
  * Reads the server's settings from the environment; a bad value stops the server
- * with a message naming the variable. Without tokens the server would be open
- * to anyone who can reach it, so it must stay on loopback.
+ * with a message naming the variable.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = parse(environment, env, 'environment');
-  const tokens = TokenRegistry.from({
-    plain: parseTokenList(parsed.AUTH_TOKENS),
-    entries: parsed.AUTH_TOKENS_FILE === '' ? [] : loadTokenFile(parsed.AUTH_TOKENS_FILE),
-  });
-  if (!tokens.enabled && !isLoopback(parsed.HOST)) {
-    throw new ConfigurationError(
-      `refusing to listen on ${parsed.HOST} without authentication: set AUTH_TOKENS (comma-separated bearer tokens) or AUTH_TOKENS_FILE, or listen on 127.0.0.1`,
-    );
-  }
-  return {
-    host: parsed.HOST,
-    port: parsed.PORT,
-    dataDir: parsed.DATA_DIR,
-    tokens,
-    rateLimit: readRateLimit(parsed.CONVEYOR_RATE_LIMIT),
-    connections: {
-      maxConnections: parsed.CONVEYOR_MAX_CONNECTIONS,
-      headersTimeoutMs: parsed.CONVEYOR_HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: parsed.CONVEYOR_REQUEST_TIMEOUT_MS,
-      maxLongPollsPerCaller: parsed.CONVEYOR_MAX_LONG_POLLS,
+  return serverConfig(
+    {
+      host: parsed.HOST,
+      port: parsed.PORT,
+      dataDir: parsed.DATA_DIR,
+      plainTokens: parseTokenList(parsed.AUTH_TOKENS),
+      tokenFile: parsed.AUTH_TOKENS_FILE === '' ? undefined : parsed.AUTH_TOKENS_FILE,
+      rateLimit: readRateLimit(parsed.CONVEYOR_RATE_LIMIT),
+      connections: {
+        maxConnections: parsed.CONVEYOR_MAX_CONNECTIONS,
+        headersTimeoutMs: parsed.CONVEYOR_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: parsed.CONVEYOR_REQUEST_TIMEOUT_MS,
+        maxLongPollsPerCaller: parsed.CONVEYOR_MAX_LONG_POLLS,
+      },
+      synchronous: parsed.CONVEYOR_SYNC,
+      responseBytes: parsed.CONVEYOR_RESPONSE_BYTES,
     },
-    synchronous: parsed.CONVEYOR_SYNC,
-    responseBytes: parsed.CONVEYOR_RESPONSE_BYTES,
-  };
+    'set AUTH_TOKENS (comma-separated bearer tokens) or AUTH_TOKENS_FILE',
+  );
 }

@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/server/main.js', import.meta.url));
+/** `conveyor serve`, as the installed package's bin runs it: pass as `args`. */
+export const CLI_SERVE = [fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url)), 'serve'] as const;
 
 type ServerChild = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -15,9 +17,9 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs the compiled server (as `npm start` runs it) with `env`, collecting everything it writes. */
-function spawnServer(env: Record<string, string>): { child: ServerChild; output: () => string; exited: Promise<number | string> } {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the compiled server (as `npm start` runs it, or `args`) with `env`, collecting everything it writes. */
+function spawnServer(env: Record<string, string>, args: readonly string[] = [MAIN]): { child: ServerChild; output: () => string; exited: Promise<number | string> } {
+  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output += chunk.toString();
@@ -32,8 +34,8 @@ function spawnServer(env: Record<string, string>): { child: ServerChild; output:
  * Starts the compiled server in a child process and waits until it prints its
  * URL. Rejects with the output if it exits first or does not start in time.
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
-  const { child, output, exited } = spawnServer(env);
+export function startServerProcess(env: Record<string, string>, timeoutMs = 15_000, args?: readonly string[]): Promise<ServerProcess> {
+  const { child, output, exited } = spawnServer(env, args);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -61,8 +63,8 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 15_0
  * resolves with its exit code (or signal) and everything it wrote. A process
  * that is still running after `timeoutMs` is killed and reported as 'timeout'.
  */
-export async function runUntilExit(env: Record<string, string>, timeoutMs = 10_000): Promise<{ code: number | string; output: string }> {
-  const { child, output, exited } = spawnServer(env);
+export async function runUntilExit(env: Record<string, string>, timeoutMs = 10_000, args?: readonly string[]): Promise<{ code: number | string; output: string }> {
+  const { child, output, exited } = spawnServer(env, args);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => {
