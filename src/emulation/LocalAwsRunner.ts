@@ -4,6 +4,7 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import type { AwsResources } from '../adapters/aws/resources.js';
 import type { Clock } from '../ports/Clock.js';
 import type { ActivityMonitor } from './ActivityMonitor.js';
+import { localLambdaContext, type SqsLambdaHandler } from './lambdaContext.js';
 import { QueuePoller, type QueueHandler } from './QueuePoller.js';
 import { SchedulerEmulator } from './SchedulerEmulator.js';
 import { StreamPoller, type StreamHandler } from './StreamPoller.js';
@@ -13,6 +14,19 @@ export interface LocalHandlers {
   readonly relay: StreamHandler;
   readonly delayConsumer: QueueHandler;
   readonly scheduleTarget: (input: unknown) => Promise<unknown>;
+}
+
+/** A user's function attached to a subscription queue, as `addLambdaConsumer` attaches it on AWS. */
+export interface LocalConsumer {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly handler: SqsLambdaHandler;
+  /** Messages per invocation, 1–10. @default 10 */
+  readonly batchSize?: number;
+  /** The function's name in its Lambda context. @default 'conveyor-consumer' */
+  readonly functionName?: string;
+  /** The function's timeout: what `getRemainingTimeInMillis` counts down from. @default 30000 */
+  readonly timeoutMs?: number;
 }
 
 export interface LocalAwsRunnerOptions {
@@ -43,6 +57,8 @@ export class LocalAwsRunner {
   private readonly stream: StreamPoller;
   private readonly delayQueue: QueuePoller;
   private readonly scheduler: SchedulerEmulator;
+  /** Users' functions on subscription queues (attachConsumer), polled in every round after the stream. */
+  private readonly consumers = new Set<QueuePoller>();
   private readonly idleMs: number;
   private loop: Promise<void> | undefined;
   /** Rounds run one at a time: two pollers sharing a shard iterator would hand the same records over twice. */
@@ -78,7 +94,37 @@ export class LocalAwsRunner {
     let released = 0;
     for (let batch = await this.delayQueue.pollOnce(0); batch > 0; batch = await this.delayQueue.pollOnce(0)) released += batch;
     const relayed = await this.stream.pollOnce();
-    return fired + released + relayed;
+    let consumed = 0;
+    for (const consumer of [...this.consumers]) {
+      for (let batch = await consumer.pollOnce(0); batch > 0; batch = await consumer.pollOnce(0)) consumed += batch;
+    }
+    return fired + released + relayed + consumed;
+  }
+
+  /**
+   * Plays an SQS event source mapping with ReportBatchItemFailures for a
+   * user's handler on a subscription queue: every round receives batches of
+   * up to `batchSize` (waiting for none), invokes the handler with Lambda's
+   * event and a local context, deletes what succeeded and leaves what it
+   * reported failed (or the whole batch, when it threw) to come back after the
+   * queue's visibility timeout, until SQS's redrive moves it to the dead-letter
+   * queue. Answers a function that detaches it.
+   *
+   * @example
+   * const detach = runner.attachConsumer({ queueUrl, queueArn, handler, batchSize: 10 });
+   */
+  public attachConsumer(consumer: LocalConsumer): () => void {
+    const functionName = consumer.functionName ?? 'conveyor-consumer';
+    const timeoutMs = consumer.timeoutMs ?? 30_000;
+    const invoke: QueueHandler = async (records) =>
+      (await consumer.handler({ Records: records }, localLambdaContext({ functionName, deadline: Date.now() + timeoutMs, region: consumer.queueArn.split(':')[3] ?? 'us-east-1' }))) ?? undefined;
+    const poller = new QueuePoller(this.options.clients.sqs, consumer.queueUrl, consumer.queueArn, invoke, this.options.logger.child({ source: functionName }), {
+      ...(consumer.batchSize === undefined ? {} : { batchSize: consumer.batchSize }),
+    });
+    this.consumers.add(poller);
+    return () => {
+      this.consumers.delete(poller);
+    };
   }
 
   /**

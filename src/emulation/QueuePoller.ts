@@ -1,33 +1,52 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { ConfigurationError } from '../domain/errors.js';
+import { recordAttributes, recordMessageAttributes, sqsRecord } from './sqsRecords.js';
 
 export type QueueHandler = (records: SQSRecord[]) => Promise<SQSBatchResponse | void>;
 
+export interface QueuePollerOptions {
+  /** Messages per invocation, 1–10 (one ReceiveMessage call). @default 10 */
+  readonly batchSize?: number;
+}
+
+/** The most one ReceiveMessage call returns. */
+const MAX_RECEIVE = 10;
+
 /**
  * Does what Lambda's SQS event source mapping does, for a handler in this
- * process: receives up to 10 messages, invokes the handler, deletes the ones it
- * did not report in `batchItemFailures` (ReportBatchItemFailures), and leaves
- * the failed ones to come back after their visibility timeout. A handler that
- * throws fails the whole batch.
+ * process: receives up to `batchSize` messages (with the queue's visibility
+ * timeout), invokes the handler with records shaped as Lambda shapes them
+ * (sqsRecords.ts), deletes the ones it did not report in `batchItemFailures`
+ * (ReportBatchItemFailures), and leaves the failed ones to come back after
+ * their visibility timeout. A handler that throws fails the whole batch.
  *
  * @example
  * const poller = new QueuePoller(sqs, delayQueueUrl, delayQueueArn, consumer, logger);
  * await poller.pollOnce(0);
  */
 export class QueuePoller {
+  private readonly batchSize: number;
+
   public constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
     private readonly queueArn: string,
     private readonly handler: QueueHandler,
     private readonly logger: Logger,
-  ) {}
+    options: QueuePollerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? MAX_RECEIVE;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > MAX_RECEIVE) {
+      throw new ConfigurationError(`the emulated event source mapping takes a batch size between 1 and ${MAX_RECEIVE}, but ${this.batchSize} was provided`);
+    }
+  }
 
   /** One receive (waiting up to `waitSeconds`) and one invocation; returns how many messages were handled. */
   public async pollOnce(waitSeconds: number, signal?: AbortSignal): Promise<number> {
     const { Messages } = await this.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: this.batchSize, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
       signal === undefined ? {} : { abortSignal: signal },
     );
     if (Messages === undefined || Messages.length === 0) return 0;
@@ -50,22 +69,13 @@ export class QueuePoller {
   }
 
   private toRecord(message: Message): SQSRecord {
-    const attributes = message.Attributes ?? {};
-    return {
+    return sqsRecord({
       messageId: message.MessageId ?? '',
       receiptHandle: message.ReceiptHandle ?? '',
       body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: attributes['ApproximateReceiveCount'] ?? '1',
-        SentTimestamp: attributes['SentTimestamp'] ?? '0',
-        SenderId: attributes['SenderId'] ?? '',
-        ApproximateFirstReceiveTimestamp: attributes['ApproximateFirstReceiveTimestamp'] ?? '0',
-      },
-      messageAttributes: {},
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.queueArn,
-      awsRegion: this.queueArn.split(':')[3] ?? 'us-east-1',
-    };
+      queueArn: this.queueArn,
+      attributes: recordAttributes(message.Attributes ?? {}),
+      messageAttributes: recordMessageAttributes(message.MessageAttributes),
+    });
   }
 }

@@ -1,29 +1,8 @@
 import type { Json, Message } from '../domain/types.js';
+import { filterable, type FilterInput } from './filterable.js';
 import { compilePattern, type CompiledPattern } from './pattern/index.js';
 
-/** What a filter is matched against: the routing-relevant parts of a message. */
-export interface FilterInput {
-  readonly key: string | null;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly body: Json;
-}
-
-/**
- * What a pattern sees of a message: `body` always, `key` and `attributes` only
- * when the message has them. An absent field is absent, not null, so
- * `{"key":[{"exists":false}]}` matches a keyless message and `anything-but`
- * does not, as on EventBridge (the AWS relay presents messages the same way).
- *
- * @example
- * filterable({ key: null, attributes: {}, body: 1 }); // { body: 1 }
- */
-export function filterable(message: FilterInput): { key?: string; attributes?: Readonly<Record<string, string>>; body: Json } {
-  return {
-    ...(message.key === null ? {} : { key: message.key }),
-    ...(Object.keys(message.attributes).length === 0 ? {} : { attributes: message.attributes }),
-    body: message.body,
-  };
-}
+export { filterable, type FilterInput } from './filterable.js';
 
 const matchAll: CompiledPattern = { matches: () => true };
 

@@ -1,6 +1,6 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { Attributes, Json, Message } from '../../../domain/types.js';
-import { filterable } from '../../../routing/SubscriptionMatcher.js';
+import { filterable } from '../../../routing/filterable.js';
 
 /** `source` of every event the stream relay puts on the bus. */
 export const EVENT_SOURCE = 'conveyor';
