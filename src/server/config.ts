@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { rateLimitSchema, type RateLimit } from '../access/rateLimits.js';
 import { loadTokenFile } from '../access/tokenFile.js';
 import { parseTokenList, TokenRegistry } from '../access/TokenRegistry.js';
-import { Synchronous } from '../adapters/sqlite/SqliteStore.js';
+// Only the type: the value would load the store, and with it better-sqlite3, into every server and CLI command.
+import type { Synchronous } from '../adapters/sqlite/SqliteStore.js';
 import { ConfigurationError } from '../domain/errors.js';
 import { intIn, shown } from '../http/schemas/fields.js';
 import { parse } from '../http/validate.js';
@@ -44,8 +45,8 @@ const environment = z.object({
   CONVEYOR_REQUEST_TIMEOUT_MS: wholeNumber({ min: 1000, max: 3_600_000 }, CONNECTION_DEFAULTS.requestTimeoutMs),
   CONVEYOR_MAX_LONG_POLLS: wholeNumber({ min: 1, max: 100_000 }, CONNECTION_DEFAULTS.maxLongPollsPerCaller),
   CONVEYOR_SYNC: z
-    .enum([Synchronous.Full, Synchronous.Group, Synchronous.Normal], { error: 'must be FULL, GROUP or NORMAL' })
-    .default(Synchronous.Full),
+    .enum(['FULL', 'GROUP', 'NORMAL'] satisfies Synchronous[], { error: 'must be FULL, GROUP or NORMAL' })
+    .default('FULL'),
   CONVEYOR_RESPONSE_BYTES: responseBytesSetting,
 });
 
