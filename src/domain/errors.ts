@@ -10,6 +10,8 @@ export const ErrorCode = {
   Forbidden: 'Forbidden',
   NotFound: 'NotFound',
   MethodNotAllowed: 'MethodNotAllowed',
+  RequestTimeout: 'RequestTimeout',
+  HeadersTooLarge: 'HeadersTooLarge',
   TopicNotFound: 'TopicNotFound',
   SubscriptionNotFound: 'SubscriptionNotFound',
   ScheduleNotFound: 'ScheduleNotFound',

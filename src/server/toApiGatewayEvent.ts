@@ -23,7 +23,8 @@ export function toApiGatewayEvent(request: IncomingMessage, body: string): APIGa
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const key of new Set(searchParams.keys())) query[key] = searchParams.getAll(key).join(',');
+  // Own properties, `__proto__` included, so an unknown parameter of that name is refused like any other.
+  for (const key of new Set(searchParams.keys())) Object.defineProperty(query, key, { value: searchParams.getAll(key).join(','), enumerable: true, writable: true, configurable: true });
   const now = new Date();
   const method = (request.method ?? 'GET').toUpperCase();
   return {

@@ -135,21 +135,19 @@ describe('Rate limits (child process)', () => {
   });
 });
 
-describe('Connection limits (child process)', () => {
+describe('Long-poll limits (child process)', () => {
   let server: ServerProcess | undefined;
   let dataDir = '';
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    dataDir = makeDataDir('connections');
-    server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, CONVEYOR_MAX_CONNECTIONS: '4', CONVEYOR_MAX_LONG_POLLS: '2', CONVEYOR_HEADERS_TIMEOUT_MS: '1000' });
+    dataDir = makeDataDir('long-polls');
+    server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, CONVEYOR_MAX_LONG_POLLS: '2' });
     const api = new Conveyor(new ApiClient(server.url));
     requireStatus('create topic', await api.createTopic('quiet', { partitions: 1 }), 201);
     requireStatus('create subscription', await api.createSubscription('quiet', 'waiter'), 201);
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
     await stopServer(server);
     removeDataDir(dataDir);
   });
@@ -169,6 +167,24 @@ describe('Connection limits (child process)', () => {
     expect(short.status).toBe(200);
     expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([200, 200]);
     expect((await api.pull('quiet', 'waiter', { waitSeconds: 1 })).status).toBe(200);
+  });
+});
+
+/** Only raw sockets talk to this server: a client's own pool of idle connections would count toward the limit too. */
+describe('Connection limits (child process)', () => {
+  let server: ServerProcess | undefined;
+  let dataDir = '';
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    dataDir = makeDataDir('connections');
+    server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, CONVEYOR_MAX_CONNECTIONS: '4', CONVEYOR_HEADERS_TIMEOUT_MS: '1000' });
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await stopServer(server);
+    removeDataDir(dataDir);
   });
 
   it('answers connections past the limit with 503 and closes them', async () => {

@@ -28,7 +28,8 @@ function fullyDecoded(segment: string): string {
  * Refused with 400 InvalidName: a path that does not start with a single `/`
  * (`//x/v1/...`, an absolute URL, `*`), an empty segment (`/v1//topics`), and a
  * segment that is `.` or `..` raw or percent-encoded in any case or depth
- * (`%2e%2E`, `%252e`). One trailing `/` is allowed, as the router allows it.
+ * (`%2e%2E`, `%252e`). A trailing `/` is an empty segment too: every resource has one
+ * spelling.
  *
  * @example
  * checkRequestPath('/v1/topics/orders');                  // fine
@@ -38,10 +39,9 @@ export function checkRequestPath(path: string): void {
   if (path.length > MAX_PATH_LENGTH) throw new InvalidPathError(path, `is ${path.length} characters long; at most ${MAX_PATH_LENGTH} are allowed`);
   if (!path.startsWith('/')) throw new InvalidPathError(path, 'must start with "/"');
   if (path.startsWith('//')) throw new InvalidPathError(path, 'must start with a single "/"');
-  const segments = path.slice(1).split('/');
-  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
+  const segments = path === '/' ? [] : path.slice(1).split('/');
   segments.forEach((segment, index) => {
-    if (segment === '' && path !== '/') throw new InvalidPathError(path, `has an empty segment at position ${index + 1}`);
+    if (segment === '') throw new InvalidPathError(path, `has an empty segment at position ${index + 1}${index === segments.length - 1 ? ' (a trailing "/")' : ''}`);
     const decoded = fullyDecoded(segment);
     if (decoded === '.' || decoded === '..') throw new InvalidPathError(path, `has the dot segment ${JSON.stringify(segment)} at position ${index + 1}`);
     if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new InvalidPathError(path, `has a control character in segment ${index + 1}`);

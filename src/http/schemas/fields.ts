@@ -72,11 +72,25 @@ export function nestsWithin(value: unknown, limit: number): boolean {
   return true;
 }
 
-/** Any JSON value up to the nesting limit; bodies come from JSON.parse, so they are JSON already. */
+/** Whether every number in a JSON value is finite: JSON.parse reads `1e400` as Infinity, which JSON cannot store. Iterative, as above. */
+export function numbersFinite(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node === 'number' && !Number.isFinite(node)) return false;
+    if (node !== null && typeof node === 'object') for (const child of Object.values(node)) pending.push(child);
+  }
+  return true;
+}
+
+/** Any JSON value up to the nesting limit, with finite numbers; bodies come from JSON.parse, so they are JSON already. */
 export const jsonValue = z
   .custom<Json>((value) => value !== undefined, { error: 'is required' })
   .refine((value) => nestsWithin(value, PublishLimits.bodyDepth), {
     error: `must nest objects and arrays at most ${PublishLimits.bodyDepth} levels deep`,
+  })
+  .refine((value) => numbersFinite(value), {
+    error: 'must hold only finite numbers: a number beyond ±1.7976931348623157e308 (such as 1e400) cannot be stored',
   });
 
 const attributeValue = z
@@ -97,9 +111,11 @@ function badAttributeName(value: Record<string, string>): string | null {
 /** String attributes: at most `maxEntries`, names 1–128 characters, values up to 4096 (they count toward the message size too). */
 export const attributes = (maxEntries: number) =>
   z
-    .record(z.string(), attributeValue, {
+    // Checked on the parsed JSON itself: an object built from it cannot hold "__proto__" as an ordinary key, so it would be dropped, not stored.
+    .custom<unknown>((raw) => typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, '__proto__'), { error: 'names must not be "__proto__"' })
+    .pipe(z.record(z.string(), attributeValue, {
       error: (issue) => `must be an object of string values, but ${shown(issue.input)} was provided`,
-    })
+    }))
     .refine((value) => Object.keys(value).length <= maxEntries, {
       error: (issue) => `must have at most ${maxEntries} entries, but ${Object.keys(issue.input as object).length} were provided`,
     })
