@@ -9,7 +9,7 @@ adds an offset, and can freeze it, exactly like the suite's TestClock:
 
 ``POST /__conveyor/clock`` with ``{"offsetMs": n, "frozenAtMs": m | null}`` sets it;
 everything else is moto's own server, except that DynamoDB requests are served
-one at a time (see ``_with_clock_endpoint``) and three gaps are closed
+one at a time (see ``_with_clock_endpoint``) and four gaps are closed
 (``_install_fixes``, ``_keep_streams_through_cancelled_transactions``).
 
 Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000]
@@ -56,7 +56,7 @@ def _install_clock() -> None:
 
 
 def _install_fixes() -> None:
-    """Two places where moto differs from AWS in ways the tests would trip over."""
+    """Three places where moto differs from AWS in ways the tests would trip over."""
     import jsonpath_ng.ext
     import moto.sqs.models
 
@@ -66,6 +66,20 @@ def _install_fixes() -> None:
     # SQS makes a message visible again *at* its visibility deadline (a visibility timeout of 0 means
     # visible now); moto only after it, so under a frozen clock a message nacked with delay 0 never returned.
     moto.sqs.models.Message.visible = property(lambda self: core_utils.unix_time_millis() >= self.visible_at)
+
+    # A FIFO group whose messages all came back (their visibility ended) is free again, and SQS hands
+    # them out oldest first; moto frees them one by one while it walks the queue, so it skips every
+    # message of the group but the last and hands out the newest first (seen when a Lambda consumer
+    # fails a batch of one key). Free them all before the walk.
+    original_receive = moto.sqs.models.SQSBackend.receive_message
+
+    def receive_message(self, queue_name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        queue = self.get_queue(queue_name)
+        for message in [message for message in queue.pending_messages if message.visible]:
+            queue.pending_messages.remove(message)
+        return original_receive(self, queue_name, *args, **kwargs)
+
+    moto.sqs.models.SQSBackend.receive_message = receive_message
 
 
 def _keep_streams_through_cancelled_transactions() -> None:
