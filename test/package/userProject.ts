@@ -1,0 +1,68 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * The files of a user's own project that installs conveyor from its tarball:
+ * a TypeScript CDK app, a Lambda consumer and a script that starts a broker.
+ * Kept as text here (not as .ts files of this repository) so that nothing of
+ * this repository's tsconfig, module mapping or sources takes part.
+ */
+export const PROJECT_FILES: Readonly<Record<string, string>> = {
+  'package.json': JSON.stringify({ name: 'conveyor-user', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  // What a strict NodeNext project checks; skipLibCheck off, so conveyor's declarations are checked too.
+  'tsconfig.json': JSON.stringify(
+    {
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, types: ['node'], outDir: 'dist', rootDir: 'src' },
+      include: ['src'],
+    },
+    null,
+    2,
+  ),
+  'src/app.ts': `import { App } from 'aws-cdk-lib';
+import { ConveyorStack } from 'conveyor/cdk';
+
+// The cloud assembly goes where the first argument says, as cdk.json's app would put it in cdk.out.
+const app = new App({ outdir: process.argv[2] ?? 'cdk.out' });
+new ConveyorStack(app, 'ConveyorStack', { resourcePrefix: 'shop' });
+app.synth();
+`,
+  // Imports conveyor/lambda and nothing else.
+  'src/consumer.ts': `import { consume } from 'conveyor/lambda';
+
+export const handler = consume(async (message) => {
+  console.log(message.id, message.topic, message.deliveryAttempt);
+});
+`,
+  'server.mjs': `// Prints one JSON line: the status of creating a topic on a broker started in-process, or the error.
+try {
+  const { startConveyor } = await import('conveyor/server');
+  const broker = await startConveyor({ logLevel: 'silent' });
+  const response = await fetch(\`\${broker.url}/v1/topics/orders\`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"partitions":2}' });
+  await broker.stop();
+  console.log(JSON.stringify({ status: response.status }));
+} catch (error) {
+  console.log(JSON.stringify({ error: error.name, message: error.message }));
+}
+`,
+};
+
+/** Writes PROJECT_FILES into `dir`. */
+export function writeProject(dir: string): void {
+  for (const [path, text] of Object.entries(PROJECT_FILES)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+/**
+ * Copies the better-sqlite3 this repository compiled (the module, its loader
+ * and the native binary) into the project. npm would compile it from source
+ * there, which takes about two minutes on this machine; the copy is the same
+ * build, so what runs is what an install would give.
+ */
+export function copyCompiledSqlite(repoNodeModules: string, projectNodeModules: string): void {
+  const needed = (path: string): boolean => !/better-sqlite3\/(deps|src|build\/(?!Release(\/better_sqlite3\.node)?$))/.test(path);
+  for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
+    cpSync(join(repoNodeModules, name), join(projectNodeModules, name), { recursive: true, dereference: true, filter: needed });
+  }
+}
