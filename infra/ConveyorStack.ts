@@ -1,27 +1,30 @@
-import { JWT_GRANTS_CLAIM_ENV } from '../src/access/jwtPrincipal.js';
-import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { deploymentTags } from '../src/adapters/aws/names.js';
-import { BACKEND_ENV, ResourceOutput, resourcesToEnv, type AwsResources } from '../src/adapters/aws/resources.js';
-import { AckIdKey } from './constructs/AckIdKey.js';
-import { AlarmTopic } from './constructs/AlarmTopic.js';
-import { Api } from './constructs/Api.js';
-import { Functions, DELAY_CONSUMER_TIMEOUT, functionNames } from './constructs/Functions.js';
-import { Messaging } from './constructs/Messaging.js';
-import { Monitoring } from './constructs/Monitoring.js';
-import { RuntimeAccess } from './constructs/RuntimeAccess.js';
-import { Scheduling } from './constructs/Scheduling.js';
-import { Tables } from './constructs/Tables.js';
-import { resolveSettings, type ConveyorSettings, type ConveyorStackProps } from './settings.js';
+import { ResourceOutput, type AwsResources } from '../src/adapters/aws/resources.js';
+import { Conveyor } from './Conveyor.js';
+import type { AckIdKey } from './constructs/AckIdKey.js';
+import type { AlarmTopic } from './constructs/AlarmTopic.js';
+import type { Api } from './constructs/Api.js';
+import type { Functions } from './constructs/Functions.js';
+import type { Messaging } from './constructs/Messaging.js';
+import type { Monitoring } from './constructs/Monitoring.js';
+import type { Scheduling } from './constructs/Scheduling.js';
+import type { Tables } from './constructs/Tables.js';
+import type { ConveyorSettings, ConveyorStackProps } from './settings.js';
 
 /**
- * One Conveyor deployment on AWS: the DynamoDB log and metadata tables, the
- * EventBridge bus, the delay queue, the Scheduler group and role, the key that
- * signs ack ids (the data resources, which reference nothing else), and the Lambda functions, HTTP API
- * and monitoring around them. Its outputs are `ResourceOutput` of
- * `src/adapters/aws/resources.ts` plus `ApiUrl`.
+ * A stack that holds one `Conveyor` and nothing else, for `npx cdk deploy`
+ * from this repository (infra/app.ts). Its outputs are `ResourceOutput` of
+ * `src/adapters/aws/resources.ts` plus `ApiUrl`; the local runner reads them
+ * back from an emulator's stack.
+ *
+ * The construct's id is `Default`, which CDK leaves out of logical ids, so the
+ * resources keep the ids they had when this stack built them itself, and a
+ * deployed stack updates in place.
  */
 export class ConveyorStack extends Stack {
+  public readonly conveyor: Conveyor;
   public readonly settings: ConveyorSettings;
   /** What every function finds in its environment (`resourcesToEnv`). */
   public readonly resources: AwsResources;
@@ -37,83 +40,26 @@ export class ConveyorStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ConveyorStackProps = {}) {
     super(scope, id, { description: 'Conveyor: ordered logs, work queues, fan-out, delays and schedules behind one HTTP API', ...props });
-    const settings = resolveSettings(props);
-    this.settings = settings;
-    const prefix = settings.resourcePrefix;
-    const names = functionNames(prefix);
-    // Built from the name rather than referenced: the data resources must not depend on Lambda, and the function reads its own ARN.
-    const scheduleTargetArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: names.scheduleTarget, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    // Every resource, down to the log groups and the roles; what the runtime creates gets the same tags (deploymentTags).
-    for (const [key, value] of Object.entries(deploymentTags(prefix))) Tags.of(this).add(key, value);
-
-    this.tables = new Tables(this, 'Tables', { removalPolicy: settings.removalPolicy, deletionProtection: settings.removalPolicy !== RemovalPolicy.DESTROY });
-    this.messaging = new Messaging(this, 'Messaging', { resourcePrefix: prefix, delayConsumerTimeout: DELAY_CONSUMER_TIMEOUT, removalPolicy: settings.removalPolicy });
-    this.scheduling = new Scheduling(this, 'Scheduling', {
-      resourcePrefix: prefix,
-      delayQueue: this.messaging.delayQueue,
-      deliveryFailureQueue: this.messaging.deliveryFailureQueue,
-      scheduleTargetFunctionArn: scheduleTargetArn,
-      removalPolicy: settings.removalPolicy,
-    });
-    this.ackIdKey = new AckIdKey(this, 'AckIdKey', { resourcePrefix: prefix });
-    this.alerting = settings.alarmEmail === undefined ? undefined : new AlarmTopic(this, 'Alerting', { email: settings.alarmEmail, removalPolicy: settings.removalPolicy });
-    this.resources = {
-      logTable: this.tables.logTable.tableName,
-      metaTable: this.tables.metaTable.tableName,
-      eventBus: this.messaging.bus.eventBusName,
-      delayQueueUrl: this.messaging.delayQueue.queueUrl,
-      delayQueueArn: this.messaging.delayQueue.queueArn,
-      scheduleGroup: this.scheduling.scheduleGroup.scheduleGroupName,
-      schedulerRoleArn: this.scheduling.schedulerRole.roleArn,
-      scheduleTargetArn,
-      resourcePrefix: prefix,
-      deliveryFailureQueueArn: this.messaging.deliveryFailureQueue.queueArn,
-      alarmTopicArn: this.alerting?.topic.topicArn,
-      ackKeySecretArn: this.ackIdKey.secret.secretArn,
-    };
-
-    const runtimeAccess = new RuntimeAccess(this, 'RuntimeAccess', {
-      resourcePrefix: prefix,
-      bus: this.messaging.bus,
-      scheduleGroup: this.scheduling.scheduleGroup,
-      schedulerRole: this.scheduling.schedulerRole,
-    });
-    this.functions = new Functions(this, 'Functions', {
-      settings,
-      environment: {
-        ...resourcesToEnv(this.resources),
-        [BACKEND_ENV]: 'aws',
-        LOG_LEVEL: settings.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-        ...(settings.jwt === undefined ? {} : { [JWT_GRANTS_CLAIM_ENV]: settings.jwt.grantsClaim }),
-      },
+    this.conveyor = new Conveyor(this, 'Default', props);
+    // The stack's own tags too, which CloudFormation also puts on what it creates.
+    for (const [key, value] of Object.entries(deploymentTags(this.conveyor.resourcePrefix))) Tags.of(this).add(key, value);
+    ({
+      settings: this.settings,
+      resources: this.resources,
       tables: this.tables,
-      messaging: this.messaging,
-      runtimeAccess,
-      ackIdKey: this.ackIdKey,
-    });
-    this.api = new Api(this, 'Api', {
-      apiName: `${prefix}-api`,
-      handler: this.functions.api.function,
-      jwt: settings.jwt,
-      throttle: settings.throttle,
-      logRetention: settings.logRetention,
-      removalPolicy: settings.removalPolicy,
-    });
-    this.monitoring = new Monitoring(this, 'Monitoring', {
-      resourcePrefix: prefix,
-      alarmTopic: this.alerting?.topic,
-      functions: this.functions,
       messaging: this.messaging,
       scheduling: this.scheduling,
-      tables: this.tables,
+      ackIdKey: this.ackIdKey,
+      functions: this.functions,
       api: this.api,
-    });
+      alerting: this.alerting,
+      monitoring: this.monitoring,
+    } = this.conveyor);
 
     for (const [field, outputName] of Object.entries(ResourceOutput)) {
       const value = this.resources[field as keyof AwsResources];
       if (value !== undefined) new CfnOutput(this, outputName, { value });
     }
-    new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API (requests are signed with SigV4 unless a JWT issuer is configured)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.conveyor.apiUrl, description: 'Base URL of the HTTP API (requests are signed with SigV4 unless a JWT issuer is configured)' });
   }
 }

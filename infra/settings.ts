@@ -9,7 +9,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_RESOURCE_PREFIX = 'conveyor';
 export const MAX_RESOURCE_PREFIX_LENGTH = 10;
 
-export interface ConveyorStackProps extends StackProps {
+/** The settings of one Conveyor deployment: what `Conveyor` takes, and `ConveyorStack` with its stack props. */
+export interface ConveyorProps {
   /**
    * Prefix of every named resource: the bus (`<prefix>-bus`), the schedule group
    * (`<prefix>`), the functions, and everything Conveyor creates at runtime
@@ -91,6 +92,9 @@ export interface ConveyorStackProps extends StackProps {
   readonly scheduleTargetConcurrency?: number | false;
 }
 
+/** `Conveyor`'s settings plus the stack's own props (name, environment, description). */
+export interface ConveyorStackProps extends StackProps, ConveyorProps {}
+
 /** The props with every default applied, validated. */
 export interface ConveyorSettings {
   readonly resourcePrefix: string;
@@ -109,12 +113,12 @@ export const DEFAULT_SCHEDULE_TARGET_CONCURRENCY = 5;
 export const MAX_SCHEDULE_TARGET_CONCURRENCY = 100;
 
 interface ValidationRule {
-  readonly violated: (props: ConveyorStackProps) => boolean;
-  readonly message: (props: ConveyorStackProps) => string;
+  readonly violated: (props: ConveyorProps) => boolean;
+  readonly message: (props: ConveyorProps) => string;
 }
 
 const known = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
-const prefixOf = (props: ConveyorStackProps): string => props.resourcePrefix ?? DEFAULT_RESOURCE_PREFIX;
+const prefixOf = (props: ConveyorProps): string => props.resourcePrefix ?? DEFAULT_RESOURCE_PREFIX;
 
 /**
  * Lowercase, so that one prefix is valid in every service that names things with
@@ -177,7 +181,7 @@ const RULES: readonly ValidationRule[] = [
 ];
 
 /** Applies the defaults; throws one error that lists every invalid prop. */
-export function resolveSettings(props: ConveyorStackProps = {}): ConveyorSettings {
+export function resolveSettings(props: ConveyorProps = {}): ConveyorSettings {
   const problems = RULES.filter((rule) => rule.violated(props)).map((rule) => rule.message(props));
   if (problems.length > 0) throw new Error(`Invalid ConveyorStack props:\n- ${problems.join('\n- ')}`);
   return {

@@ -8,6 +8,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { ConveyorStackProps } from '../../infra/settings.js';
 import { synthesizeConveyorTemplate } from '../../infra/synthesize.js';
+import { synthesizeShop, userFunction } from './declaredFixtures.js';
 import { synthesizeStack } from './fixtures.js';
 
 const VARIANTS: ReadonlyArray<{ case: string; props: ConveyorStackProps }> = [
@@ -41,6 +42,38 @@ describe('Stack: ConveyorStack compliance', () => {
     expect(report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => `${plugin.pluginName}: ${violation.ruleName}`))).toEqual([]);
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  it.each([
+    { case: 'IAM authorization', props: {} },
+    { case: 'JWT authorizer, data destroyed with the stack', props: { resourcePrefix: 'dev', jwtIssuer: 'https://issuer.example.com', jwtAudience: ['conveyor'], destroyDataOnDelete: true } },
+  ])('leaves no cdk-nag finding with declared topics, subscriptions, a schedule, a Lambda consumer with idempotency and grants ($case)', ({ props }) => {
+    // Prepare
+    const shop = synthesizeShop(props);
+    shop.billing.addLambdaConsumer(userFunction(shop.stack, 'AuditFn'), { idempotency: true });
+    addNag(shop.app);
+
+    // Act
+    const report = JSON.parse(readFileSync(join(shop.app.synth().directory, 'validation-report.json'), 'utf8')) as ValidationReport;
+
+    // Assess
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => `${plugin.pluginName}: ${violation.ruleName}`))).toEqual([]);
+    expect(Annotations.fromStack(shop.stack).findWarning('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(shop.stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('passes cfn-lint with declared topics, subscriptions, a schedule, a Lambda consumer and grants', () => {
+    // Prepare
+    const file = join(lintDir, 'shop.template.json');
+    writeFileSync(file, JSON.stringify(synthesizeShop().template().toJSON(), null, 1));
+
+    // Act
+    const lint = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
+
+    // Assess
+    if (lint.error !== undefined) throw new Error(`cfn-lint could not run (${lint.error.message})`);
+    expect(`${lint.stdout}${lint.stderr}`).toBe('');
+    expect(lint.status).toBe(0);
   });
 
   it.each(VARIANTS)('passes cfn-lint ($case)', ({ props }) => {

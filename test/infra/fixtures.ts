@@ -40,7 +40,7 @@ export const logicalIdOf = (construct: IConstruct): string => {
 };
 
 /** Every statement of every policy attached to `role`. */
-export function statementsOf(synthesized: SynthesizedStack, role: IConstruct): Statement[] {
+export function statementsOf(synthesized: Pick<SynthesizedStack, 'template'>, role: IConstruct): Statement[] {
   const roleId = logicalIdOf(role);
   const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy')) as Array<{
     Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } };
@@ -49,7 +49,7 @@ export function statementsOf(synthesized: SynthesizedStack, role: IConstruct): S
 }
 
 /** The statements of `role` that allow `action`, with their resources flattened. */
-export function grantsOf(synthesized: SynthesizedStack, role: IConstruct, action: string): string[] {
+export function grantsOf(synthesized: Pick<SynthesizedStack, 'template'>, role: IConstruct, action: string): string[] {
   return statementsOf(synthesized, role)
     .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
     .flatMap(resourcesOf);
