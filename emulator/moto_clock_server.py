@@ -12,13 +12,14 @@ everything else is moto's own server, except that DynamoDB requests are served
 one at a time (see ``_with_clock_endpoint``) and four gaps are closed
 (``_install_fixes``, ``_keep_streams_through_cancelled_transactions``).
 
-Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000]
+Usage: python moto_clock_server.py [--host 127.0.0.1] [--port 5000] [--parent-pid PID]
 """
 
 import argparse
 import datetime
 import functools
 import json
+import os
 import sys
 import threading
 import time
@@ -135,11 +136,27 @@ def _with_clock_endpoint(app):
     return wrapped
 
 
+def _stop_with_parent(parent_pid: int) -> None:
+    """Exits when the process that started this server is gone. The server runs in its own process
+    group, so that a Ctrl-C in the terminal reaches only its parent, which then stops it in its own
+    time (after in-flight requests); this keeps it from outliving a parent that was killed outright."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--parent-pid", type=int, help="exit when this process (the one that started the server) is gone")
     args = parser.parse_args()
+    if args.parent_pid is not None:
+        _stop_with_parent(args.parent_pid)
 
     _install_clock()
     _install_fixes()

@@ -37,10 +37,11 @@ export async function startEmbeddedBackend(config: ServerConfig, logger: Logger)
  * ConveyorStack is deployed into it and every function runs in this process.
  */
 export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningBackend> {
-  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }] = await Promise.all([
+  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }, { warnIfUnpatchedEmulator }] = await Promise.all([
     import('../emulation/motoServer.js'),
     import('../emulation/startLocalAws.js'),
     import('../runtime/responseBytesSetting.js'),
+    import('../emulation/emulatorProbe.js'),
   ]);
   // Emulators accept any credentials; never let a real profile be picked up by accident.
   env['AWS_ACCESS_KEY_ID'] ??= 'test';
@@ -49,6 +50,8 @@ export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.Proces
   const external = env['AWS_ENDPOINT_URL'];
   const moto = external === undefined || external === '' ? await startMotoServer(Number(env['CONVEYOR_EMULATOR_PORT'] ?? 5000)) : undefined;
   const endpoint = moto?.endpoint ?? external!;
+  // Someone else's emulator may lack the launcher's patches (slow fan-out, a stream lost after a cancelled transaction): say so first.
+  if (moto === undefined) await warnIfUnpatchedEmulator(endpoint, logger);
   try {
     const local = await startLocalAws({ endpoint, logger, responseBytes: readResponseBytes(env) });
     local.runner.start();
