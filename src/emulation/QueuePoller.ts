@@ -20,7 +20,8 @@ const MAX_RECEIVE = 10;
  * timeout), invokes the handler with records shaped as Lambda shapes them
  * (sqsRecords.ts), deletes the ones it did not report in `batchItemFailures`
  * (ReportBatchItemFailures), and leaves the failed ones to come back after
- * their visibility timeout. A handler that throws fails the whole batch.
+ * their visibility timeout. A handler that throws, or reports an identifier
+ * that is not in the batch, fails the whole batch.
  *
  * @example
  * const poller = new QueuePoller(sqs, delayQueueUrl, delayQueueArn, consumer, logger);
@@ -57,6 +58,12 @@ export class QueuePoller {
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       this.logger.warn({ err: error, messages: records.length }, 'queue handler threw; the batch comes back after its visibility timeout');
+      return records.length;
+    }
+    const unknown = [...failed].find((id) => !records.some((record) => record.messageId === id));
+    if (unknown !== undefined) {
+      // As Lambda does: an identifier that names no message of the batch fails the whole batch.
+      this.logger.warn({ itemIdentifier: unknown, messages: records.length }, 'queue handler reported a message that is not in the batch; the batch comes back after its visibility timeout');
       return records.length;
     }
     const done = Messages.filter((message) => !failed.has(message.MessageId ?? ''));

@@ -147,6 +147,21 @@ describe('Function: consume, under the emulated SQS event source mapping', () =>
       expect((await aws.broker.subscriptions.describe('partial', 'billing')).stats).toMatchObject({ backlog: 0, inFlight: 0, deadLetters: 0 });
     });
 
+    it('fails the whole batch when the handler reports a message that is not in the batch, as Lambda does', async () => {
+      // Prepare
+      await driver.subscription('unknown-item', 'billing');
+      const recording = new RecordingHandler(async () => ({ batchItemFailures: [{ itemIdentifier: 'not-a-message-of-this-batch' }] }));
+      await driver.attach('unknown-item', 'billing', recording.handler);
+      await aws.broker.publisher.publish('unknown-item', [{ id: 'order-1', body: 1 }, { id: 'order-2', body: 2 }]);
+      await driver.settle();
+
+      // Act
+      await driver.advance(PAST_VISIBILITY_MS);
+
+      // Assess
+      expect(recording.records.map((record) => record.attributes.ApproximateReceiveCount).sort()).toEqual(['1', '1', '2', '2']);
+    });
+
     it('dead-letters a message that failed maxDeliveries times, visible through the API, and never hands it over again', async () => {
       // Prepare
       await driver.subscription('poison', 'billing', { maxDeliveries: 2 });
