@@ -34,7 +34,9 @@ const MAX_CONCURRENCY = 10_000;
  * - Ordered subscriptions (FIFO queues, ARN ending in `.fifo`): Powertools'
  *   SqsFifoPartialProcessorAsync with `skipGroupOnError`: a failure also fails
  *   the later messages of the same key (message group) in the batch, so they
- *   stay in order, while other keys go on.
+ *   stay in order, while other keys go on. SQS counted their receive, so they
+ *   come back with `deliveryAttempt` one higher too, and count toward
+ *   `maxDeliveries` (a batch size of 1 avoids that).
  * - The subscription of a record comes from CONVEYOR_SUBSCRIPTION_QUEUES (set
  *   by `addLambdaConsumer`), else `options.subscription`. A message past the
  *   subscription's `maxDeliveries` (known from that variable) is not handled again.
