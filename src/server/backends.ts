@@ -11,8 +11,13 @@ import type { ServerConfig } from './config.js';
 const SQLITE_MISSING =
   "the embedded backend needs better-sqlite3, an optional dependency of conveyor that is not installed here (or whose native module failed to build): run npm install better-sqlite3";
 
-const missingSqlite = (error: unknown): boolean =>
-  (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND' && /better-sqlite3/.test((error as Error).message);
+/** The AWS backend synthesizes the stack it deploys into the emulator: aws-cdk-lib and constructs are optional peers of the package. */
+const CDK_MISSING =
+  "the aws backend deploys Conveyor's stack into the emulator and needs aws-cdk-lib and constructs, optional peer dependencies of conveyor that are not installed here: run npm install aws-cdk-lib constructs";
+
+/** Node could not find the package `name` (an ESM import of it failed). */
+const missingPackage = (error: unknown, name: string): boolean =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(`'${name}'`);
 
 /** What `npm start` serves: the services, a line saying where the data lives, and how to shut down. */
 export interface RunningBackend {
@@ -25,7 +30,7 @@ export interface RunningBackend {
 /** The embedded default: SQLite in DATA_DIR, the maintenance timer in this process. */
 export async function startEmbeddedBackend(config: ServerConfig, logger: Logger): Promise<RunningBackend> {
   const { createEmbeddedServices } = await import('../runtime/createEmbeddedServices.js').catch((error: unknown) => {
-    throw missingSqlite(error) ? new ConfigurationError(SQLITE_MISSING) : error;
+    throw missingPackage(error, 'better-sqlite3') ? new ConfigurationError(SQLITE_MISSING) : error;
   });
   const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous, responseBytes: config.responseBytes });
   return { services, description: `data in ${config.dataDir}`, close: () => services.close() };
@@ -65,6 +70,6 @@ export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.Proces
     };
   } catch (error) {
     await moto?.stop();
-    throw error;
+    throw missingPackage(error, 'aws-cdk-lib') || missingPackage(error, 'constructs') ? new ConfigurationError(CDK_MISSING) : error;
   }
 }
