@@ -135,6 +135,19 @@ describe('Package: conveyor installed from its tarball into an empty project', (
       expect(assetFiles.filter((file) => !existsSync(file))).toEqual([]);
     });
 
+    it('synthesizes a stack of its own with a declared topic, subscription and Lambda consumer', () => {
+      // Prepare
+      const template = JSON.parse(readFileSync(join(assembly, 'ShopStack.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+      const ofType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
+
+      // Assess
+      expect(ofType('Custom::ConveyorTopic')).toHaveLength(1);
+      expect(ofType('Custom::ConveyorSubscription')).toHaveLength(1);
+      expect(ofType('AWS::Lambda::EventSourceMapping').map((mapping) => mapping.Properties)).toContainEqual(
+        expect.objectContaining({ BatchSize: 10, MaximumBatchingWindowInSeconds: 1, ScalingConfig: { MaximumConcurrency: 5 }, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+      );
+    });
+
     it('leaves no path into this repository in the cloud assembly', () => {
       // Act
       const pointingHere = filesUnder(assembly).filter((file) => readFileSync(join(assembly, file), 'utf8').includes(ROOT));

@@ -18,12 +18,20 @@ export const PROJECT_FILES: Readonly<Record<string, string>> = {
     null,
     2,
   ),
-  'src/app.ts': `import { App } from 'aws-cdk-lib';
-import { ConveyorStack } from 'conveyor/cdk';
+  'src/app.ts': `import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Conveyor, ConveyorStack } from 'conveyor/cdk';
 
 // The cloud assembly goes where the first argument says, as cdk.json's app would put it in cdk.out.
 const app = new App({ outdir: process.argv[2] ?? 'cdk.out' });
 new ConveyorStack(app, 'ConveyorStack', { resourcePrefix: 'shop' });
+
+// Conveyor inside a stack of the team's own, with a declared topic, subscription and Lambda consumer.
+const stack = new Stack(app, 'ShopStack');
+const conveyor = new Conveyor(stack, 'Conveyor', { resourcePrefix: 'orders' });
+const billing = conveyor.addTopic('orders', { partitions: 4 }).addSubscription('billing', { maxDeliveries: 5, ackDeadlineSeconds: 60 });
+const billingFn = new LambdaFunction(stack, 'Billing', { runtime: Runtime.NODEJS_20_X, handler: 'consumer.handler', code: Code.fromAsset('dist'), timeout: Duration.seconds(30) });
+billing.addLambdaConsumer(billingFn, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), maxConcurrency: 5 });
 app.synth();
 `,
   // Imports conveyor/lambda and nothing else.
