@@ -10,7 +10,7 @@ import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
 import { setEmulatorClock, startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
 import { startLocalAws, synthesizeTemplate, type LocalAws } from '../../src/emulation/startLocalAws.js';
 import { BillingMeter } from './BillingMeter.js';
-import { FUNCTION_ROLES, type FunctionRole } from './usage.js';
+import { STACK_FUNCTION_ROLES, type FunctionRole } from './usage.js';
 
 const PREFIX = 'conveyor';
 
@@ -27,20 +27,31 @@ class MovableClock implements Clock {
   }
 }
 
-/** Memory of each function as ConveyorStack configures it (read from the synthesized template, not restated here). */
+/**
+ * Memory of a user's consumer function: Lambda's default (128 MB), what a
+ * function that sets none gets. The user chooses it; the stack does not.
+ */
+export const CONSUMER_MEMORY_MB = 128;
+
+type StackRole = (typeof STACK_FUNCTION_ROLES)[number];
+
+/**
+ * Memory of each function: the stack's as ConveyorStack configures them (read
+ * from the synthesized template, not restated here), a consumer's at CONSUMER_MEMORY_MB.
+ */
 export function functionMemory(template: Record<string, unknown>): Record<FunctionRole, number> {
-  const names: Record<FunctionRole, string> = { api: `${PREFIX}-api`, relay: `${PREFIX}-relay`, delayConsumer: `${PREFIX}-delay-consumer`, scheduleTarget: `${PREFIX}-schedule-target` };
+  const names: Record<StackRole, string> = { api: `${PREFIX}-api`, relay: `${PREFIX}-relay`, delayConsumer: `${PREFIX}-delay-consumer`, scheduleTarget: `${PREFIX}-schedule-target` };
   const functions = Object.values((template['Resources'] ?? {}) as Record<string, { Type: string; Properties?: { FunctionName?: unknown; MemorySize?: unknown } }>).filter(
     (resource) => resource.Type === 'AWS::Lambda::Function',
   );
   const memory = Object.fromEntries(
-    FUNCTION_ROLES.map((role) => {
+    STACK_FUNCTION_ROLES.map((role) => {
       const found = functions.find((resource) => resource.Properties?.FunctionName === names[role])?.Properties?.MemorySize;
       if (typeof found !== 'number') throw new Error(`ConveyorStack's template has no MemorySize for ${names[role]}`);
       return [role, found];
     }),
   );
-  return memory as Record<FunctionRole, number>;
+  return { ...(memory as Record<StackRole, number>), consumer: CONSUMER_MEMORY_MB };
 }
 
 export interface ApiAnswer {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CostDeployment } from './deployment.js';
 import { PRICES } from './prices.js';
+import { measureLambdaConsumers } from './lambdaConsumer.js';
 import { costRows, renderReport, type AwsMeasurements, type CostRow } from './report.js';
 import { measureDelayed, measureFanOut, PULL_BATCHES } from './scenarios.js';
 
@@ -59,7 +60,8 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
   try {
     const { fanOut, pullAck } = await measureFanOut(deployment, messages, log);
     const delayed = await measureDelayed(deployment, messages, delays, log);
-    measurements = { messagesPerRun: messages, memoryMb: deployment.memoryMb, fanOut, pullAck, pullBatches: [...PULL_BATCHES], delayed };
+    const lambdaConsumers = await measureLambdaConsumers(deployment, messages, log);
+    measurements = { messagesPerRun: messages, memoryMb: deployment.memoryMb, fanOut, pullAck, pullBatches: [...PULL_BATCHES], delayed, lambdaConsumers };
   } finally {
     await deployment.stop();
   }

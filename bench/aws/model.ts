@@ -96,8 +96,13 @@ export function directSqsConsumer(pullBatch: number): Usage {
  * and deletes in batches of 10.
  */
 export function snsToSqs(subscriptions: number, publishBatch: number, pullBatch: number): Usage {
+  return snsToSqsConsumedBy(subscriptions, publishBatch, directSqsConsumer(pullBatch));
+}
+
+/** Hand-built SNS → SQS as above, with `consumer` (per message and subscription) receiving from each queue: a Lambda function's event source mapping, say. */
+export function snsToSqsConsumedBy(subscriptions: number, publishBatch: number, consumer: Usage): Usage {
   const publish = usageOf({ snsRequests: 1 / Math.min(publishBatch, PUBLISH_BATCH), serviceSqsSends: subscriptions });
-  return addUsage(publish, directSqsConsumer(pullBatch), subscriptions);
+  return addUsage(publish, consumer, subscriptions);
 }
 
 /**
@@ -106,8 +111,13 @@ export function snsToSqs(subscriptions: number, publishBatch: number, pullBatch:
  * deliveries carry no EventBridge charge), consumers as above.
  */
 export function eventBridgeToSqs(subscriptions: number, _publishBatch: number, pullBatch: number): Usage {
+  return eventBridgeToSqsConsumedBy(subscriptions, directSqsConsumer(pullBatch));
+}
+
+/** Hand-built EventBridge → SQS as above, with `consumer` (per message and subscription) receiving from each queue. */
+export function eventBridgeToSqsConsumedBy(subscriptions: number, consumer: Usage): Usage {
   const publish = usageOf({ eventBridgeEvents: 1, serviceSqsSends: subscriptions });
-  return addUsage(publish, directSqsConsumer(pullBatch), subscriptions);
+  return addUsage(publish, consumer, subscriptions);
 }
 
 export { emptyUsage, perMessage };

@@ -1,3 +1,5 @@
+import { consumerCostRows, CONSUMER_PUBLISH_BATCH, CONSUMER_SUBSCRIPTIONS, IDLE_MAPPING_POLLERS, idleMonthlyCost } from './consumerReport.js';
+import type { LambdaConsumerMeasurement } from './lambdaConsumer.js';
 import { costOf, conveyorMessage, eventBridgeToSqs, perMillion, snsToSqs, type CostBreakdown, type CostOptions, type ConveyorStages } from './model.js';
 import { PARTITIONS, type DelayedMeasurement, type FanOutMeasurement, type Measurement } from './scenarios.js';
 import { addUsage, FUNCTION_ROLES, perMessage, type Usage } from './usage.js';
@@ -10,6 +12,8 @@ export interface AwsMeasurements {
   readonly pullAck: readonly Measurement[];
   readonly pullBatches: readonly number[];
   readonly delayed: readonly DelayedMeasurement[];
+  /** Subscriptions drained by a Lambda function through an SQS event source mapping, per batch size. */
+  readonly lambdaConsumers: readonly LambdaConsumerMeasurement[];
 }
 
 const fmt = (value: number, digits = 3): string => (value === 0 ? '0' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(digits));
@@ -120,6 +124,7 @@ export function renderReport(measurements: AwsMeasurements): string {
   measurements.pullAck.forEach((measurement, index) => addPhase(`pull+ack, max ${measurements.pullBatches[index]} (per subscription)`, measurement));
   for (const run of measurements.delayed) addPhase(`delayed ${run.delaySeconds} s: publish, batch ${run.batch}`, run.publish);
   for (const run of measurements.delayed) addPhase(`delayed ${run.delaySeconds} s: release + fan-out (N=1), batch ${run.batch}`, run.release);
+  for (const run of measurements.lambdaConsumers) addPhase(`Lambda consumer, event source mapping, batch ${run.batchSize} (per subscription)`, run.consume);
 
   sections.push(
     `### AWS requests per message (1 KiB messages, up to ${measurements.messagesPerRun} per run and at most 20 publish calls, ${PARTITIONS} partitions)\n\n` +
@@ -158,5 +163,30 @@ export function renderReport(measurements: AwsMeasurements): string {
         table(['delay', 'publish batch', 'delayed', 'same, not delayed', 'extra for the delay', 'delayed by item'], delayedRows),
     );
   }
+  if (measurements.lambdaConsumers.length > 0) sections.push(renderConsumers(measurements));
   return sections.join('\n\n');
+}
+
+/** Pulling through the API against Lambda functions fed by event source mappings, at N = 3, beside the hand-built options with the same consumers. */
+function renderConsumers(measurements: AwsMeasurements): string {
+  const rows = consumerCostRows(measurements).map((row) => [
+    row.path,
+    usd(row.conveyor.total),
+    usd(row.conveyorCpu.total),
+    largest(row.conveyor),
+    usd(row.snsToSqs.total),
+    usd(row.eventBridgeToSqs.total),
+    `${(row.conveyor.total / row.snsToSqs.total).toFixed(1)}×`,
+    `${usd(row.consumerSide.total)} (${largest(row.consumerSide)})`,
+  ]);
+  const idle = idleMonthlyCost(measurements.memoryMb['api'] ?? 512);
+  return (
+    `### Consumers at N = ${CONSUMER_SUBSCRIPTIONS}, publish batch ${CONSUMER_PUBLISH_BATCH}: pulling through the API, or a Lambda function per subscription through an SQS event source mapping\n\n` +
+    'Dollars per million messages: publish, fan-out, and the consumer side of each subscription. The hand-built options get the same kind of consumer ' +
+    '(a program calling SQS for the pull rows; the same Lambda function and mapping for the others). The mapping\'s receives and deletes are billed as SQS requests; ' +
+    'the consumer function is billed for its invocations and for what `consume()` takes around a handler that does nothing, at 128 MB; a pulling consumer\'s own compute is left out.\n\n' +
+    table(['consumers', 'Conveyor', 'Conveyor, Lambda at CPU time', 'Conveyor by item', 'SNS→SQS by hand', 'EventBridge→SQS by hand', 'Conveyor ÷ SNS→SQS', 'consumer side per subscription'], rows) +
+    `\n\nWaiting with no messages, per subscription and 30-day month (from the price table, not measured): a consumer long-polling the API (\`waitSeconds: 20\`) ${usd(idle.pullingConsumer)}; ` +
+    `an event source mapping, ${IDLE_MAPPING_POLLERS} pollers assumed, ${usd(idle.eventSourceMapping)}.`
+  );
 }

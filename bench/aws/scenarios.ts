@@ -33,12 +33,14 @@ export function kibibyteBody(index: number): { i: number; pad: string } {
   return { i: index, pad: 'x'.repeat(1024 - Buffer.byteLength(bare)) };
 }
 
-function take(deployment: CostDeployment, messages: number, httpCalls: number, extra?: Usage): Measurement {
+/** What the meter counted since its last take, as a phase of `messages` messages and `httpCalls` API calls (plus `extra`). */
+export function take(deployment: CostDeployment, messages: number, httpCalls: number, extra?: Usage): Measurement {
   const { usage, requests } = deployment.meter.take();
   return { messages, usage: extra === undefined ? usage : addUsage(usage, extra), requests, httpCalls };
 }
 
-async function publishAll(deployment: CostDeployment, topic: string, messages: number, batch: number, extra: Record<string, unknown> = {}): Promise<number> {
+/** Publishes `messages` 1 KiB messages (keys over 20 values) to `topic` in calls of `batch`; answers the number of calls. */
+export async function publishAll(deployment: CostDeployment, topic: string, messages: number, batch: number, extra: Record<string, unknown> = {}): Promise<number> {
   let calls = 0;
   for (let start = 0; start < messages; start += batch) {
     const count = Math.min(batch, messages - start);
@@ -49,7 +51,8 @@ async function publishAll(deployment: CostDeployment, topic: string, messages: n
   return calls;
 }
 
-async function createTopic(deployment: CostDeployment, topic: string, subscriptions: number): Promise<void> {
+/** A topic of PARTITIONS partitions with subscriptions s0…s<n-1> (no filter); the setup's usage is dropped. */
+export async function createTopic(deployment: CostDeployment, topic: string, subscriptions: number): Promise<void> {
   await deployment.call('PUT', `/v1/topics/${topic}`, { partitions: PARTITIONS, retentionHours: 24, dedupWindowSeconds: 3600 });
   for (let index = 0; index < subscriptions; index += 1) await deployment.call('PUT', `/v1/topics/${topic}/subscriptions/s${index}`, {});
   await deployment.runner.settle();

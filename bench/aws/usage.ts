@@ -1,5 +1,12 @@
-/** The Lambda functions of ConveyorStack, and `runner` for what Lambda or Scheduler do themselves (event source polling, firing). */
-export const FUNCTION_ROLES = ['api', 'relay', 'delayConsumer', 'scheduleTarget'] as const;
+/** The Lambda functions of ConveyorStack. */
+export const STACK_FUNCTION_ROLES = ['api', 'relay', 'delayConsumer', 'scheduleTarget'] as const;
+/**
+ * Every Lambda function the model bills: the stack's, and `consumer`, a user's
+ * function that consumes a subscription through an SQS event source mapping
+ * (`addLambdaConsumer`). `runner` (BillingMeter) stands for what Lambda or
+ * Scheduler do themselves (event source polling, firing).
+ */
+export const FUNCTION_ROLES = [...STACK_FUNCTION_ROLES, 'consumer'] as const;
 export type FunctionRole = (typeof FUNCTION_ROLES)[number];
 
 export interface LambdaUsage {
@@ -33,7 +40,7 @@ const noLambda: LambdaUsage = { invocations: 0, gbSeconds: 0, ms: 0, cpuGbSecond
 export function emptyUsage(): Usage {
   return {
     apiGatewayRequests: 0,
-    lambda: { api: noLambda, relay: noLambda, delayConsumer: noLambda, scheduleTarget: noLambda },
+    lambda: { api: noLambda, relay: noLambda, delayConsumer: noLambda, scheduleTarget: noLambda, consumer: noLambda },
     dynamoWriteUnits: 0,
     dynamoReadUnits: 0,
     eventBridgeEvents: 0,

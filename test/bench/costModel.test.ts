@@ -1,9 +1,12 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { BillingMeter } from '../../bench/aws/BillingMeter.js';
-import { conveyorMessage, costOf, eventBridgeToSqs, perMillion, snsToSqs } from '../../bench/aws/model.js';
+import { consumerCostRows, idleMonthlyCost } from '../../bench/aws/consumerReport.js';
+import { conveyorMessage, costOf, eventBridgeToSqs, eventBridgeToSqsConsumedBy, perMillion, snsToSqs, snsToSqsConsumedBy } from '../../bench/aws/model.js';
 import { PRICES } from '../../bench/aws/prices.js';
 import { chunks64k, itemBytes, readUnits, writeUnits } from '../../bench/aws/sizes.js';
-import { usageOf } from '../../bench/aws/usage.js';
+import type { AwsMeasurements } from '../../bench/aws/report.js';
+import type { Measurement } from '../../bench/aws/scenarios.js';
+import { usageOf, type Usage } from '../../bench/aws/usage.js';
 
 /** Runs one request through the meter's middleware as the SDK would, with a canned output. */
 async function meterRequest(meter: BillingMeter, service: string, command: string, input: unknown, output: unknown = {}): Promise<void> {
@@ -12,7 +15,7 @@ async function meterRequest(meter: BillingMeter, service: string, command: strin
   await middleware!(async () => ({ output }), { commandName: `${command}Command` })({ input });
 }
 
-const MEMORY = { api: 512, relay: 512, delayConsumer: 256, scheduleTarget: 256 };
+const MEMORY = { api: 512, relay: 512, delayConsumer: 256, scheduleTarget: 256, consumer: 128 };
 
 describe('AWS cost model arithmetic', () => {
   describe('billing sizes', () => {
@@ -117,6 +120,80 @@ describe('AWS cost model arithmetic', () => {
       const stages = { publish: usageOf({ dynamoWriteUnits: 4 }), fanOut: usageOf({ eventBridgeEvents: 1, serviceSqsSends: 3 }), consume: usageOf({ apiGatewayRequests: 0.2, sqsRequests: 0.2 }) };
 
       expect(conveyorMessage(stages, 3)).toMatchObject({ dynamoWriteUnits: 4, eventBridgeEvents: 1, serviceSqsSends: 3, apiGatewayRequests: expect.closeTo(0.6, 9), sqsRequests: expect.closeTo(0.6, 9) });
+    });
+  });
+
+  describe('consumers through an SQS event source mapping', () => {
+    /** A measured phase of `messages` messages that used `usage` in all. */
+    const phase = (usage: Usage, messages = 10): Measurement => ({ messages, usage, requests: {}, httpCalls: 0 });
+    const lambda = (invocations: number, gbSeconds: number): Usage['lambda'] => ({ ...usageOf({}).lambda, consumer: { invocations, gbSeconds, ms: 0, cpuGbSeconds: gbSeconds } });
+
+    it('bills the consumer function at its own memory, and the mapping\'s receive and delete as SQS requests', async () => {
+      // Prepare
+      const meter = new BillingMeter(MEMORY);
+
+      // Act
+      await meterRequest(meter, 'SQS', 'ReceiveMessage', { QueueUrl: 'https://sqs/s' }, { Messages: Array.from({ length: 10 }, () => ({ Body: 'x'.repeat(1000) })) });
+      await meter.invoke('consumer', async () => undefined);
+      await meterRequest(meter, 'SQS', 'DeleteMessageBatch', { QueueUrl: 'https://sqs/s' });
+
+      // Assess
+      const { usage, requests } = meter.take();
+      expect(usage.sqsRequests).toBe(2);
+      expect(usage.lambda.consumer.invocations).toBe(1);
+      expect(usage.lambda.consumer.gbSeconds).toBeCloseTo((Math.ceil(usage.lambda.consumer.ms) / 1000) * (128 / 1024), 12);
+      expect(requests).toEqual({ 'runner:SQS.DeleteMessageBatch': 1, 'runner:SQS.ReceiveMessage': 1 });
+    });
+
+    it('gives the hand-built options the same consumer: one publish, a send per subscription, the consumer three times', () => {
+      // Prepare
+      const consumer = usageOf({ sqsRequests: 0.2, lambda: lambda(0.1, 0.0001) });
+
+      // Act
+      const sns = perMillion(costOf(snsToSqsConsumedBy(3, 10, consumer)));
+      const eventBridge = perMillion(costOf(eventBridgeToSqsConsumedBy(3, consumer)));
+
+      // Assess: 0.1 SNS requests (or 1 event), 3 sends, 3 × (0.2 SQS requests + 0.1 invocations + 0.0001 GB-s)
+      const perConsumer = 0.2 * 0.4 + 0.1 * 0.2 + 0.0001 * 0.0000133334 * 1_000_000;
+      expect(sns.total).toBeCloseTo(0.1 * 0.5 + 3 * 0.4 + 3 * perConsumer, 9);
+      expect(eventBridge.total).toBeCloseTo(1 + 3 * 0.4 + 3 * perConsumer, 9);
+    });
+
+    it('prices Conveyor at N = 3 as publish and fan-out once, and each path\'s consumer side three times', () => {
+      // Prepare
+      const publish = phase(usageOf({ dynamoWriteUnits: 56 }));
+      const fanOut = phase(usageOf({ eventBridgeEvents: 10, serviceSqsSends: 30 }));
+      const measurements: AwsMeasurements = {
+        messagesPerRun: 10,
+        memoryMb: MEMORY,
+        fanOut: [{ subscriptions: 3, batch: 10, publish, fanOut }],
+        pullAck: [phase(usageOf({ apiGatewayRequests: 2, sqsRequests: 2 }))],
+        pullBatches: [10],
+        delayed: [],
+        lambdaConsumers: [{ batchSize: 10, consume: phase(usageOf({ sqsRequests: 2, lambda: lambda(1, 0.001) })) }],
+      };
+
+      // Act
+      const rows = consumerCostRows(measurements);
+
+      // Assess
+      const delivered = 5.6 * 0.625 + 1 + 3 * 0.4;
+      const esm = 0.2 * 0.4 + 0.1 * 0.2 + 0.0001 * 0.0000133334 * 1_000_000;
+      expect(rows.map((row) => row.path)).toEqual(['pull through the API, max 10', 'Lambda through an event source mapping, batch 10']);
+      expect(rows[0]!.conveyor.total).toBeCloseTo(delivered + 3 * (0.2 * 1 + 0.2 * 0.4), 9);
+      expect(rows[0]!.snsToSqs.total).toBeCloseTo(0.05 + 3 * 0.4 + 3 * 0.2 * 0.4, 9);
+      expect(rows[1]!.conveyor.total).toBeCloseTo(delivered + 3 * esm, 9);
+      expect(rows[1]!.consumerSide.total).toBeCloseTo(esm, 9);
+      expect(rows[1]!.snsToSqs.total).toBeCloseTo(0.05 + 3 * 0.4 + 3 * esm, 9);
+    });
+
+    it('prices a month of waiting: a long-polling consumer holds the API function 20 s per empty pull, a mapping pays only empty receives', () => {
+      // Act
+      const idle = idleMonthlyCost(512);
+
+      // Assess: 129,600 empty long polls of 20 s in 30 days
+      expect(idle.pullingConsumer).toBeCloseTo(129_600 * (1 + 0.2 + 0.4) / 1_000_000 + 129_600 * 20 * 0.5 * 0.0000133334, 6);
+      expect(idle.eventSourceMapping).toBeCloseTo(5 * 129_600 * 0.4 / 1_000_000, 9);
     });
   });
 });
