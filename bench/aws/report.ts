@@ -135,16 +135,7 @@ export function renderReport(measurements: AwsMeasurements): string {
 
   for (const pullBatch of [10, 100]) {
     if (!measurements.pullBatches.includes(pullBatch)) continue;
-    const rows = costRows(measurements, pullBatch).map((row) => [
-      String(row.subscriptions),
-      String(row.publishBatch),
-      usd(row.conveyor.total),
-      usd(row.conveyorCpu.total),
-      largest(row.conveyor),
-      usd(row.snsToSqs.total),
-      usd(row.eventBridgeToSqs.total),
-      `${(row.conveyor.total / row.snsToSqs.total).toFixed(1)}×`,
-    ]);
+    const rows = costRows(measurements, pullBatch).map((row) => [String(row.subscriptions), String(row.publishBatch), ...comparisonCells(row)]);
     sections.push(
       `### Dollars per million messages, consumers pulling ${pullBatch} at a time\n\n` +
         table(['N subscriptions', 'publish batch', 'Conveyor', 'Conveyor, Lambda at CPU time', 'Conveyor by item', 'SNS→SQS by hand', 'EventBridge→SQS by hand', 'Conveyor ÷ SNS→SQS'], rows),
@@ -167,18 +158,21 @@ export function renderReport(measurements: AwsMeasurements): string {
   return sections.join('\n\n');
 }
 
-/** Pulling through the API against Lambda functions fed by event source mappings, at N = 3, beside the hand-built options with the same consumers. */
-function renderConsumers(measurements: AwsMeasurements): string {
-  const rows = consumerCostRows(measurements).map((row) => [
-    row.path,
+/** Conveyor (wall and CPU time, by item), the two hand-built options, and Conveyor's ratio to SNS→SQS. */
+function comparisonCells(row: Pick<CostRow, 'conveyor' | 'conveyorCpu' | 'snsToSqs' | 'eventBridgeToSqs'>): string[] {
+  return [
     usd(row.conveyor.total),
     usd(row.conveyorCpu.total),
     largest(row.conveyor),
     usd(row.snsToSqs.total),
     usd(row.eventBridgeToSqs.total),
     `${(row.conveyor.total / row.snsToSqs.total).toFixed(1)}×`,
-    `${usd(row.consumerSide.total)} (${largest(row.consumerSide)})`,
-  ]);
+  ];
+}
+
+/** Pulling through the API against Lambda functions fed by event source mappings, at N = 3, beside the hand-built options with the same consumers. */
+function renderConsumers(measurements: AwsMeasurements): string {
+  const rows = consumerCostRows(measurements).map((row) => [row.path, ...comparisonCells(row), `${usd(row.consumerSide.total)} (${largest(row.consumerSide)})`]);
   const idle = idleMonthlyCost(measurements.memoryMb['api'] ?? 512);
   return (
     `### Consumers at N = ${CONSUMER_SUBSCRIPTIONS}, publish batch ${CONSUMER_PUBLISH_BATCH}: pulling through the API, or a Lambda function per subscription through an SQS event source mapping\n\n` +
