@@ -1,7 +1,10 @@
-import type { AckOutcome, DeadLetter, Delivery as Leased } from '../domain/types.js';
+import type { AckOutcome, AckResult, DeadLetter, Delivery as Leased } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Telemetry } from '../ports/Telemetry.js';
 import type { SubscriptionAdmin } from './SubscriptionAdmin.js';
+
+/** The outcome with the count of ack ids that did nothing beside `acked`. */
+const counted = (outcome: AckOutcome): AckResult => ({ acked: outcome.acked, notAcked: outcome.failed.length, failed: outcome.failed });
 
 /**
  * The consumer side of a subscription: pull with leases, ack, nack, extend,
@@ -25,21 +28,21 @@ export class Delivery {
     return messages;
   }
 
-  public async ack(topic: string, name: string, ackIds: readonly string[]): Promise<AckOutcome> {
+  public async ack(topic: string, name: string, ackIds: readonly string[]): Promise<AckResult> {
     const outcome = await this.backend.queues.ack(await this.subscriptions.require(topic, name), ackIds);
     if (outcome.acked > 0) this.telemetry.acked(topic, name, outcome.acked);
-    return outcome;
+    return counted(outcome);
   }
 
-  public async nack(topic: string, name: string, ackIds: readonly string[], delaySeconds?: number, reason?: string): Promise<AckOutcome> {
+  public async nack(topic: string, name: string, ackIds: readonly string[], delaySeconds?: number, reason?: string): Promise<AckResult> {
     const subscription = await this.subscriptions.require(topic, name);
     const outcome = await this.backend.queues.nack(subscription, ackIds, delaySeconds === undefined ? undefined : delaySeconds * 1000, reason);
     if (outcome.acked > 0) this.telemetry.nacked(topic, name, outcome.acked);
-    return outcome;
+    return counted(outcome);
   }
 
-  public async extend(topic: string, name: string, ackIds: readonly string[], seconds: number): Promise<AckOutcome> {
-    return this.backend.queues.extend(await this.subscriptions.require(topic, name), ackIds, seconds);
+  public async extend(topic: string, name: string, ackIds: readonly string[], seconds: number): Promise<AckResult> {
+    return counted(await this.backend.queues.extend(await this.subscriptions.require(topic, name), ackIds, seconds));
   }
 
   public async deadLetters(topic: string, name: string, limit: number): Promise<DeadLetter[]> {

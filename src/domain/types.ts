@@ -115,6 +115,15 @@ export interface AckOutcome {
   readonly failed: ReadonlyArray<{ readonly ackId: string; readonly code: AckFailure }>;
 }
 
+/**
+ * What ack, nack and extend answer: the outcome, and how many ack ids did
+ * nothing (`failed.length`), so a script can tell a request that settled
+ * nothing from one that did without reading the list.
+ */
+export interface AckResult extends AckOutcome {
+  readonly notAcked: number;
+}
+
 export interface GroupPartitionLag {
   readonly partition: number;
   readonly committedOffset: number | null;

@@ -171,7 +171,7 @@ describeContract('Subscriptions and fan-out', (target, backend) => {
       const response = await target().api.ack('recreated', 'worker', [delivery!.ackId]);
 
       // Assess
-      expect(response.body).toEqual({ acked: 0, failed: [{ ackId: delivery!.ackId, code: 'InvalidAckId' }] });
+      expect(response.body).toEqual({ acked: 0, notAcked: 1, failed: [{ ackId: delivery!.ackId, code: 'InvalidAckId' }] });
     });
   });
 

@@ -76,7 +76,7 @@ describeContract('Work queues', (target, backend) => {
       const response = await target().api.ack('acked', 'worker', deliveries.map((m) => m.ackId));
 
       // Assess
-      expect(response.body).toEqual({ acked: 3, failed: [] });
+      expect(response.body).toEqual({ acked: 3, notAcked: 0, failed: [] });
       await target().advance(60 * SECOND);
       expect(await pull(target().api, queue)).toEqual([]);
     });
@@ -93,7 +93,7 @@ describeContract('Work queues', (target, backend) => {
 
       // Assess
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ acked: 0, failed: [{ ackId: delivery.ackId, code: 'InvalidAckId' }] });
+      expect(response.body).toEqual({ acked: 0, notAcked: 1, failed: [{ ackId: delivery.ackId, code: 'InvalidAckId' }] });
     });
 
     it('reports a garbage ack id as InvalidAckId and still acks the valid ones', async () => {
@@ -106,7 +106,32 @@ describeContract('Work queues', (target, backend) => {
       const response = await target().api.ack('garbage', 'worker', ['not-an-ack-id', delivery.ackId]);
 
       // Assess
-      expect(response.body).toEqual({ acked: 1, failed: [{ ackId: 'not-an-ack-id', code: 'InvalidAckId' }] });
+      expect(response.body).toEqual({ acked: 1, notAcked: 1, failed: [{ ackId: 'not-an-ack-id', code: 'InvalidAckId' }] });
+    });
+
+    it.each([
+      { operation: 'ack', send: (api: Conveyor, topic: string, ids: string[]) => api.ack(topic, 'worker', ids) },
+      { operation: 'nack', send: (api: Conveyor, topic: string, ids: string[]) => api.nack(topic, 'worker', ids) },
+      { operation: 'extend', send: (api: Conveyor, topic: string, ids: string[]) => api.extend(topic, 'worker', ids, 30) },
+    ])('answers $operation of ack ids that did nothing with 200, counting them in notAcked beside acked', async ({ operation, send }) => {
+      // Prepare
+      const queue = await createQueue(target().api, `placeholder-${operation}`);
+      await publishOk(target().api, queue.topic, labelled(['real']));
+      const delivery = await pullOne(target().api, queue);
+
+      // Act
+      const response = await send(target().api, queue.topic, ['<ackId from the pull>', delivery.ackId, 'another-placeholder']);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        acked: 1,
+        notAcked: 2,
+        failed: [
+          { ackId: '<ackId from the pull>', code: 'InvalidAckId' },
+          { ackId: 'another-placeholder', code: 'InvalidAckId' },
+        ],
+      });
     });
 
     it('reports an ack id of another subscription as InvalidAckId and leaves that lease alone', async () => {
@@ -120,7 +145,7 @@ describeContract('Work queues', (target, backend) => {
       const response = await target().api.ack('two-subs', 'mine', [theirDelivery.ackId]);
 
       // Assess
-      expect(response.body).toEqual({ acked: 0, failed: [{ ackId: theirDelivery.ackId, code: 'InvalidAckId' }] });
+      expect(response.body).toEqual({ acked: 0, notAcked: 1, failed: [{ ackId: theirDelivery.ackId, code: 'InvalidAckId' }] });
       expect(await countsOf(target().api, theirs)).toEqual({ backlog: 0, inFlight: 1, delayed: 0, deadLetters: 0 });
       expect(await countsOf(target().api, mine)).toEqual({ backlog: 1, inFlight: 0, delayed: 0, deadLetters: 0 });
     });
@@ -147,8 +172,8 @@ describeContract('Work queues', (target, backend) => {
       expect({ id: second.id, attempt: second.deliveryAttempt }).toEqual({ id: first.id, attempt: 2 });
       expect(second.ackId).not.toBe(first.ackId);
       const stale = await target().api.ack('redelivered', 'worker', [first.ackId]);
-      expect(stale.body).toEqual({ acked: 0, failed: [{ ackId: first.ackId, code: 'LeaseExpired' }] });
-      expect((await target().api.ack('redelivered', 'worker', [second.ackId])).body).toEqual({ acked: 1, failed: [] });
+      expect(stale.body).toEqual({ acked: 0, notAcked: 1, failed: [{ ackId: first.ackId, code: 'LeaseExpired' }] });
+      expect((await target().api.ack('redelivered', 'worker', [second.ackId])).body).toEqual({ acked: 1, notAcked: 0, failed: [] });
     });
 
     it('keeps an extended lease past the original deadline', async () => {
@@ -162,9 +187,9 @@ describeContract('Work queues', (target, backend) => {
       await target().advance(30 * SECOND);
 
       // Assess
-      expect(extended.body).toEqual({ acked: 1, failed: [] });
+      expect(extended.body).toEqual({ acked: 1, notAcked: 0, failed: [] });
       expect(await pull(target().api, queue)).toEqual([]);
-      expect((await target().api.ack('extended', 'worker', [delivery.ackId])).body).toEqual({ acked: 1, failed: [] });
+      expect((await target().api.ack('extended', 'worker', [delivery.ackId])).body).toEqual({ acked: 1, notAcked: 0, failed: [] });
     });
 
     it('ends a lease at once when extended by 0 seconds', async () => {
@@ -178,7 +203,7 @@ describeContract('Work queues', (target, backend) => {
       const again = await pullOne(target().api, queue);
 
       // Assess
-      expect(extended.body).toEqual({ acked: 1, failed: [] });
+      expect(extended.body).toEqual({ acked: 1, notAcked: 0, failed: [] });
       expect([again.id, again.deliveryAttempt]).toEqual([delivery.id, 2]);
     });
   });
@@ -197,7 +222,7 @@ describeContract('Work queues', (target, backend) => {
       const later = await pullOne(target().api, queue);
 
       // Assess
-      expect(nacked.body).toEqual({ acked: 1, failed: [] });
+      expect(nacked.body).toEqual({ acked: 1, notAcked: 0, failed: [] });
       expect(rightAway).toEqual([]);
       expect([later.id, later.deliveryAttempt]).toEqual([delivery.id, 2]);
     });

@@ -393,6 +393,7 @@ describe('Function: assertResponseMatchesSpec', () => {
       (): void =>
         assertResponseMatchesSpec(doc, 'POST', `${sub}/ack`, 200, {
           acked: 1,
+          notAcked: 1,
           failed: [{ ackId: 'ack-2', code: 'LeaseExpired' }],
         }),
     ];

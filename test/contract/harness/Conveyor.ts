@@ -1,5 +1,5 @@
 import type {
-  AckOutcome,
+  AckResult,
   DeadLetter,
   Delivery,
   ExternalQueues,
@@ -87,13 +87,13 @@ export class Conveyor {
   public pull(topic: string, name: string, options?: { max?: number; waitSeconds?: number }): Promise<ApiResponse<{ messages: Delivery[] } & ErrorBody>> {
     return this.http.post(`${sub(topic, name)}/pull`, options ?? {});
   }
-  public ack(topic: string, name: string, ackIds: readonly string[]): Promise<ApiResponse<AckOutcome & ErrorBody>> {
+  public ack(topic: string, name: string, ackIds: readonly string[]): Promise<ApiResponse<AckResult & ErrorBody>> {
     return this.http.post(`${sub(topic, name)}/ack`, { ackIds });
   }
-  public nack(topic: string, name: string, ackIds: readonly string[], extra?: { delaySeconds?: number; reason?: string }): Promise<ApiResponse<AckOutcome & ErrorBody>> {
+  public nack(topic: string, name: string, ackIds: readonly string[], extra?: { delaySeconds?: number; reason?: string }): Promise<ApiResponse<AckResult & ErrorBody>> {
     return this.http.post(`${sub(topic, name)}/nack`, { ackIds, ...extra });
   }
-  public extend(topic: string, name: string, ackIds: readonly string[], seconds: number): Promise<ApiResponse<AckOutcome & ErrorBody>> {
+  public extend(topic: string, name: string, ackIds: readonly string[], seconds: number): Promise<ApiResponse<AckResult & ErrorBody>> {
     return this.http.post(`${sub(topic, name)}/extend`, { ackIds, seconds });
   }
   public seek(topic: string, name: string, time: string): Promise<ApiResponse<{ requeued: number } & ErrorBody>> {
