@@ -40,10 +40,10 @@ export class Broker {
     const { backend, clock, logger } = options;
     const telemetry = options.telemetry ?? noTelemetry;
     this.backend = backend;
-    this.topics = new TopicAdmin(backend, clock);
+    this.topics = new TopicAdmin(backend, clock, telemetry);
     this.publisher = new Publisher(backend, this.topics, clock, telemetry, () => this.maintenance.wake());
     this.log = new LogReader(backend, this.topics);
-    this.subscriptions = new SubscriptionAdmin(backend, this.topics, clock);
+    this.subscriptions = new SubscriptionAdmin(backend, this.topics, clock, telemetry);
     this.delivery = new Delivery(backend, this.subscriptions, telemetry);
     this.schedules = new Schedules(backend, this.topics, this.publisher, clock, () => this.maintenance.wake());
     this.maintenance = new Maintenance(backend, this.schedules, clock, logger, options.maintenance);

@@ -3,6 +3,7 @@ import type { ExternalQueues, Subscription, SubscriptionSettings, SubscriptionSt
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
 import type { ReadPosition } from '../ports/MessageLog.js';
+import { noTelemetry, type Telemetry } from '../ports/Telemetry.js';
 import { SubscriptionMatcher } from '../routing/SubscriptionMatcher.js';
 import { canonicalJson } from './canonicalJson.js';
 import type { TopicAdmin } from './TopicAdmin.js';
@@ -40,6 +41,7 @@ export class SubscriptionAdmin {
     private readonly backend: Backend,
     private readonly topics: TopicAdmin,
     private readonly clock: Clock,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   public async create(topicName: string, name: string, settings: SubscriptionSettings): Promise<{ created: boolean; subscription: SubscriptionDescription }> {
@@ -77,8 +79,12 @@ export class SubscriptionAdmin {
     return Promise.all(subscriptions.map((subscription) => this.describeSubscription(subscription)));
   }
 
+  /** Deletes the subscription with its queues; its metrics go with it. */
   public async delete(topicName: string, name: string): Promise<void> {
-    if (await this.backend.metadata.deleteSubscription(topicName, name)) return;
+    if (await this.backend.metadata.deleteSubscription(topicName, name)) {
+      this.telemetry.subscriptionDeleted(topicName, name);
+      return;
+    }
     await this.require(topicName, name);
   }
 

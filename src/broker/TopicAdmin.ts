@@ -2,6 +2,7 @@ import { ConflictError, TopicNotFoundError } from '../domain/errors.js';
 import type { PartitionStats, Topic, TopicSettings } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
+import { noTelemetry, type Telemetry } from '../ports/Telemetry.js';
 import { toRfc3339 } from './time.js';
 
 export interface TopicDescription extends Topic {
@@ -24,6 +25,7 @@ export class TopicAdmin {
   public constructor(
     private readonly backend: Backend,
     private readonly clock: Clock,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   public async create(name: string, settings: TopicSettings): Promise<{ created: boolean; topic: Topic }> {
@@ -53,7 +55,9 @@ export class TopicAdmin {
     return this.backend.metadata.listTopics();
   }
 
+  /** Deletes the topic with everything that hangs off it; its metrics go with it. */
   public async delete(name: string): Promise<void> {
     if (!(await this.backend.metadata.deleteTopic(name))) throw new TopicNotFoundError(name);
+    this.telemetry.topicDeleted(name);
   }
 }

@@ -9,7 +9,8 @@ export interface SubscriptionGaugeSource {
 /**
  * Prometheus metrics of one process. Counters are fed by the broker through the
  * Telemetry port; subscription gauges are read from the store when scraped, so
- * they are true even after a restart.
+ * they are true even after a restart. Deleting a topic or a subscription
+ * removes every series labelled with it, so a dashboard does not show it forever.
  *
  * @example
  * const metrics = new Metrics();
@@ -28,6 +29,8 @@ export class Metrics implements Telemetry {
   private readonly inFlight: Gauge<'topic' | 'subscription'>;
   private readonly oldestUnackedAge: Gauge<'topic' | 'subscription'>;
   private source: SubscriptionGaugeSource | undefined;
+  /** Subscriptions with a series in a per-subscription counter, by topic: what a deletion must remove. */
+  private readonly counted = new Map<string, Set<string>>();
 
   public constructor() {
     const registers = [this.registry];
@@ -63,23 +66,44 @@ export class Metrics implements Telemetry {
   }
 
   public delivered(topic: string, subscription: string, count: number): void {
-    this.deliveredTotal.inc({ topic, subscription }, count);
+    this.deliveredTotal.inc(this.perSubscription(topic, subscription), count);
   }
 
   public acked(topic: string, subscription: string, count: number): void {
-    this.ackedTotal.inc({ topic, subscription }, count);
+    this.ackedTotal.inc(this.perSubscription(topic, subscription), count);
   }
 
   public nacked(topic: string, subscription: string, count: number): void {
-    this.nackedTotal.inc({ topic, subscription }, count);
+    this.nackedTotal.inc(this.perSubscription(topic, subscription), count);
   }
 
   public deadLettered(topic: string, subscription: string, count: number): void {
-    this.deadLetteredTotal.inc({ topic, subscription }, count);
+    this.deadLetteredTotal.inc(this.perSubscription(topic, subscription), count);
+  }
+
+  /** Removes every series labelled with the topic, its subscriptions' included. */
+  public topicDeleted(topic: string): void {
+    this.publishedTotal.remove({ topic });
+    for (const subscription of this.counted.get(topic) ?? []) this.subscriptionDeleted(topic, subscription);
+    this.counted.delete(topic);
+  }
+
+  /** Removes every series labelled with the subscription. */
+  public subscriptionDeleted(topic: string, subscription: string): void {
+    for (const counter of [this.deliveredTotal, this.ackedTotal, this.nackedTotal, this.deadLetteredTotal]) counter.remove({ topic, subscription });
+    this.counted.get(topic)?.delete(subscription);
   }
 
   public observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.requestDuration.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** The labels of a per-subscription counter, remembered so that a deletion finds the series. */
+  private perSubscription(topic: string, subscription: string): { topic: string; subscription: string } {
+    let subscriptions = this.counted.get(topic);
+    if (subscriptions === undefined) this.counted.set(topic, (subscriptions = new Set()));
+    subscriptions.add(subscription);
+    return { topic, subscription };
   }
 
   /** The Prometheus text, with the subscription gauges read fresh from the store. */

@@ -8,6 +8,10 @@ export interface Telemetry {
   acked(topic: string, subscription: string, count: number): void;
   nacked(topic: string, subscription: string, count: number): void;
   deadLettered(topic: string, subscription: string, count: number): void;
+  /** The topic is gone, with its subscriptions: nothing should be reported under its name any more. */
+  topicDeleted(topic: string): void;
+  /** The subscription is gone: nothing should be reported under its name any more. */
+  subscriptionDeleted(topic: string, subscription: string): void;
 }
 
 export const noTelemetry: Telemetry = {
@@ -16,4 +20,6 @@ export const noTelemetry: Telemetry = {
   acked: () => undefined,
   nacked: () => undefined,
   deadLettered: () => undefined,
+  topicDeleted: () => undefined,
+  subscriptionDeleted: () => undefined,
 };

@@ -86,6 +86,8 @@ export class CountingTelemetry implements Telemetry {
   public deadLettered(_topic: string, _subscription: string, count: number): void {
     this.deadLetters += count;
   }
+  public topicDeleted(): void {}
+  public subscriptionDeleted(): void {}
 }
 
 /** Every adapter of this side of the backend, on one set of clients. */

@@ -158,6 +158,43 @@ describeContract('Operations', (target, backend) => {
       ]);
     });
 
+    it('removes every series naming a topic once the topic is deleted, its subscriptions\' included', async () => {
+      // Prepare
+      const topic = 'forgotten';
+      await meteredTopic(api(), topic);
+      await publishOk(api(), topic, bodies(2, 'forgotten'));
+      const pulled = (await api().pull(topic, 'worker', { max: 10 })).body.messages;
+      await api().ack(topic, 'worker', pulled.slice(0, 1).map((m) => m.ackId));
+      await api().nack(topic, 'worker', pulled.slice(1).map((m) => m.ackId), { reason: 'dead-lettered on purpose' });
+      const before = (await scrape(api())).samples.filter((sample) => sample.labels['topic'] === topic);
+
+      // Act
+      requireStatus('deleting the topic', await api().deleteTopic(topic), 204);
+      const after = (await scrape(api())).samples.filter((sample) => sample.labels['topic'] === topic);
+
+      // Assess
+      expect(new Set(before.map((sample) => sample.name))).toEqual(new Set([...COUNTERS, ...GAUGES]));
+      expect(after).toEqual([]);
+    });
+
+    it('removes every series naming a subscription once it is deleted, and keeps its topic\'s', async () => {
+      // Prepare
+      const topic = 'unsubscribed';
+      await meteredTopic(api(), topic);
+      await publishOk(api(), topic, bodies(1, 'unsubscribed'));
+      const pulled = (await api().pull(topic, 'worker')).body.messages;
+      await api().ack(topic, 'worker', pulled.map((m) => m.ackId));
+
+      // Act
+      requireStatus('deleting the subscription', await api().deleteSubscription(topic, 'worker'), 204);
+      const metrics = await scrape(api());
+
+      // Assess
+      expect(metrics.samples.filter((sample) => sample.labels['topic'] === topic && sample.labels['subscription'] === 'worker')).toEqual([]);
+      expect(valueOf(metrics, 'conveyor_messages_published_total', { topic })).toBe(1);
+      expect(samplesOf(metrics, 'conveyor_subscription_backlog', { topic, subscription: 'bystander' })).toHaveLength(1);
+    });
+
     it('observes request latency in a histogram labelled with the route template', async () => {
       // Prepare
       const labels = { method: 'POST', route: PUBLISH_ROUTE, status: '200' };

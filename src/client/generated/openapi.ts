@@ -324,7 +324,7 @@ export interface paths {
          *     again to another consumer) fails with `LeaseExpired` (the message may be redelivered); an
          *     ack id that is malformed, belongs to another subscription, or whose message is gone (acked
          *     by anyone, or its dead letter deleted) fails with `InvalidAckId`. The request succeeds even
-         *     when some ack ids fail.
+         *     when some ack ids fail: `notAcked` counts them, and `failed` names each with its reason.
          */
         post: operations["ackMessages"];
         delete?: never;
@@ -579,6 +579,11 @@ export interface paths {
          *       `conveyor_subscription_oldest_unacked_age_seconds`, each `{topic,subscription}`;
          *     * histogram `conveyor_http_request_duration_seconds{method,route,status}` (`route` is
          *       the path template, not the concrete path).
+         *
+         *     Deleting a topic removes every series labelled with it (its subscriptions' included), and
+         *     deleting a subscription every series labelled with it. On AWS each API function container
+         *     counts on its own; the container that served the deletion removes the series, the others
+         *     forget them when they are recycled.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -650,17 +655,17 @@ export interface components {
              * @description Number of partitions.
              * @default 4
              */
-            partitions: number;
+            partitions?: number;
             /**
              * @description Messages older than this are deleted.
              * @default 168
              */
-            retentionHours: number;
+            retentionHours?: number;
             /**
              * @description How long a message id is remembered for deduplication; 0 disables deduplication.
              * @default 3600
              */
-            dedupWindowSeconds: number;
+            dedupWindowSeconds?: number;
         };
         Topic: {
             name: components["schemas"]["Name"];
@@ -752,9 +757,9 @@ export interface components {
         /** @description Exponential retry backoff; `minSeconds` must not exceed `maxSeconds`. */
         RetryBackoffInput: {
             /** @default 1 */
-            minSeconds: number;
+            minSeconds?: number;
             /** @default 600 */
-            maxSeconds: number;
+            maxSeconds?: number;
         };
         /** @description Delay before attempt n+1 after n failed deliveries is `min(maxSeconds, minSeconds·2^(n−1))`. */
         RetryBackoff: {
@@ -772,20 +777,20 @@ export interface components {
              * @description Lease duration of a pulled message.
              * @default 30
              */
-            ackDeadlineSeconds: number;
+            ackDeadlineSeconds?: number;
             /**
              * @description Failed deliveries after which a message is dead-lettered.
              * @default 5
              */
-            maxDeliveries: number;
+            maxDeliveries?: number;
             retryBackoff?: components["schemas"]["RetryBackoffInput"];
             /**
              * @description Deliver messages of the same key one at a time in offset order.
              * @default false
              */
-            ordered: boolean;
+            ordered?: boolean;
             /** @default latest */
-            startFrom: components["schemas"]["StartFrom"];
+            startFrom?: components["schemas"]["StartFrom"];
             /**
              * @description AWS only: a CloudWatch alarm on the subscription's dead-letter queue, in alarm from
              *     the first dead-lettered message and notifying the deployment's alarm topic (when it
@@ -793,7 +798,7 @@ export interface components {
              *     alarms. Part of the settings compared for 200/409.
              * @default true
              */
-            deadLetterAlarm: boolean;
+            deadLetterAlarm?: boolean;
         };
         SubscriptionStats: {
             /** @description Messages ready to be delivered now. */
@@ -836,12 +841,12 @@ export interface components {
              * @description Maximum number of messages to return.
              * @default 10
              */
-            max: number;
+            max?: number;
             /**
              * @description Long-poll up to this long for a first message.
              * @default 0
              */
-            waitSeconds: number;
+            waitSeconds?: number;
         };
         /** @description A leased message. */
         Delivery: components["schemas"]["Message"] & {
@@ -866,9 +871,17 @@ export interface components {
             /** @description The lease ends this many seconds from now. */
             seconds: number;
         };
+        /**
+         * @description The per-id outcome of an ack, nack or extend. The request answers `200` even when an ack
+         *     id did nothing, so check `notAcked` (or `failed`): `{"acked":0,"notAcked":1,…}` means
+         *     nothing was settled.
+         */
         AckResult: {
-            /** @description Number of ack ids processed successfully. */
+            /** @description Number of ack ids processed successfully (acked, nacked or extended). */
             acked: number;
+            /** @description Number of ack ids that did nothing, each listed in `failed` with its reason. */
+            notAcked: number;
+            /** @description Every ack id that did nothing, with why. */
             failed: {
                 ackId: string;
                 /** @enum {string} */
@@ -907,7 +920,7 @@ export interface components {
              * @description IANA time zone the cron expression is evaluated in.
              * @default UTC
              */
-            timezone: string;
+            timezone?: string;
             message: components["schemas"]["ScheduledMessage"];
         };
         Schedule: {
