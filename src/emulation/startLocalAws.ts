@@ -27,6 +27,8 @@ export interface LocalAwsOptions {
   readonly idleMs?: number;
   /** Most bytes of messages one log read, pull or dead-letter listing returns. @default ResponseLimits.bytes.default */
   readonly responseBytes?: number;
+  /** An access log line per request (CONVEYOR_ACCESS_LOG). @default true */
+  readonly accessLog?: boolean;
 }
 
 export interface LocalAws {
@@ -113,6 +115,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       logger: options.logger,
       clock,
       ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
+      ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
     });
     const runner = new LocalAwsRunner({
       clients,

@@ -10,7 +10,7 @@ import { authorize } from './access.js';
 import { readJsonBody, type RequestBody } from './jsonBody.js';
 import { authenticate } from './middlewares/authenticate.js';
 import { errorResponses } from './middlewares/errorResponses.js';
-import { requestMetrics } from './middlewares/requestMetrics.js';
+import { observeRequests } from './middlewares/observeRequests.js';
 import { requestPath } from './middlewares/requestPath.js';
 import { toResponse } from './responses.js';
 import type { ApiRequest, ApiRoute, ApiServices } from './types.js';
@@ -98,7 +98,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
         request.context.services ??= await options.services();
       },
     })
-    .use(requestMetrics())
+    .use(observeRequests())
     .use(errorResponses(options.logger))
     .use(authenticate({ tokens: options.tokens, publicPaths, ...(options.jwtGrantsClaim === undefined ? {} : { jwtGrantsClaim: options.jwtGrantsClaim }) }))
     .use(requestPath())

@@ -1,5 +1,6 @@
 import type { Principal } from '../access/Principal.js';
 import type { Broker } from '../broker/Broker.js';
+import type { AccessLog } from '../observability/AccessLog.js';
 import type { Metrics } from '../observability/Metrics.js';
 import type { RouteAccess } from './access.js';
 
@@ -7,6 +8,8 @@ import type { RouteAccess } from './access.js';
 export interface ApiServices {
   readonly broker: Broker;
   readonly metrics: Metrics;
+  /** One line per request (CONVEYOR_ACCESS_LOG). */
+  readonly accessLog: AccessLog;
 }
 
 export interface ApiRequest {

@@ -4,6 +4,7 @@ import type { AwsClients } from '../adapters/aws/clients.js';
 import { createAwsBackend } from '../adapters/aws/createAwsBackend.js';
 import type { AwsResources } from '../adapters/aws/resources.js';
 import { Broker } from '../broker/Broker.js';
+import { AccessLog } from '../observability/AccessLog.js';
 import { Metrics } from '../observability/Metrics.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
 import type { Services } from './createEmbeddedServices.js';
@@ -16,6 +17,8 @@ export interface AwsServiceOptions {
   readonly clock?: Clock;
   /** Most bytes of messages one log read, pull or dead-letter listing returns. @default ResponseLimits.bytes.default */
   readonly responseBytes?: number;
+  /** An access log line per request (CONVEYOR_ACCESS_LOG). @default true */
+  readonly accessLog?: boolean;
 }
 
 /** The services of a process on the AWS backend: the API's broker plus the logic of the other functions. */
@@ -51,6 +54,7 @@ export function createAwsServices(options: AwsServiceOptions): AwsServices {
   return {
     broker,
     metrics,
+    accessLog: new AccessLog(options.logger, options.accessLog),
     relay: (records) => aws.relay.handle(records),
     releaseDelayed: (records) => aws.delayConsumer.handle(records),
     fireSchedules: () => broker.schedules.fireDue(),

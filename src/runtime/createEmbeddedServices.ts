@@ -4,6 +4,7 @@ import type { Synchronous } from '../adapters/sqlite/SqliteStore.js';
 import { Broker } from '../broker/Broker.js';
 import type { MaintenanceOptions } from '../broker/Maintenance.js';
 import type { ApiServices } from '../http/types.js';
+import { AccessLog } from '../observability/AccessLog.js';
 import { Metrics } from '../observability/Metrics.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
 import { subscriptionGauges } from './subscriptionGauges.js';
@@ -16,6 +17,8 @@ export interface EmbeddedOptions {
   readonly maintenance?: MaintenanceOptions;
   /** Most bytes of messages one log read, pull or dead-letter listing returns. @default ResponseLimits.bytes.default */
   readonly responseBytes?: number;
+  /** An access log line per request (CONVEYOR_ACCESS_LOG). @default true */
+  readonly accessLog?: boolean;
 }
 
 export interface Services extends ApiServices {
@@ -74,5 +77,5 @@ export function createEmbeddedServices(options: EmbeddedOptions): Services {
   });
   metrics.readGaugesFrom(subscriptionGauges(broker));
   broker.maintenance.start();
-  return { broker, metrics, close: () => broker.close() };
+  return { broker, metrics, accessLog: new AccessLog(options.logger, options.accessLog), close: () => broker.close() };
 }

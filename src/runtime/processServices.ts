@@ -17,13 +17,15 @@ export function awsProcessServices(): Promise<AwsServices> {
     import('../adapters/aws/clients.js'),
     import('../adapters/aws/resources.js'),
     import('./responseBytesSetting.js'),
+    import('./accessLogSetting.js'),
   ]).then(
-    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }]) =>
+    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }, { readAccessLog }]) =>
       createAwsServices({
         clients: createAwsClients(),
         resources: resourcesFromEnv(),
         logger: createLogger(),
         responseBytes: readResponseBytes(process.env, LambdaResponseBytes),
+        accessLog: readAccessLog(),
       }),
   );
   return awsServices;
@@ -37,8 +39,9 @@ export function awsProcessServices(): Promise<AwsServices> {
  */
 export function processServices(): Promise<Services> {
   if (process.env[BACKEND_ENV] === 'aws') return awsProcessServices();
-  services ??= Promise.all([import('./createEmbeddedServices.js'), import('./responseBytesSetting.js')]).then(([{ createEmbeddedServices }, { readResponseBytes }]) =>
-    createEmbeddedServices({ dataDir: process.env['DATA_DIR'] ?? '/tmp/conveyor', logger: createLogger(), responseBytes: readResponseBytes() }),
+  services ??= Promise.all([import('./createEmbeddedServices.js'), import('./responseBytesSetting.js'), import('./accessLogSetting.js')]).then(
+    ([{ createEmbeddedServices }, { readResponseBytes }, { readAccessLog }]) =>
+      createEmbeddedServices({ dataDir: process.env['DATA_DIR'] ?? '/tmp/conveyor', logger: createLogger(), responseBytes: readResponseBytes(), accessLog: readAccessLog() }),
   );
   return services;
 }

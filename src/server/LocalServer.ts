@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
@@ -45,7 +46,7 @@ function lambdaContext(services: ApiServices, signal: AbortSignal, requestId: st
   return Object.assign(context, { services, signal });
 }
 
-/** The route label of requests refused before routing (401, 429, 503) in the request metrics. */
+/** The route label of requests refused before routing (401, 429, 503, a body that could not be read) in the request metrics and the access log. */
 export const REFUSED_ROUTE = 'refused before routing';
 
 /** The path part of a request target, as sent. */
@@ -157,9 +158,11 @@ export class LocalServer {
       return;
     }
     if (options.continueOnAdmission === true) response.writeContinue();
+    let routed = false;
     try {
       const body = await readBody(request, PublishLimits.requestBytes);
       if (request.headers['content-length'] === undefined) this.gatekeeper.chargeBody(admission, Buffer.byteLength(body));
+      routed = true;
       const event = toApiGatewayEvent(request, body);
       const context = lambdaContext(this.options.services, controller.signal, event.requestContext.requestId);
       context.principal = admission.principal;
@@ -177,6 +180,8 @@ export class LocalServer {
       const expected = error instanceof ConveyorError;
       if (!expected) this.options.logger.error({ err: error }, 'local server failed to answer');
       const answer = expected ? errorResponse(error) : internalErrorResponse();
+      // A body that could not be read (too large, cut off) never reached a route.
+      if (!routed) this.observeRefused(request, answer.statusCode ?? 500, admission.principal.name);
       if (!response.headersSent) response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
       response.end(answer.body);
     }
@@ -193,10 +198,16 @@ export class LocalServer {
     if (!(error instanceof ConveyorError)) this.options.logger.error({ err: error }, 'local server failed to admit a request');
     const declared = contentLength(request).contentLength ?? 0;
     const close = options.close === true || declared > PublishLimits.requestBytes;
-    // Refused before routing: counted under one route label, so rate limiting and bad tokens show in /metrics.
-    this.options.services.metrics.observeRequest(request.method ?? 'GET', REFUSED_ROUTE, answer.statusCode ?? 500, 0);
+    this.observeRefused(request, answer.statusCode ?? 500, null);
     response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), ...(close ? { connection: 'close' } : {}) });
     response.end(answer.body);
     request.resume();
+  }
+
+  /** Refused before routing: counted and logged under one route label, so rate limiting and bad tokens show in /metrics and the access log. */
+  private observeRefused(request: IncomingMessage, status: number, caller: string | null): void {
+    const method = request.method ?? 'GET';
+    this.options.services.metrics.observeRequest(method, REFUSED_ROUTE, status, 0);
+    this.options.services.accessLog.record({ method, route: REFUSED_ROUTE, status, durationMs: 0, caller, requestId: randomUUID() });
   }
 }

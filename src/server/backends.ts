@@ -32,7 +32,7 @@ export async function startEmbeddedBackend(config: ServerConfig, logger: Logger)
   const { createEmbeddedServices } = await import('../runtime/createEmbeddedServices.js').catch((error: unknown) => {
     throw missingPackage(error, 'better-sqlite3') ? new ConfigurationError(SQLITE_MISSING) : error;
   });
-  const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous, responseBytes: config.responseBytes });
+  const services = createEmbeddedServices({ dataDir: config.dataDir, logger, synchronous: config.synchronous, responseBytes: config.responseBytes, accessLog: config.accessLog });
   return { services, description: `data in ${config.dataDir}`, close: () => services.close() };
 }
 
@@ -42,11 +42,12 @@ export async function startEmbeddedBackend(config: ServerConfig, logger: Logger)
  * ConveyorStack is deployed into it and every function runs in this process.
  */
 export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningBackend> {
-  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }, { warnIfUnpatchedEmulator }] = await Promise.all([
+  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }, { warnIfUnpatchedEmulator }, { readAccessLog }] = await Promise.all([
     import('../emulation/motoServer.js'),
     import('../emulation/startLocalAws.js'),
     import('../runtime/responseBytesSetting.js'),
     import('../emulation/emulatorProbe.js'),
+    import('../runtime/accessLogSetting.js'),
   ]);
   // Emulators accept any credentials; never let a real profile be picked up by accident.
   env['AWS_ACCESS_KEY_ID'] ??= 'test';
@@ -58,7 +59,7 @@ export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.Proces
   // Someone else's emulator may lack the launcher's patches (slow fan-out, a stream lost after a cancelled transaction): say so first.
   if (moto === undefined) await warnIfUnpatchedEmulator(endpoint, logger);
   try {
-    const local = await startLocalAws({ endpoint, logger, responseBytes: readResponseBytes(env) });
+    const local = await startLocalAws({ endpoint, logger, responseBytes: readResponseBytes(env), accessLog: readAccessLog(env) });
     local.runner.start();
     return {
       services: local.services,

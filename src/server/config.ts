@@ -8,6 +8,7 @@ import type { Synchronous } from '../adapters/sqlite/SqliteStore.js';
 import { ConfigurationError } from '../domain/errors.js';
 import { intIn, shown } from '../http/schemas/fields.js';
 import { parse } from '../http/validate.js';
+import { accessLogSetting } from '../runtime/accessLogSetting.js';
 import { responseBytesSetting } from '../runtime/responseBytesSetting.js';
 import { CONNECTION_DEFAULTS, type ConnectionLimits } from './connectionLimits.js';
 
@@ -23,6 +24,8 @@ export interface ServerConfig {
   readonly synchronous: Synchronous;
   /** CONVEYOR_RESPONSE_BYTES: most bytes of messages one log read, pull or dead-letter listing returns. */
   readonly responseBytes: number;
+  /** CONVEYOR_ACCESS_LOG: an info line per request (method, route template, status, duration, caller, request id). */
+  readonly accessLog: boolean;
 }
 
 const wholeNumber = (range: { readonly min: number; readonly max: number }, fallback: number) =>
@@ -48,6 +51,7 @@ const environment = z.object({
     .enum(['FULL', 'GROUP', 'NORMAL'] satisfies Synchronous[], { error: 'must be FULL, GROUP or NORMAL' })
     .default('FULL'),
   CONVEYOR_RESPONSE_BYTES: responseBytesSetting,
+  CONVEYOR_ACCESS_LOG: accessLogSetting,
 });
 
 export function isLoopback(host: string): boolean {
@@ -117,6 +121,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       },
       synchronous: parsed.CONVEYOR_SYNC,
       responseBytes: parsed.CONVEYOR_RESPONSE_BYTES,
+      accessLog: parsed.CONVEYOR_ACCESS_LOG,
     },
     'set AUTH_TOKENS (comma-separated bearer tokens) or AUTH_TOKENS_FILE',
   );

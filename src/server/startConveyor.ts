@@ -152,6 +152,8 @@ export async function startConveyor(options: StartConveyorOptions = {}): Promise
         connections: CONNECTION_DEFAULTS,
         synchronous: settings.synchronous,
         responseBytes: settings.responseBytes,
+        // At the default log level (warn) the lines are not written; logLevel 'info' shows them.
+        accessLog: true,
       },
       'pass tokens or tokenFile',
     );

@@ -34,6 +34,14 @@ describe('Function: readConfig', () => {
     expect(() => readConfig({ CONVEYOR_RATE_LIMIT: value })).toThrow(mentions);
   });
 
+  it('writes an access log unless CONVEYOR_ACCESS_LOG is off', () => {
+    expect([readConfig({}).accessLog, readConfig({ CONVEYOR_ACCESS_LOG: 'on' }).accessLog, readConfig({ CONVEYOR_ACCESS_LOG: 'off' }).accessLog]).toEqual([true, true, false]);
+  });
+
+  it('refuses a CONVEYOR_ACCESS_LOG other than on or off, naming the variable and the value', () => {
+    expect(() => readConfig({ CONVEYOR_ACCESS_LOG: 'false' })).toThrow(/CONVEYOR_ACCESS_LOG must be "on" or "off", but "false" was provided/);
+  });
+
   it('reads the connection limits', () => {
     // Act
     const { connections } = readConfig({ CONVEYOR_MAX_CONNECTIONS: '10', CONVEYOR_HEADERS_TIMEOUT_MS: '2000', CONVEYOR_REQUEST_TIMEOUT_MS: '5000', CONVEYOR_MAX_LONG_POLLS: '3' });
