@@ -647,7 +647,7 @@ export interface components {
                 /** @description Human-readable explanation; not stable. */
                 message: string;
                 /** @description Optional machine-readable context. */
-                details?: Record<string, never>;
+                details?: Record<string, unknown>;
             };
         };
         TopicSettingsInput: {
@@ -753,7 +753,7 @@ export interface components {
          *     message. Supported: exact values, `prefix`, `suffix`, `wildcard`, `anything-but`,
          *     `numeric`, `exists`, `equals-ignore-case`, `cidr` and `$or`.
          */
-        EventPattern: Record<string, never>;
+        EventPattern: Record<string, unknown>;
         /** @description Exponential retry backoff; `minSeconds` must not exceed `maxSeconds`. */
         RetryBackoffInput: {
             /** @default 1 */
@@ -816,7 +816,7 @@ export interface components {
             topic: components["schemas"]["Name"];
             name: components["schemas"]["Name"];
             /** @description The event pattern, or null when every message is delivered. */
-            filter: Record<string, never> | null;
+            filter: Record<string, unknown> | null;
             ackDeadlineSeconds: number;
             maxDeliveries: number;
             retryBackoff: components["schemas"]["RetryBackoff"];

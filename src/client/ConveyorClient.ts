@@ -1,0 +1,246 @@
+import createClient, { type Client } from 'openapi-fetch';
+import { signingRegion, sigV4Signer } from './aws/sigV4Signer.js';
+import { errorOfResponse } from './errors.js';
+import type { paths } from './generated/openapi.js';
+import { HttpTransport, type SendPolicy } from './HttpTransport.js';
+import { RetryPolicy } from './RetryPolicy.js';
+import type {
+  AckResult,
+  CommitOffsetsRequest,
+  ConveyorClientOptions,
+  DeadLetterList,
+  DeadLetterQuery,
+  DeadLetterSelection,
+  DeletedDeadLetters,
+  ExtendRequest,
+  GroupState,
+  Health,
+  NackRequest,
+  PublishMessage,
+  PublishResponse,
+  PullOptions,
+  PullResponse,
+  ReadQuery,
+  ReadResponse,
+  RedrivenDeadLetters,
+  Schedule,
+  ScheduleInput,
+  ScheduleList,
+  SeekRequest,
+  SeekResponse,
+  SubscriptionList,
+  SubscriptionSettings,
+  SubscriptionView,
+  Topic,
+  TopicDetails,
+  TopicList,
+  TopicSettings,
+} from './types.js';
+
+const DEFAULT_USER_AGENT = 'conveyor-client';
+const IDEMPOTENT: SendPolicy = { idempotent: true };
+const NOT_IDEMPOTENT: SendPolicy = { idempotent: false };
+
+/** What openapi-fetch answers: the parsed body of a 2xx, or the error body, with the response. */
+interface Answer {
+  readonly data?: unknown;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/**
+ * Conveyor's HTTP API, one typed method per operation of docs/openapi.yaml
+ * (request and response types generated from it). Every answer outside 2xx
+ * throws a ConveyorError; 429 and 503 are retried first, honouring
+ * Retry-After, and so are unanswered GET, PUT and DELETE requests (and a
+ * publish whose every message has an `id`, which dedup makes safe to repeat).
+ *
+ * @example
+ * const client = new ConveyorClient({ url: 'http://127.0.0.1:8080' });
+ * await client.putTopic('orders', { partitions: 4 });
+ * const { results } = await client.publish('orders', { id: 'order-1001', key: 'customer-7', body: { total: 42 } });
+ */
+export class ConveyorClient {
+  private readonly api: Client<paths>;
+  private readonly transport: HttpTransport;
+  /** The same client's retry settings, for the consumer loop's own backoff. */
+  public readonly retry: RetryPolicy;
+
+  public constructor(options: ConveyorClientOptions) {
+    const baseUrl = URL.canParse(options.url) ? new URL(options.url) : undefined;
+    if (baseUrl === undefined || (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:')) {
+      throw new TypeError(`url must be an absolute http(s) URL, but ${JSON.stringify(options.url)} was provided`);
+    }
+    if (options.token !== undefined && options.aws !== undefined) throw new TypeError('token and aws are exclusive: API Gateway authorizes a request either by SigV4 (IAM) or by a bearer token (JWT)');
+    this.retry = new RetryPolicy(options.retry);
+    const aws = options.aws === true ? {} : options.aws;
+    // Without a region, no request could be signed: say so now rather than at the first request.
+    if (aws !== undefined) signingRegion(aws);
+    this.transport = new HttpTransport({
+      fetch: options.fetch ?? globalThis.fetch,
+      retry: this.retry,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      ...(options.token === undefined ? {} : { token: options.token }),
+      ...(aws === undefined ? {} : { signer: () => sigV4Signer(aws) }),
+    });
+    this.api = createClient<paths>({
+      baseUrl: baseUrl.href.replace(/\/+$/, ''),
+      fetch: (request) => this.transport.send(request, policyOf(request.method)),
+    });
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  public async listTopics(): Promise<TopicList> {
+    return unwrap('GET /v1/topics', await this.api.GET('/v1/topics'));
+  }
+
+  public async putTopic(name: string, settings?: TopicSettings): Promise<Topic> {
+    return unwrap(`PUT topic ${name}`, await this.api.PUT('/v1/topics/{topic}', { params: { path: { topic: name } }, ...(settings === undefined ? {} : { body: settings }) }));
+  }
+
+  public async getTopic(name: string): Promise<TopicDetails> {
+    return unwrap(`GET topic ${name}`, await this.api.GET('/v1/topics/{topic}', { params: { path: { topic: name } } }));
+  }
+
+  public async deleteTopic(name: string): Promise<void> {
+    noContent(`DELETE topic ${name}`, await this.api.DELETE('/v1/topics/{topic}', { params: { path: { topic: name } } }));
+  }
+
+  // -------------------------------------------------------------- messages
+
+  /**
+   * Publishes one message or up to 500, all or nothing. Without an answer it
+   * is sent again only when every message has an `id` (dedup makes that safe).
+   */
+  public async publish(topic: string, messages: PublishMessage | readonly PublishMessage[]): Promise<PublishResponse> {
+    const list = Array.isArray(messages) ? [...(messages as readonly PublishMessage[])] : [messages as PublishMessage];
+    const policy = list.length > 0 && list.every((message) => typeof message.id === 'string' && message.id !== '') ? IDEMPOTENT : NOT_IDEMPOTENT;
+    return unwrap(
+      `publish to ${topic}`,
+      await this.api.POST('/v1/topics/{topic}/messages', { params: { path: { topic } }, body: { messages: list }, fetch: (request) => this.transport.send(request, policy) }),
+    );
+  }
+
+  public async readMessages(topic: string, partition: number, query: ReadQuery = {}): Promise<ReadResponse> {
+    return unwrap(`read ${topic}/${partition}`, await this.api.GET('/v1/topics/{topic}/partitions/{partition}/messages', { params: { path: { topic, partition }, query } }));
+  }
+
+  // ------------------------------------------------------- consumer groups
+
+  public async getGroup(topic: string, group: string): Promise<GroupState> {
+    return unwrap(`GET group ${topic}/${group}`, await this.api.GET('/v1/topics/{topic}/groups/{group}', { params: { path: { topic, group } } }));
+  }
+
+  public async commitGroupOffsets(topic: string, group: string, body: CommitOffsetsRequest): Promise<GroupState> {
+    return unwrap(`commit group ${topic}/${group}`, await this.api.PUT('/v1/topics/{topic}/groups/{group}/offsets', { params: { path: { topic, group } }, body }));
+  }
+
+  // --------------------------------------------------------- subscriptions
+
+  public async listSubscriptions(topic: string): Promise<SubscriptionList> {
+    return unwrap(`list subscriptions of ${topic}`, await this.api.GET('/v1/topics/{topic}/subscriptions', { params: { path: { topic } } }));
+  }
+
+  public async putSubscription(topic: string, name: string, settings?: SubscriptionSettings): Promise<SubscriptionView> {
+    return unwrap(
+      `PUT subscription ${topic}/${name}`,
+      await this.api.PUT('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } }, ...(settings === undefined ? {} : { body: settings }) }),
+    );
+  }
+
+  public async getSubscription(topic: string, name: string): Promise<SubscriptionView> {
+    return unwrap(`GET subscription ${topic}/${name}`, await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
+  }
+
+  public async deleteSubscription(topic: string, name: string): Promise<void> {
+    noContent(`DELETE subscription ${topic}/${name}`, await this.api.DELETE('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
+  }
+
+  // -------------------------------------------------------------- delivery
+
+  /** Leases up to `max` messages, long-polling `waitSeconds`; `signal` cuts a long-poll short (nothing stays leased). */
+  public async pull(topic: string, subscription: string, options: PullOptions & { readonly signal?: AbortSignal } = {}): Promise<PullResponse> {
+    const { signal, ...body } = options;
+    return unwrap(
+      `pull ${topic}/${subscription}`,
+      await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/pull', { params: { path: { topic, subscription } }, body, ...(signal === undefined ? {} : { signal }) }),
+    );
+  }
+
+  public async ack(topic: string, subscription: string, ackIds: readonly string[]): Promise<AckResult> {
+    return unwrap(`ack ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/ack', { params: { path: { topic, subscription } }, body: { ackIds: [...ackIds] } }));
+  }
+
+  /** Gives leased messages back: `{ ackIds, delaySeconds?, reason? }`. */
+  public async nack(topic: string, subscription: string, items: NackRequest): Promise<AckResult> {
+    return unwrap(`nack ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/nack', { params: { path: { topic, subscription } }, body: items }));
+  }
+
+  /** Sets the leases' ends `seconds` from now: `{ ackIds, seconds }`. */
+  public async extend(topic: string, subscription: string, items: ExtendRequest): Promise<AckResult> {
+    return unwrap(`extend ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/extend', { params: { path: { topic, subscription } }, body: items }));
+  }
+
+  public async seek(topic: string, subscription: string, body: SeekRequest): Promise<SeekResponse> {
+    return unwrap(`seek ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/seek', { params: { path: { topic, subscription } }, body }));
+  }
+
+  // ---------------------------------------------------------- dead letters
+
+  public async listDeadLetters(topic: string, subscription: string, query: DeadLetterQuery = {}): Promise<DeadLetterList> {
+    return unwrap(`list dead letters of ${topic}/${subscription}`, await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters', { params: { path: { topic, subscription }, query } }));
+  }
+
+  public async deleteDeadLetters(topic: string, subscription: string, body: DeadLetterSelection = {}): Promise<DeletedDeadLetters> {
+    return unwrap(`delete dead letters of ${topic}/${subscription}`, await this.api.DELETE('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters', { params: { path: { topic, subscription } }, body }));
+  }
+
+  public async redriveDeadLetters(topic: string, subscription: string, body: DeadLetterSelection = {}): Promise<RedrivenDeadLetters> {
+    return unwrap(`redrive dead letters of ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters/redrive', { params: { path: { topic, subscription } }, body }));
+  }
+
+  // ------------------------------------------------------------- schedules
+
+  public async listSchedules(): Promise<ScheduleList> {
+    return unwrap('GET /v1/schedules', await this.api.GET('/v1/schedules'));
+  }
+
+  public async putSchedule(name: string, body: ScheduleInput): Promise<Schedule> {
+    return unwrap(`PUT schedule ${name}`, await this.api.PUT('/v1/schedules/{schedule}', { params: { path: { schedule: name } }, body }));
+  }
+
+  public async getSchedule(name: string): Promise<Schedule> {
+    return unwrap(`GET schedule ${name}`, await this.api.GET('/v1/schedules/{schedule}', { params: { path: { schedule: name } } }));
+  }
+
+  public async deleteSchedule(name: string): Promise<void> {
+    noContent(`DELETE schedule ${name}`, await this.api.DELETE('/v1/schedules/{schedule}', { params: { path: { schedule: name } } }));
+  }
+
+  // ------------------------------------------------------------ operations
+
+  public async health(): Promise<Health> {
+    return unwrap('GET /healthz', await this.api.GET('/healthz'));
+  }
+
+  /** The Prometheus text exposition. */
+  public async metrics(): Promise<string> {
+    return unwrap('GET /metrics', await this.api.GET('/metrics', { parseAs: 'text' }));
+  }
+}
+
+/** GET, PUT and DELETE are idempotent; POST is not (publish decides for itself). */
+function policyOf(method: string): SendPolicy {
+  return method === 'GET' || method === 'PUT' || method === 'DELETE' ? IDEMPOTENT : NOT_IDEMPOTENT;
+}
+
+/** The body of a 2xx answer; any other answer throws its ConveyorError. */
+function unwrap<A extends Answer>(request: string, answer: A): NonNullable<A['data']> {
+  if (answer.error !== undefined || !answer.response.ok) throw errorOfResponse(answer.response, answer.error, request);
+  return answer.data as NonNullable<A['data']>;
+}
+
+function noContent(request: string, answer: Answer): void {
+  if (answer.error !== undefined || !answer.response.ok) throw errorOfResponse(answer.response, answer.error, request);
+}

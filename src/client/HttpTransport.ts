@@ -1,0 +1,82 @@
+import type { RequestSigner } from './aws/sigV4Signer.js';
+import { ConveyorError, retryAfterSeconds } from './errors.js';
+import { pause, type RetryPolicy } from './RetryPolicy.js';
+
+export interface TransportSettings {
+  readonly fetch: typeof fetch;
+  readonly retry: RetryPolicy;
+  readonly userAgent: string;
+  readonly token?: string;
+  /** Loaded on the first request, then kept. */
+  readonly signer?: () => Promise<RequestSigner>;
+}
+
+/** Whether a request may be sent again after it went out and no answer came. */
+export interface SendPolicy {
+  readonly idempotent: boolean;
+}
+
+/** Statuses that say nothing was done and the same request may pass later. */
+const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/**
+ * Sends conveyor/client's requests: adds the user agent and the bearer token
+ * or the SigV4 signature (fresh for every attempt), and retries an answer of
+ * 429 or 503 after the backoff or the Retry-After it asks for, up to
+ * `retry.maxAttempts` in all. A request that got no answer (connection
+ * refused or reset) is sent again only when `idempotent`: a publish without
+ * ids might have been stored, so it is reported instead (NetworkError).
+ * The last answer is returned as it came; the caller turns a non-2xx into a
+ * ConveyorError.
+ */
+export class HttpTransport {
+  private signer: Promise<RequestSigner> | undefined;
+
+  public constructor(private readonly settings: TransportSettings) {}
+
+  public async send(request: Request, policy: SendPolicy): Promise<Response> {
+    const { retry } = this.settings;
+    const body = request.body === null ? undefined : await request.text();
+    const signal = request.signal;
+    for (let attempt = 1; ; attempt += 1) {
+      const headers = await this.headersFor(request, body);
+      let response: Response;
+      try {
+        response = await this.settings.fetch(request.url, { method: request.method, headers, signal, ...(body === undefined ? {} : { body }) });
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (!policy.idempotent || attempt >= retry.maxAttempts) throw networkError(request, error, attempt);
+        await pause(retry.delayMs(attempt), signal);
+        continue;
+      }
+      if (!RETRIED_STATUSES.has(response.status) || attempt >= retry.maxAttempts) return response;
+      const delay = retry.delayMs(attempt, retryAfterSeconds(response.headers.get('retry-after')));
+      // The server asked for a longer wait than the caller allows: the caller decides.
+      if (delay > retry.maxDelayMs) return response;
+      await response.body?.cancel();
+      await pause(delay, signal);
+    }
+  }
+
+  private async headersFor(request: Request, body: string | undefined): Promise<Headers> {
+    const headers = new Headers(request.headers);
+    headers.set('user-agent', this.settings.userAgent);
+    if (this.settings.token !== undefined) headers.set('authorization', `Bearer ${this.settings.token}`);
+    if (this.settings.signer !== undefined) {
+      this.signer ??= this.settings.signer();
+      const sign = await this.signer.catch((error: unknown) => {
+        // A failed load (a missing package, no region) is not kept: the next request tries again.
+        this.signer = undefined;
+        throw error;
+      });
+      await sign({ method: request.method, url: request.url, headers, ...(body === undefined ? {} : { body }) });
+    }
+    return headers;
+  }
+}
+
+function networkError(request: Request, error: unknown, attempts: number): ConveyorError {
+  const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  const tries = attempts === 1 ? '' : ` (${attempts} attempts)`;
+  return new ConveyorError({ status: 0, code: 'NetworkError', message: `${request.method} ${request.url} got no answer${tries}: ${reason}`, cause: error });
+}
