@@ -4,6 +4,7 @@ import { errorOfResponse } from './errors.js';
 import type { paths } from './generated/openapi.js';
 import { HttpTransport, type SendPolicy } from './HttpTransport.js';
 import { RetryPolicy } from './RetryPolicy.js';
+import { SubscriptionLoop, type MessageHandler, type SubscribeOptions, type Subscription } from './subscribe/SubscriptionLoop.js';
 import type {
   AckResult,
   CommitOffsetsRequest,
@@ -59,6 +60,7 @@ interface Answer {
  * const client = new ConveyorClient({ url: 'http://127.0.0.1:8080' });
  * await client.putTopic('orders', { partitions: 4 });
  * const { results } = await client.publish('orders', { id: 'order-1001', key: 'customer-7', body: { total: 42 } });
+ * const subscription = client.subscribe('orders', 'billing', async (message) => charge(message.body));
  */
 export class ConveyorClient {
   private readonly api: Client<paths>;
@@ -227,6 +229,19 @@ export class ConveyorClient {
   /** The Prometheus text exposition. */
   public async metrics(): Promise<string> {
     return unwrap('GET /metrics', await this.api.GET('/metrics', { parseAs: 'text' }));
+  }
+
+  // ---------------------------------------------------------- consumer loop
+
+  /**
+   * Consumes the subscription until `close()`: pulls with long polling, runs
+   * `handler` on each message (up to `concurrency` at once, messages of one
+   * key one after another on an ordered subscription), acks what it
+   * finished and nacks what threw, with the error's message as the reason,
+   * and extends the leases of messages still in hand.
+   */
+  public subscribe(topic: string, subscription: string, handler: MessageHandler, options: SubscribeOptions = {}): Subscription {
+    return SubscriptionLoop.start(this, { topic, subscription }, handler, options);
   }
 }
 

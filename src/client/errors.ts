@@ -114,3 +114,21 @@ function fallbackCode(status: number): ApiErrorCode {
   return CODE_BY_STATUS[status] ?? (status >= 500 ? 'Internal' : 'InvalidRequest');
 }
 
+/** Why an ack id did nothing (AckResult, `failed[].code`). */
+export type AckFailureCode = components['schemas']['AckResult']['failed'][number]['code'];
+
+/**
+ * The consumer loop's ack, nack or lease extension was refused for some
+ * messages (`failed`, each with its code): their leases had ended, so they
+ * will be delivered again. Reported through `subscribe`'s `onError`.
+ */
+export class LeaseLostError extends Error {
+  public constructor(
+    public readonly operation: 'ack' | 'nack' | 'extend',
+    public readonly failed: ReadonlyArray<{ readonly ackId: string; readonly code: AckFailureCode }>,
+  ) {
+    const codes = [...new Set(failed.map((failure) => failure.code))].join(', ');
+    super(`${operation} refused for ${failed.length} message(s) (${codes}): their leases had ended, and they will be delivered again`);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,112 @@
+import { ConveyorError } from '../../../src/client/errors.js';
+import { RetryPolicy } from '../../../src/client/RetryPolicy.js';
+import type { SubscriptionApi } from '../../../src/client/subscribe/SubscriptionLoop.js';
+import type { AckResult, Delivery, ExtendRequest, NackRequest, PullOptions, PullResponse, SubscriptionView } from '../../../src/client/types.js';
+
+/** A delivery of `label` (its body), with a fresh ack id. */
+export function deliveryOf(label: string, fields: Partial<Delivery> = {}): Delivery {
+  return {
+    id: `id-${label}`,
+    topic: 'orders',
+    partition: 0,
+    offset: 0,
+    key: null,
+    body: { label },
+    attributes: {},
+    publishedAt: '2024-05-01T12:00:00.000Z',
+    ackId: `ack-${label}`,
+    deliveryAttempt: 1,
+    ...fields,
+  };
+}
+
+export function subscriptionOf(fields: Partial<SubscriptionView> = {}): SubscriptionView {
+  return {
+    topic: 'orders',
+    name: 'billing',
+    filter: null,
+    ackDeadlineSeconds: 30,
+    maxDeliveries: 5,
+    retryBackoff: { minSeconds: 1, maxSeconds: 600 },
+    ordered: false,
+    startFrom: 'latest',
+    deadLetterAlarm: true,
+    createdAt: '2024-05-01T12:00:00.000Z',
+    stats: { backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0, oldestUnackedAgeSeconds: 0 },
+    ...fields,
+  };
+}
+
+const settled = (count: number): AckResult => ({ acked: count, notAcked: 0, failed: [] });
+
+/**
+ * The operations the consumer loop calls, in memory: pulls hand out what
+ * `offer` queued (a long-poll waits for it, and ends empty when aborted),
+ * and every ack, nack and extend is recorded. `failPulls` makes the next
+ * pulls throw.
+ */
+export class FakeSubscriptionApi implements SubscriptionApi {
+  public readonly retry = new RetryPolicy({ baseDelayMs: 1, maxDelayMs: 10 });
+  public readonly acked: string[] = [];
+  public readonly nacked: NackRequest[] = [];
+  public readonly extended: ExtendRequest[] = [];
+  public pulls = 0;
+  private readonly ready: Delivery[] = [];
+  private readonly pullFailures: unknown[] = [];
+  private waiter: (() => void) | undefined;
+
+  public constructor(private readonly subscription: SubscriptionView = subscriptionOf()) {}
+
+  public offer(...deliveries: Delivery[]): void {
+    this.ready.push(...deliveries);
+    this.waiter?.();
+  }
+
+  public failPulls(...errors: unknown[]): void {
+    this.pullFailures.push(...errors);
+  }
+
+  public async getSubscription(): Promise<SubscriptionView> {
+    return this.subscription;
+  }
+
+  public async pull(_topic: string, _subscription: string, options: PullOptions & { readonly signal?: AbortSignal }): Promise<PullResponse> {
+    this.pulls += 1;
+    if (this.pullFailures.length > 0) throw this.pullFailures.shift();
+    while (this.ready.length === 0) {
+      if (options.signal?.aborted === true) return { messages: [] };
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    return { messages: this.ready.splice(0, options.max ?? 10) };
+  }
+
+  public async ack(_topic: string, _subscription: string, ackIds: readonly string[]): Promise<AckResult> {
+    this.acked.push(...ackIds);
+    return settled(ackIds.length);
+  }
+
+  public async nack(_topic: string, _subscription: string, items: NackRequest): Promise<AckResult> {
+    this.nacked.push(items);
+    return settled(items.ackIds.length);
+  }
+
+  public async extend(_topic: string, _subscription: string, items: ExtendRequest): Promise<AckResult> {
+    this.extended.push(items);
+    return settled(items.ackIds.length);
+  }
+}
+
+/** A ConveyorError as the API answers it. */
+export const apiFailure = (status: number, code: ConstructorParameters<typeof ConveyorError>[0]['code']): ConveyorError => new ConveyorError({ status, code, message: `${code} (${status})` });
+
+/** Resolves once `condition` holds, checking every few milliseconds; fails after `timeoutMs`. */
+export async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
