@@ -76,9 +76,11 @@ export interface ConveyorSubscriptionConstructProps extends ConveyorSubscription
  * created it with the same settings) by a custom resource that calls the
  * broker, as `PUT …/subscriptions/{subscription}` does, after its topic. Its
  * SQS queue comes back as the custom resource's attributes, so Lambda
- * functions can consume it directly (`addLambdaConsumer`). Settings are fixed
- * once it exists: a changed setting fails the deployment with the API's 409
- * Conflict; declare a subscription of another name instead.
+ * functions can consume it directly (`addLambdaConsumer`). A changed
+ * ackDeadlineSeconds, maxDeliveries, retryBackoff or deadLetterAlarm is applied
+ * in place, as `PATCH …/subscriptions/{subscription}` does; filter, ordered and
+ * startFrom are fixed once it exists: changing one fails the deployment with
+ * the API's 409 Conflict naming it; declare a subscription of another name instead.
  *
  * @example
  * const billing = orders.addSubscription('billing', { maxDeliveries: 5, ackDeadlineSeconds: 30 });

@@ -1,5 +1,5 @@
-import { ConflictError, SubscriptionNotFoundError } from '../domain/errors.js';
-import type { ExternalQueues, Subscription, SubscriptionSettings, SubscriptionStats, Topic } from '../domain/types.js';
+import { ConflictError, InvalidRequestError, SubscriptionNotFoundError, preview } from '../domain/errors.js';
+import type { ExternalQueues, Json, Subscription, SubscriptionChanges, SubscriptionSettings, SubscriptionStats, Topic } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
 import type { ReadPosition } from '../ports/MessageLog.js';
@@ -27,6 +27,15 @@ function sameSettings(a: SubscriptionSettings, b: SubscriptionSettings): boolean
     a.startFrom === b.startFrom &&
     a.deadLetterAlarm === b.deadLetterAlarm
   );
+}
+
+/** Settings fixed at creation: what the queue holds and how it is fed depends on them. */
+const FIXED_SETTINGS = ['filter', 'ordered', 'startFrom'] as const;
+
+/** The first fixed setting `changes` gives another value than `current` has, or null. */
+function changedFixedSetting(current: SubscriptionSettings, changes: SubscriptionChanges): (typeof FIXED_SETTINGS)[number] | null {
+  const same = (a: Json | boolean | string | null, b: Json | boolean | string | null): boolean => canonicalJson(a) === canonicalJson(b);
+  return FIXED_SETTINGS.find((setting) => changes[setting] !== undefined && !same(changes[setting], current[setting])) ?? null;
 }
 
 /**
@@ -59,6 +68,42 @@ export class SubscriptionAdmin {
       });
     }
     return { created, subscription: await this.describeSubscription(value) };
+  }
+
+  /**
+   * Changes the settings that can change safely while messages wait and are
+   * leased: the ack deadline (for leases taken from now on), maxDeliveries and
+   * the retry backoff (for the next failed delivery), the dead-letter alarm.
+   * `filter`, `ordered` and `startFrom` decide what the queue holds and how it
+   * is fed, so a different value of one is a ConflictError naming it; the same
+   * value is accepted and changes nothing. Returns the updated subscription.
+   */
+  public async update(topicName: string, name: string, changes: SubscriptionChanges): Promise<SubscriptionDescription> {
+    // An invalid pattern is refused as at creation (InvalidFilter), before it is compared with anything.
+    if (changes.filter !== undefined) new SubscriptionMatcher(changes.filter);
+    const current = await this.require(topicName, name);
+    const fixed = changedFixedSetting(current, changes);
+    if (fixed !== null) {
+      throw new ConflictError(
+        `${fixed} cannot change: subscription ${JSON.stringify(name)} has ${fixed} ${preview(current[fixed])}, and ${preview(changes[fixed])} was provided; create a subscription under another name for other ${fixed} settings`,
+        { details: { setting: fixed, existing: current[fixed] } },
+      );
+    }
+    const retryBackoff = { ...current.retryBackoff, ...changes.retryBackoff };
+    if (retryBackoff.minSeconds > retryBackoff.maxSeconds) {
+      throw new InvalidRequestError(
+        `body.retryBackoff: minSeconds must not exceed maxSeconds, but ${retryBackoff.minSeconds} > ${retryBackoff.maxSeconds} would result (the subscription has ${JSON.stringify(current.retryBackoff)})`,
+      );
+    }
+    const updated: Subscription = {
+      ...current,
+      ackDeadlineSeconds: changes.ackDeadlineSeconds ?? current.ackDeadlineSeconds,
+      maxDeliveries: changes.maxDeliveries ?? current.maxDeliveries,
+      retryBackoff,
+      deadLetterAlarm: changes.deadLetterAlarm ?? current.deadLetterAlarm,
+    };
+    if (!(await this.backend.metadata.updateSubscription(updated))) throw new SubscriptionNotFoundError(topicName, name);
+    return this.describeSubscription(updated);
   }
 
   /** The subscription, or SubscriptionNotFoundError (TopicNotFoundError first when the topic is missing). */

@@ -42,6 +42,22 @@ export interface SubscriptionSettings {
   readonly deadLetterAlarm: boolean;
 }
 
+/**
+ * A change of a subscription's settings (PATCH). `ackDeadlineSeconds`,
+ * `maxDeliveries`, `retryBackoff` (either bound) and `deadLetterAlarm` can
+ * change; `filter`, `ordered` and `startFrom` are fixed and only accepted with
+ * the value they have (SubscriptionAdmin.update).
+ */
+export interface SubscriptionChanges {
+  readonly ackDeadlineSeconds?: number;
+  readonly maxDeliveries?: number;
+  readonly retryBackoff?: Partial<RetryBackoff>;
+  readonly deadLetterAlarm?: boolean;
+  readonly filter?: Json | null;
+  readonly ordered?: boolean;
+  readonly startFrom?: StartFrom;
+}
+
 export interface Subscription extends SubscriptionSettings {
   readonly topic: string;
   readonly name: string;

@@ -32,7 +32,7 @@ export interface ApiResult {
 }
 
 export interface ApiRoute {
-  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
   /** API Gateway style template, e.g. /v1/topics/{topic}. */
   readonly path: string;
   /** What the caller needs: checked before the body is parsed and before anything is looked up. */

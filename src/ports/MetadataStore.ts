@@ -26,6 +26,14 @@ export interface MetadataStore {
    */
   createSubscription(subscription: Subscription): Promise<Created<Subscription>>;
   getSubscription(topic: string, name: string): Promise<Subscription | null>;
+  /**
+   * Stores the changeable settings of `subscription` (ackDeadlineSeconds,
+   * maxDeliveries, retryBackoff, deadLetterAlarm) on the stored subscription
+   * of the same incarnation (topic, name and createdAt), and applies them to
+   * whatever the subscription runs on. Returns false when that subscription no
+   * longer exists; its other settings are never touched.
+   */
+  updateSubscription(subscription: Subscription): Promise<boolean>;
   listSubscriptions(topic: string): Promise<Subscription[]>;
   deleteSubscription(topic: string, name: string): Promise<boolean>;
 

@@ -1,7 +1,9 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/Broker.js';
-import { ConveyorError, ErrorCode, InvalidRequestError } from '../domain/errors.js';
+import type { SubscriptionDescription } from '../broker/SubscriptionAdmin.js';
+import { ConflictError, ConveyorError, ErrorCode, InvalidRequestError } from '../domain/errors.js';
+import type { SubscriptionSettings } from '../domain/types.js';
 import { STATUS_BY_CODE } from '../http/errorStatus.js';
 import { checkSchedule, checkSubscription, checkTopic, DeclaredType } from './declarations.js';
 import { physicalIdOf, resourceOfPhysicalId, type DeclaredResource } from './physicalIds.js';
@@ -23,6 +25,13 @@ export interface ProviderResponse {
   readonly Data?: Readonly<Record<string, string>>;
 }
 
+/** A failure of the PATCH a subscription's update became, so the deployment's error names that request. */
+class PatchFailure extends Error {
+  public constructor(public readonly error: unknown) {
+    super('PATCH failed', { cause: error });
+  }
+}
+
 /** Answers of the broker that a delete treats as done: what it would delete is gone already. */
 const GONE: ReadonlySet<string> = new Set([ErrorCode.TopicNotFound, ErrorCode.SubscriptionNotFound, ErrorCode.ScheduleNotFound]);
 
@@ -33,8 +42,11 @@ const GONE: ReadonlySet<string> = new Set([ErrorCode.TopicNotFound, ErrorCode.Su
  * API are the same thing:
  * - Create and Update are the API's PUT: the same settings again succeed (an
  *   API-created resource is adopted), settings the API refuses fail the
- *   deployment with the API's message (a changed partition count, changed
- *   subscription settings: 409 Conflict). A schedule's PUT replaces it.
+ *   deployment with the API's message (a changed partition count: 409
+ *   Conflict). A schedule's PUT replaces it. A subscription that exists with
+ *   other settings is changed as the API's PATCH changes it: the settings that
+ *   can change take the declared values, a changed filter, ordered or
+ *   startFrom fails with the PATCH's 409 naming it, and nothing changes.
  * - A changed name answers a new physical id: CloudFormation then deletes the
  *   old resource, unless its removal policy retains it.
  * - Delete is the API's DELETE; what is gone already counts as deleted, so a
@@ -71,7 +83,7 @@ export class DeclaredResourceHandler {
       }
       case DeclaredType.Subscription: {
         const topic = properties.Topic ?? '';
-        const { subscription } = await this.broker.subscriptions.create(topic, properties.Name, checkSubscription(topic, properties.Name, settings));
+        const subscription = await this.putSubscription(topic, properties.Name, checkSubscription(topic, properties.Name, settings));
         if (subscription.aws === undefined) throw new InvalidRequestError(`the ${this.broker.backend.name} backend has no queues to return; declared subscriptions need the AWS backend`);
         const { queueArn, queueUrl, deadLetterQueueArn } = subscription.aws;
         return { PhysicalResourceId: physicalIdOf({ type, topic, name: properties.Name }), Data: { QueueArn: queueArn, QueueUrl: queueUrl, DeadLetterQueueArn: deadLetterQueueArn } };
@@ -82,6 +94,20 @@ export class DeclaredResourceHandler {
       }
       default:
         throw new InvalidRequestError(`resource type ${JSON.stringify(type)} is none of ${Object.values(DeclaredType).join(', ')}`);
+    }
+  }
+
+  /** The API's PUT, and when the subscription exists with other settings, the API's PATCH with the declared ones. */
+  private async putSubscription(topic: string, name: string, settings: SubscriptionSettings): Promise<SubscriptionDescription> {
+    try {
+      return (await this.broker.subscriptions.create(topic, name, settings)).subscription;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+    try {
+      return await this.broker.subscriptions.update(topic, name, settings);
+    } catch (error) {
+      throw new PatchFailure(error);
     }
   }
 
@@ -113,8 +139,10 @@ export class DeclaredResourceHandler {
    * same request, status and code first, so a refused update reads like the
    * refused PUT it is.
    */
-  private failure(event: CloudFormationCustomResourceEvent<DeclaredProperties>, properties: DeclaredProperties, error: unknown): Error {
-    const request = `${event.RequestType === 'Delete' ? 'DELETE' : 'PUT'} /v1/${event.RequestType === 'Delete' ? event.PhysicalResourceId : requestedPath(event.ResourceType, properties)}`;
+  private failure(event: CloudFormationCustomResourceEvent<DeclaredProperties>, properties: DeclaredProperties, thrown: unknown): Error {
+    const method = event.RequestType === 'Delete' ? 'DELETE' : thrown instanceof PatchFailure ? 'PATCH' : 'PUT';
+    const error = thrown instanceof PatchFailure ? thrown.error : thrown;
+    const request = `${method} /v1/${event.RequestType === 'Delete' ? event.PhysicalResourceId : requestedPath(event.ResourceType, properties)}`;
     this.logger?.error({ err: error, request }, 'declared resource failed');
     if (error instanceof ConveyorError) return new Error(`${request} answered ${STATUS_BY_CODE[error.code]} ${error.code}: ${error.message}`, { cause: error });
     return new Error(`${request} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

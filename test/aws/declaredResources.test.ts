@@ -166,17 +166,37 @@ describe('Class: DeclaredResourceHandler', () => {
       expect(response.Data?.['QueueArn']).toMatch(/\.fifo$/);
     });
 
-    it('fails an update with changed settings with the API 409, and keeps the subscription as it was', async () => {
+    it('changes the settings that can change on an update, as PATCH does: same incarnation, same queues, their lease and redrive count changed', async () => {
+      // Prepare
+      await createTopic('changing');
+      const { subscription } = await aws.broker.subscriptions.create('changing', 'billing', subscriptionSettings({ maxDeliveries: 5 }));
+      const queues = await realQueues('changing', 'billing');
+
+      // Act
+      const response = await provider.handle(
+        subscriptionEvent('Update', 'changing', 'billing', { maxDeliveries: 3, ackDeadlineSeconds: 90, deadLetterAlarm: false }, 'topics/changing/subscriptions/billing'),
+      );
+
+      // Assess
+      const changed = await aws.broker.subscriptions.require('changing', 'billing');
+      expect(changed).toMatchObject({ createdAt: subscription.createdAt, maxDeliveries: 3, ackDeadlineSeconds: 90, deadLetterAlarm: false });
+      expect(response).toEqual({ PhysicalResourceId: 'topics/changing/subscriptions/billing', Data: queues });
+      const { Attributes } = await aws.local.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.QueueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }));
+      expect(Attributes?.['VisibilityTimeout']).toBe('90');
+      expect(JSON.parse(Attributes?.['RedrivePolicy'] ?? '{}')).toMatchObject({ maxReceiveCount: 4 });
+    });
+
+    it('fails an update of a fixed setting with the API PATCH 409 naming it, and keeps the subscription as it was', async () => {
       // Prepare
       await createTopic('strict');
       await aws.broker.subscriptions.create('strict', 'billing', subscriptionSettings({ maxDeliveries: 5 }));
 
       // Act
-      const update = provider.handle(subscriptionEvent('Update', 'strict', 'billing', { maxDeliveries: 3 }, 'topics/strict/subscriptions/billing'));
+      const update = provider.handle(subscriptionEvent('Update', 'strict', 'billing', { maxDeliveries: 3, ordered: true }, 'topics/strict/subscriptions/billing'));
 
       // Assess
-      await expect(update).rejects.toThrow('PUT /v1/topics/strict/subscriptions/billing answered 409 Conflict: subscription "billing" exists on topic "strict" with other settings');
-      expect((await aws.broker.subscriptions.require('strict', 'billing')).maxDeliveries).toBe(5);
+      await expect(update).rejects.toThrow('PATCH /v1/topics/strict/subscriptions/billing answered 409 Conflict: ordered cannot change');
+      expect(await aws.broker.subscriptions.require('strict', 'billing')).toMatchObject({ maxDeliveries: 5, ordered: false });
     });
 
     it('answers a new physical id for a new name, leaving the old subscription for the delete CloudFormation sends next', async () => {

@@ -172,7 +172,7 @@ export class FakeDelayedSender implements DelayedSender {
   }
 }
 
-/** Records provision/destroy calls in order; a hook can fail or act during `provision`. */
+/** Records provision/destroy/update calls in order; a hook can fail or act during `provision`. */
 export class FakeProvisioner implements SubscriptionProvisioner {
   public readonly calls: string[] = [];
   public onProvision: (subscription: Subscription) => Promise<void> = async () => undefined;
@@ -184,6 +184,10 @@ export class FakeProvisioner implements SubscriptionProvisioner {
 
   public async destroy(subscription: Subscription): Promise<void> {
     this.calls.push(`destroy ${subscription.topic}/${subscription.name}@${subscription.createdAt}`);
+  }
+
+  public async update(subscription: Subscription): Promise<void> {
+    this.calls.push(`update ${subscription.topic}/${subscription.name}@${subscription.createdAt}`);
   }
 }
 

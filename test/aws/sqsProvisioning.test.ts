@@ -220,6 +220,55 @@ describe('Class: SubscriptionResources', () => {
     });
   });
 
+  describe('Method: update', () => {
+    it('sets the queue lease and redrive count from the changed settings and keeps the queues, rule and dead-letter queue', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'changed', { ackDeadlineSeconds: 30, maxDeliveries: 5 });
+      await adapters.resources.provision(subscription);
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+      const deadLetterArn = (await queueAttributes(names.deadLetterQueue))['QueueArn'];
+
+      // Act
+      await adapters.resources.update({ ...subscription, ackDeadlineSeconds: 120, maxDeliveries: 2 });
+
+      // Assess
+      const attributes = await queueAttributes(names.queue);
+      expect(attributes['VisibilityTimeout']).toBe('120');
+      expect(JSON.parse(attributes['RedrivePolicy'] ?? '{}')).toEqual({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: 3 });
+      expect(await queueNames()).toEqual([names.queue, names.deadLetterQueue].sort());
+      expect(await ruleNames()).toEqual([names.rule]);
+    });
+
+    it('deletes the dead-letter alarm when it is turned off, and puts it back when turned on', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'alarmed', { deadLetterAlarm: true });
+      await adapters.resources.provision(subscription);
+
+      // Act
+      await adapters.resources.update({ ...subscription, deadLetterAlarm: false });
+      const off = await alarms();
+      await adapters.resources.update({ ...subscription, deadLetterAlarm: true });
+      const on = await alarms();
+
+      // Assess
+      expect(off).toEqual([]);
+      expect(on.map((alarm) => alarm.AlarmName)).toEqual([subscriptionResourceNames(RESOURCES.resourcePrefix, subscription).deadLetterAlarm]);
+    });
+
+    it('refuses a subscription whose queues are gone as SubscriptionNotFound', async () => {
+      // Prepare
+      const subscription = subscriptionOf(orders, 'vanished');
+      await adapters.resources.provision(subscription);
+      await adapters.resources.destroy(subscription);
+
+      // Act
+      const update = adapters.resources.update({ ...subscription, maxDeliveries: 2 });
+
+      // Assess
+      await expect(update).rejects.toMatchObject({ code: 'SubscriptionNotFound' });
+    });
+  });
+
   describe('Method: destroy', () => {
     it.each([
       { case: 'an unordered subscription: rule, target and queues', ordered: false },

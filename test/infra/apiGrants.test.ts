@@ -44,6 +44,7 @@ describe('Function: grantedRoutes', () => {
         route('DELETE', '/v1/topics/orders'),
         route('GET', '/v1/topics/orders/subscriptions'),
         route('PUT', '/v1/topics/orders/subscriptions/*'),
+        route('PATCH', '/v1/topics/orders/subscriptions/*'),
         route('DELETE', '/v1/topics/orders/subscriptions/*'),
         route('POST', '/v1/topics/orders/subscriptions/*/seek'),
         route('POST', '/v1/topics/orders/subscriptions/*/dead-letters/redrive'),

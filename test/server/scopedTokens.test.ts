@@ -41,6 +41,7 @@ const MATRIX: ReadonlyArray<{ case: string; grant: string; allowed: readonly Who
   { case: 'list dead letters of orders-eu', grant: 'consume:orders-eu', allowed: ['checkout', 'reader', 'ops', 'plain'], send: (a) => a.deadLetters('orders-eu', 'shipping') },
   { case: 'redrive dead letters of orders-eu', grant: 'manage:orders-eu', allowed: ['ops', 'plain'], send: (a) => a.redrive('orders-eu', 'shipping') },
   { case: 'seek on orders-eu', grant: 'manage:orders-eu', allowed: ['ops', 'plain'], send: (a) => a.seek('orders-eu', 'shipping', '2026-01-01T00:00:00Z') },
+  { case: 'change a subscription of orders-eu', grant: 'manage:orders-eu', allowed: ['ops', 'plain'], send: (a) => a.updateSubscription('orders-eu', 'shipping', { maxDeliveries: 5 }) },
   { case: 'create a subscription on billing', grant: 'manage:billing', allowed: ['billing', 'ops', 'plain'], send: (a) => a.createSubscription('billing', 'invoices') },
   { case: 'create a subscription on orders', grant: 'manage:orders', allowed: ['ops', 'plain'], send: (a) => a.createSubscription('orders', 'fraud') },
   { case: 'delete the topic orders', grant: 'manage:orders', allowed: ['ops', 'plain'], send: (a) => a.deleteTopic('orders') },

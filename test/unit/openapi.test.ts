@@ -69,6 +69,7 @@ const API_V1_OPERATIONS = [
   'PUT /v1/topics/{topic}/groups/{group}/offsets',
   'GET /v1/topics/{topic}/subscriptions',
   'PUT /v1/topics/{topic}/subscriptions/{subscription}',
+  'PATCH /v1/topics/{topic}/subscriptions/{subscription}',
   'GET /v1/topics/{topic}/subscriptions/{subscription}',
   'DELETE /v1/topics/{topic}/subscriptions/{subscription}',
   'POST /v1/topics/{topic}/subscriptions/{subscription}/pull',
@@ -211,9 +212,9 @@ describe('docs/openapi.yaml', () => {
       }
     }
 
-    // Assess: every PUT and POST takes a body, and so does DELETE of dead letters (which ids)
+    // Assess: every PUT, PATCH and POST takes a body, and so does DELETE of dead letters (which ids)
     expect(withBody).toEqual(
-      API_V1_OPERATIONS.filter((op) => /^(PUT|POST) /.test(op) || op === 'DELETE /v1/topics/{topic}/subscriptions/{subscription}/dead-letters'),
+      API_V1_OPERATIONS.filter((op) => /^(PUT|PATCH|POST) /.test(op) || op === 'DELETE /v1/topics/{topic}/subscriptions/{subscription}/dead-letters'),
     );
     expect(problems).toEqual([]);
   });
@@ -241,6 +242,8 @@ describe('docs/openapi.yaml', () => {
     { case: 'delaySeconds', pointer: 'schemas/OutgoingMessage/properties/delaySeconds', expected: range(PublishLimits.delaySeconds) },
     { case: 'ackDeadlineSeconds', pointer: 'schemas/SubscriptionSettingsInput/properties/ackDeadlineSeconds', expected: range(SubscriptionLimits.ackDeadlineSeconds) },
     { case: 'maxDeliveries', pointer: 'schemas/SubscriptionSettingsInput/properties/maxDeliveries', expected: range(SubscriptionLimits.maxDeliveries) },
+    { case: 'changed ackDeadlineSeconds', pointer: 'schemas/SubscriptionChangesInput/properties/ackDeadlineSeconds', expected: { minimum: SubscriptionLimits.ackDeadlineSeconds.min, maximum: SubscriptionLimits.ackDeadlineSeconds.max } },
+    { case: 'changed maxDeliveries', pointer: 'schemas/SubscriptionChangesInput/properties/maxDeliveries', expected: { minimum: SubscriptionLimits.maxDeliveries.min, maximum: SubscriptionLimits.maxDeliveries.max } },
     { case: 'retry backoff minSeconds', pointer: 'schemas/RetryBackoffInput/properties/minSeconds', expected: range({ ...backoff, default: backoff.defaultMin }) },
     { case: 'retry backoff maxSeconds', pointer: 'schemas/RetryBackoffInput/properties/maxSeconds', expected: range({ ...backoff, default: backoff.defaultMax }) },
     { case: 'pull max', pointer: 'schemas/PullRequest/properties/max', expected: range(PullLimits.max) },

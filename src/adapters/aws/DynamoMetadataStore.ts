@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StartFrom } from '../../domain/constants.js';
 import { StorageError, TopicNotFoundError } from '../../domain/errors.js';
 import type { Schedule, Subscription, Topic } from '../../domain/types.js';
@@ -121,6 +121,38 @@ export class DynamoMetadataStore implements MetadataStore {
   public async getSubscription(topic: string, name: string): Promise<Subscription | null> {
     const item = await this.item(metaKeys.subscription(topic, name));
     return item === undefined ? null : fromSubscriptionItem(item);
+  }
+
+  /**
+   * Applies the changeable settings to the queues and the alarm first, then
+   * stores them on the item of this incarnation (condition on `createdAt`).
+   * Both steps are idempotent, so a change cut short between them is finished
+   * by making it again; a subscription deleted meanwhile answers false.
+   */
+  public async updateSubscription(subscription: Subscription): Promise<boolean> {
+    await callAws('change a subscription', () => this.collaborators.provisioner.update(subscription));
+    try {
+      await this.clients.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: metaKeys.subscription(subscription.topic, subscription.name),
+          UpdateExpression: 'SET ackDeadlineSeconds = :ack, maxDeliveries = :max, retryBackoffMinSeconds = :min, retryBackoffMaxSeconds = :maxBackoff, deadLetterAlarm = :alarm',
+          ConditionExpression: 'createdAt = :createdAt',
+          ExpressionAttributeValues: {
+            ':ack': subscription.ackDeadlineSeconds,
+            ':max': subscription.maxDeliveries,
+            ':min': subscription.retryBackoff.minSeconds,
+            ':maxBackoff': subscription.retryBackoff.maxSeconds,
+            ':alarm': subscription.deadLetterAlarm,
+            ':createdAt': subscription.createdAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw translateAwsError(error, 'change a subscription');
+    }
   }
 
   public async listSubscriptions(topic: string): Promise<Subscription[]> {

@@ -1,6 +1,6 @@
 import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { InvalidFilterError, StorageError } from '../../domain/errors.js';
+import { InvalidFilterError, StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/types.js';
 import { awsErrorName, callAws, translateAwsError } from './awsErrors.js';
 import type { AwsClients } from './clients.js';
@@ -84,10 +84,38 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     }
   }
 
+  /**
+   * A change of settings (PATCH): the queue's VisibilityTimeout and redrive
+   * count follow ackDeadlineSeconds and maxDeliveries, and the dead-letter alarm
+   * is put or deleted. Receives, nacks and dead-lettering read the settings from
+   * the subscription on every call; the queue's own attributes matter to
+   * consumers that attach to it outside the API (an event source mapping).
+   */
+  public async update(subscription: Subscription): Promise<void> {
+    const names = subscriptionResourceNames(this.resources.resourcePrefix, subscription);
+    const [queueUrl, deadLetterUrl] = await Promise.all([this.directory.url(names.queue), this.directory.url(names.deadLetterQueue)]);
+    if (queueUrl === null || deadLetterUrl === null) throw new SubscriptionNotFoundError(subscription.topic, subscription.name);
+    const deadLetterArn = await this.directory.arn(names.deadLetterQueue, deadLetterUrl);
+    try {
+      await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: queueSettings(subscription, deadLetterArn) }));
+    } catch (error) {
+      if (QUEUE_GONE.includes(awsErrorName(error) ?? '')) {
+        this.directory.forget(names.queue);
+        throw new SubscriptionNotFoundError(subscription.topic, subscription.name);
+      }
+      throw translateAwsError(error, 'change the settings of a subscription queue');
+    }
+    if (subscription.deadLetterAlarm) {
+      await this.alarms.put(subscription, names, this.tags(subscription));
+    } else {
+      await this.alarms.delete(names);
+    }
+  }
+
   /** The alarm, the rule's target, the rule, then both queues; whatever is gone already is skipped. */
   public async destroy(subscription: Subscription): Promise<void> {
     const names = subscriptionResourceNames(this.resources.resourcePrefix, subscription);
-    // Deleted whatever the setting says: a no-op when there is none, and the setting cannot change while the subscription lives.
+    // Deleted whatever the setting says now: a no-op when there is none, and a PATCH may have turned it off or on.
     await this.alarms.delete(names);
     if (!subscription.ordered) {
       await ignoring(['ResourceNotFoundException'], 'remove the rule target', () =>
@@ -99,13 +127,13 @@ export class SubscriptionResources implements SubscriptionProvisioner {
       const url = await this.directory.url(name);
       this.directory.forget(name);
       if (url === null) continue;
-      await ignoring(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'], 'delete a queue', () => this.sqs.send(new DeleteQueueCommand({ QueueUrl: url })));
+      await ignoring(QUEUE_GONE, 'delete a queue', () => this.sqs.send(new DeleteQueueCommand({ QueueUrl: url })));
     }
   }
 
   private async create(subscription: Subscription): Promise<void> {
     const names = subscriptionResourceNames(this.resources.resourcePrefix, subscription);
-    const tags = { ...deploymentTags(this.resources.resourcePrefix), 'conveyor:topic': subscription.topic, 'conveyor:subscription': subscription.name };
+    const tags = this.tags(subscription);
     const common = {
       MessageRetentionPeriod: String(RETENTION_SECONDS),
       MaximumMessageSize: String(MAX_MESSAGE_BYTES),
@@ -115,15 +143,7 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     const deadLetterUrl = await this.createQueue(names.deadLetterQueue, common, tags);
     const deadLetterArn = await this.directory.arn(names.deadLetterQueue, deadLetterUrl);
     await this.setPolicy(deadLetterUrl, queuePolicy(deadLetterArn), 'refuse requests without TLS to the dead-letter queue');
-    const queueUrl = await this.createQueue(
-      names.queue,
-      {
-        ...common,
-        VisibilityTimeout: String(subscription.ackDeadlineSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: redriveMaxReceiveCount(subscription) }),
-      },
-      tags,
-    );
+    const queueUrl = await this.createQueue(names.queue, { ...common, ...queueSettings(subscription, deadLetterArn) }, tags);
     const queueArn = await this.directory.arn(names.queue, queueUrl);
     if (subscription.ordered) {
       await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
@@ -133,6 +153,11 @@ export class SubscriptionResources implements SubscriptionProvisioner {
       await this.putTarget(names, queueArn);
     }
     if (subscription.deadLetterAlarm) await this.alarms.put(subscription, names, tags);
+  }
+
+  /** What the queues, the rule and the alarm are tagged with: the deployment's tags, the topic and the subscription. */
+  private tags(subscription: Subscription): Record<string, string> {
+    return { ...deploymentTags(this.resources.resourcePrefix), 'conveyor:topic': subscription.topic, 'conveyor:subscription': subscription.name };
   }
 
   private async createQueue(name: string, attributes: Record<string, string>, tags: Record<string, string>): Promise<string> {
@@ -185,6 +210,17 @@ export class SubscriptionResources implements SubscriptionProvisioner {
       throw new StorageError(`EventBridge refused the queue as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
     }
   }
+}
+
+/** What SQS answers for a queue that does not exist. */
+const QUEUE_GONE = ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'];
+
+/** The work queue's attributes that follow the subscription's changeable settings. */
+function queueSettings(subscription: Subscription, deadLetterArn: string): Record<string, string> {
+  return {
+    VisibilityTimeout: String(subscription.ackDeadlineSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: redriveMaxReceiveCount(subscription) }),
+  };
 }
 
 /** Runs an AWS call, treating the named errors (a resource already gone) as done. */

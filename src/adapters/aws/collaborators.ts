@@ -13,6 +13,11 @@ export interface SubscriptionProvisioner {
   provision(subscription: Subscription): Promise<void>;
   /** Idempotent: resources already gone are ignored. */
   destroy(subscription: Subscription): Promise<void>;
+  /**
+   * Applies the changeable settings to the resources (queue visibility, redrive
+   * count, dead-letter alarm). Idempotent; SubscriptionNotFound when the queues are gone.
+   */
+  update(subscription: Subscription): Promise<void>;
 }
 
 /** Queues copies of retained log messages for a new `startFrom: "earliest"` subscription. */

@@ -91,6 +91,28 @@ export class SqliteMetadataStore implements MetadataStore {
     return row === undefined ? null : toSubscription(row);
   }
 
+  /** One UPDATE of the changeable columns, on the row of this incarnation; queue operations read them from the row on every call. */
+  public updateSubscription(subscription: Subscription): Promise<boolean> {
+    return this.store.writer.submit(
+      () =>
+        this.store
+          .statement(
+            `UPDATE subscriptions SET ack_deadline_seconds = ?, max_deliveries = ?, backoff_min_seconds = ?, backoff_max_seconds = ?, dead_letter_alarm = ?
+             WHERE name = ? AND created_at = ? AND topic_id = (SELECT id FROM topics WHERE name = ?)`,
+          )
+          .run(
+            subscription.ackDeadlineSeconds,
+            subscription.maxDeliveries,
+            subscription.retryBackoff.minSeconds,
+            subscription.retryBackoff.maxSeconds,
+            subscription.deadLetterAlarm ? 1 : 0,
+            subscription.name,
+            Date.parse(subscription.createdAt),
+            subscription.topic,
+          ).changes > 0,
+    );
+  }
+
   public async listSubscriptions(topic: string): Promise<Subscription[]> {
     const rows = this.store.read(
       () => this.store.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? ORDER BY s.name`).all(topic) as SubscriptionRow[],

@@ -246,8 +246,8 @@ export interface paths {
          *     messages when there is no filter) is queued for this subscription; with
          *     `startFrom: earliest` the messages already retained are queued too. Idempotent like
          *     topic creation: `201` when created, `200` when it exists with the same settings,
-         *     `409 Conflict` when it exists with different settings. An invalid event pattern gets
-         *     `400 InvalidFilter`.
+         *     `409 Conflict` when it exists with different settings (`PATCH` changes the settings that
+         *     can change). An invalid event pattern gets `400 InvalidFilter`.
          */
         put: operations["putSubscription"];
         post?: never;
@@ -259,7 +259,30 @@ export interface paths {
         delete: operations["deleteSubscription"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a subscription's settings
+         * @description Changes the settings that can change while messages wait and are leased, and answers the
+         *     updated subscription. Only the fields sent change; a `retryBackoff` bound left out keeps
+         *     its value.
+         *
+         *     * `ackDeadlineSeconds` applies to leases taken from now on; leases held now keep their end.
+         *     * `maxDeliveries` and `retryBackoff` apply from the next failed delivery on: a message that
+         *       already failed as often as the new `maxDeliveries` allows is dead-lettered at its next
+         *       failure.
+         *     * `deadLetterAlarm` creates or deletes the CloudWatch alarm (AWS only).
+         *
+         *     `filter`, `ordered` and `startFrom` decide what the queue holds and how it is fed, so they
+         *     are fixed: sent with the value they have they change nothing, with another value the request
+         *     fails with `409 Conflict` whose message names the field (`filter cannot change: …`) and
+         *     nothing changes; create a subscription under another name instead. A body that names no
+         *     setting, or an unknown field, is `400 InvalidRequest`.
+         *
+         *     On AWS the change is applied to the subscription's SQS queue (VisibilityTimeout =
+         *     `ackDeadlineSeconds`, redrive `maxReceiveCount` = `maxDeliveries + 1`) and its alarm. A
+         *     Lambda function attached with `addLambdaConsumer` learnt `maxDeliveries` when it was
+         *     deployed; declare the change in the CDK app to give it the new value.
+         */
+        patch: operations["updateSubscription"];
         trace?: never;
     };
     "/v1/topics/{topic}/subscriptions/{subscription}/pull": {
@@ -800,6 +823,28 @@ export interface components {
              */
             deadLetterAlarm?: boolean;
         };
+        /**
+         * @description The settings to change; at least one field. `filter`, `ordered` and `startFrom` are accepted
+         *     only with the value they have (another value is `409 Conflict`).
+         */
+        SubscriptionChangesInput: {
+            /** @description Lease duration of messages pulled from now on. */
+            ackDeadlineSeconds?: number;
+            /** @description Failed deliveries after which a message is dead-lettered, from the next failure on. */
+            maxDeliveries?: number;
+            /** @description Either bound, or both; a bound left out keeps its value, and `minSeconds` must not exceed `maxSeconds` after the change. */
+            retryBackoff?: {
+                minSeconds?: number;
+                maxSeconds?: number;
+            };
+            /** @description Creates or deletes the dead-letter alarm (AWS only; stored on the embedded backend). */
+            deadLetterAlarm?: boolean;
+            /** @description Fixed; only its current value is accepted. */
+            filter?: Record<string, unknown> | null;
+            /** @description Fixed; only its current value is accepted. */
+            ordered?: boolean;
+            startFrom?: components["schemas"]["StartFrom"];
+        };
         SubscriptionStats: {
             /** @description Messages ready to be delivered now. */
             backlog: number;
@@ -1120,6 +1165,31 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "Conflict";
+                    };
+                };
+            };
+        };
+        /**
+         * @description A setting that cannot change once the subscription exists (`filter`, `ordered`,
+         *     `startFrom`) was given another value; the message names it. Nothing was changed.
+         */
+        FixedSetting: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "Conflict",
+                 *         "message": "filter cannot change: subscription \"billing\" has filter null, and {\"key\":[\"x\"]} was provided; create a subscription under another name for other filter settings"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"] & {
                     error?: {
                         /** @constant */
@@ -1716,6 +1786,54 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    updateSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Topic name. A name not matching the pattern gets `400 InvalidName`. */
+                topic: components["parameters"]["TopicName"];
+                /** @description Subscription name, unique within its topic. A name not matching the pattern gets `400 InvalidName`. */
+                subscription: components["parameters"]["SubscriptionName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "maxDeliveries": 2,
+                 *       "retryBackoff": {
+                 *         "maxSeconds": 60
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubscriptionChangesInput"];
+            };
+        };
+        responses: {
+            /** @description The updated subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["BadSubscriptionRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SubscriptionNotFound"];
+            409: components["responses"]["FixedSetting"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            507: components["responses"]["QuotaExceeded"];
         };
     };
     pullMessages: {

@@ -1,10 +1,11 @@
-import type { Json } from '../../domain/types.js';
+import type { Json, SubscriptionChanges } from '../../domain/types.js';
 import {
   ackBody,
   deadLetterIdsBody,
   deadLetterQuery,
   extendBody,
   nackBody,
+  patchSubscriptionBody,
   pullBody,
   putSubscriptionBody,
   seekBody,
@@ -38,6 +39,16 @@ export const subscriptionRoutes: ApiRoute[] = [
       const settings = parseBody(putSubscriptionBody, body, { optional: true });
       const result = await broker.subscriptions.create(topic, subscription, { ...settings, filter: settings.filter as Json | null });
       return createdOrOk(result.created, result.subscription);
+    },
+  },
+  {
+    method: 'PATCH',
+    path: ONE,
+    access: onTopic(Action.Manage),
+    operation: async ({ params, body }, { broker }) => {
+      const [topic, subscription] = names(params);
+      const changes = parseBody(patchSubscriptionBody, body);
+      return ok(await broker.subscriptions.update(topic, subscription, changes as SubscriptionChanges));
     },
   },
   {

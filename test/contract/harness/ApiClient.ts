@@ -100,6 +100,10 @@ export class ApiClient {
     return this.request<T>('POST', path, { ...options, ...(body === undefined ? {} : { body }) });
   }
 
+  public patch<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>> {
+    return this.request<T>('PATCH', path, { ...options, ...(body === undefined ? {} : { body }) });
+  }
+
   public delete<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>> {
     return this.request<T>('DELETE', path, { ...options, ...(body === undefined ? {} : { body }) });
   }

@@ -80,6 +80,9 @@ export class Conveyor {
   public listSubscriptions(topic: string): Promise<ApiResponse<{ subscriptions: SubscriptionView[] } & ErrorBody>> {
     return this.http.get(`/v1/topics/${enc(topic)}/subscriptions`);
   }
+  public updateSubscription(topic: string, name: string, changes: unknown): Promise<ApiResponse<SubscriptionView & ErrorBody>> {
+    return this.http.patch(sub(topic, name), changes);
+  }
   public deleteSubscription(topic: string, name: string): Promise<ApiResponse<ErrorBody | string>> {
     return this.http.delete(sub(topic, name));
   }
