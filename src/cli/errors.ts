@@ -11,22 +11,3 @@ export class CommandError extends ConveyorError {
   }
 }
 
-/**
- * Conveyor's API answered an error (`{"error":{"code","message"}}`), or could
- * not be reached (`status` 0, code Unavailable). `retryable` says whether the
- * same request may succeed later.
- */
-export class ApiError extends ConveyorError {
-  public constructor(
-    public readonly status: number,
-    code: ErrorCode,
-    message: string,
-    options?: ConveyorErrorOptions,
-  ) {
-    super(code, message, options);
-  }
-
-  public get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
-  }
-}

@@ -94,19 +94,19 @@ export class ConveyorClient {
   // ---------------------------------------------------------------- topics
 
   public async listTopics(): Promise<TopicList> {
-    return unwrap('GET /v1/topics', await this.api.GET('/v1/topics'));
+    return unwrap('GET', await this.api.GET('/v1/topics'));
   }
 
   public async putTopic(name: string, settings?: TopicSettings): Promise<Topic> {
-    return unwrap(`PUT topic ${name}`, await this.api.PUT('/v1/topics/{topic}', { params: { path: { topic: name } }, ...(settings === undefined ? {} : { body: settings }) }));
+    return unwrap('PUT', await this.api.PUT('/v1/topics/{topic}', { params: { path: { topic: name } }, ...(settings === undefined ? {} : { body: settings }) }));
   }
 
   public async getTopic(name: string): Promise<TopicDetails> {
-    return unwrap(`GET topic ${name}`, await this.api.GET('/v1/topics/{topic}', { params: { path: { topic: name } } }));
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}', { params: { path: { topic: name } } }));
   }
 
   public async deleteTopic(name: string): Promise<void> {
-    noContent(`DELETE topic ${name}`, await this.api.DELETE('/v1/topics/{topic}', { params: { path: { topic: name } } }));
+    noContent('DELETE', await this.api.DELETE('/v1/topics/{topic}', { params: { path: { topic: name } } }));
   }
 
   // -------------------------------------------------------------- messages
@@ -118,45 +118,41 @@ export class ConveyorClient {
   public async publish(topic: string, messages: PublishMessage | readonly PublishMessage[]): Promise<PublishResponse> {
     const list = Array.isArray(messages) ? [...(messages as readonly PublishMessage[])] : [messages as PublishMessage];
     const policy = list.length > 0 && list.every((message) => typeof message.id === 'string' && message.id !== '') ? IDEMPOTENT : NOT_IDEMPOTENT;
-    return unwrap(
-      `publish to ${topic}`,
-      await this.api.POST('/v1/topics/{topic}/messages', { params: { path: { topic } }, body: { messages: list }, fetch: (request) => this.transport.send(request, policy) }),
-    );
+    const answer = await this.api.POST('/v1/topics/{topic}/messages', { params: { path: { topic } }, body: { messages: list }, fetch: (request) => this.transport.send(request, policy) });
+    return unwrap('POST', answer);
   }
 
   public async readMessages(topic: string, partition: number, query: ReadQuery = {}): Promise<ReadResponse> {
-    return unwrap(`read ${topic}/${partition}`, await this.api.GET('/v1/topics/{topic}/partitions/{partition}/messages', { params: { path: { topic, partition }, query } }));
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}/partitions/{partition}/messages', { params: { path: { topic, partition }, query } }));
   }
 
   // ------------------------------------------------------- consumer groups
 
   public async getGroup(topic: string, group: string): Promise<GroupState> {
-    return unwrap(`GET group ${topic}/${group}`, await this.api.GET('/v1/topics/{topic}/groups/{group}', { params: { path: { topic, group } } }));
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}/groups/{group}', { params: { path: { topic, group } } }));
   }
 
   public async commitGroupOffsets(topic: string, group: string, body: CommitOffsetsRequest): Promise<GroupState> {
-    return unwrap(`commit group ${topic}/${group}`, await this.api.PUT('/v1/topics/{topic}/groups/{group}/offsets', { params: { path: { topic, group } }, body }));
+    return unwrap('PUT', await this.api.PUT('/v1/topics/{topic}/groups/{group}/offsets', { params: { path: { topic, group } }, body }));
   }
 
   // --------------------------------------------------------- subscriptions
 
   public async listSubscriptions(topic: string): Promise<SubscriptionList> {
-    return unwrap(`list subscriptions of ${topic}`, await this.api.GET('/v1/topics/{topic}/subscriptions', { params: { path: { topic } } }));
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}/subscriptions', { params: { path: { topic } } }));
   }
 
   public async putSubscription(topic: string, name: string, settings?: SubscriptionSettings): Promise<SubscriptionView> {
-    return unwrap(
-      `PUT subscription ${topic}/${name}`,
-      await this.api.PUT('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } }, ...(settings === undefined ? {} : { body: settings }) }),
-    );
+    const answer = await this.api.PUT('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } }, ...(settings === undefined ? {} : { body: settings }) });
+    return unwrap('PUT', answer);
   }
 
   public async getSubscription(topic: string, name: string): Promise<SubscriptionView> {
-    return unwrap(`GET subscription ${topic}/${name}`, await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
   }
 
   public async deleteSubscription(topic: string, name: string): Promise<void> {
-    noContent(`DELETE subscription ${topic}/${name}`, await this.api.DELETE('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
+    noContent('DELETE', await this.api.DELETE('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
   }
 
   // -------------------------------------------------------------- delivery
@@ -164,71 +160,69 @@ export class ConveyorClient {
   /** Leases up to `max` messages, long-polling `waitSeconds`; `signal` cuts a long-poll short (nothing stays leased). */
   public async pull(topic: string, subscription: string, options: PullOptions & { readonly signal?: AbortSignal } = {}): Promise<PullResponse> {
     const { signal, ...body } = options;
-    return unwrap(
-      `pull ${topic}/${subscription}`,
-      await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/pull', { params: { path: { topic, subscription } }, body, ...(signal === undefined ? {} : { signal }) }),
-    );
+    const answer = await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/pull', { params: { path: { topic, subscription } }, body, ...(signal === undefined ? {} : { signal }) });
+    return unwrap('POST', answer);
   }
 
   public async ack(topic: string, subscription: string, ackIds: readonly string[]): Promise<AckResult> {
-    return unwrap(`ack ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/ack', { params: { path: { topic, subscription } }, body: { ackIds: [...ackIds] } }));
+    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/ack', { params: { path: { topic, subscription } }, body: { ackIds: [...ackIds] } }));
   }
 
   /** Gives leased messages back: `{ ackIds, delaySeconds?, reason? }`. */
   public async nack(topic: string, subscription: string, items: NackRequest): Promise<AckResult> {
-    return unwrap(`nack ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/nack', { params: { path: { topic, subscription } }, body: items }));
+    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/nack', { params: { path: { topic, subscription } }, body: items }));
   }
 
   /** Sets the leases' ends `seconds` from now: `{ ackIds, seconds }`. */
   public async extend(topic: string, subscription: string, items: ExtendRequest): Promise<AckResult> {
-    return unwrap(`extend ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/extend', { params: { path: { topic, subscription } }, body: items }));
+    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/extend', { params: { path: { topic, subscription } }, body: items }));
   }
 
   public async seek(topic: string, subscription: string, body: SeekRequest): Promise<SeekResponse> {
-    return unwrap(`seek ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/seek', { params: { path: { topic, subscription } }, body }));
+    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/seek', { params: { path: { topic, subscription } }, body }));
   }
 
   // ---------------------------------------------------------- dead letters
 
   public async listDeadLetters(topic: string, subscription: string, query: DeadLetterQuery = {}): Promise<DeadLetterList> {
-    return unwrap(`list dead letters of ${topic}/${subscription}`, await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters', { params: { path: { topic, subscription }, query } }));
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters', { params: { path: { topic, subscription }, query } }));
   }
 
   public async deleteDeadLetters(topic: string, subscription: string, body: DeadLetterSelection = {}): Promise<DeletedDeadLetters> {
-    return unwrap(`delete dead letters of ${topic}/${subscription}`, await this.api.DELETE('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters', { params: { path: { topic, subscription } }, body }));
+    return unwrap('DELETE', await this.api.DELETE('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters', { params: { path: { topic, subscription } }, body }));
   }
 
   public async redriveDeadLetters(topic: string, subscription: string, body: DeadLetterSelection = {}): Promise<RedrivenDeadLetters> {
-    return unwrap(`redrive dead letters of ${topic}/${subscription}`, await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters/redrive', { params: { path: { topic, subscription } }, body }));
+    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters/redrive', { params: { path: { topic, subscription } }, body }));
   }
 
   // ------------------------------------------------------------- schedules
 
   public async listSchedules(): Promise<ScheduleList> {
-    return unwrap('GET /v1/schedules', await this.api.GET('/v1/schedules'));
+    return unwrap('GET', await this.api.GET('/v1/schedules'));
   }
 
   public async putSchedule(name: string, body: ScheduleInput): Promise<Schedule> {
-    return unwrap(`PUT schedule ${name}`, await this.api.PUT('/v1/schedules/{schedule}', { params: { path: { schedule: name } }, body }));
+    return unwrap('PUT', await this.api.PUT('/v1/schedules/{schedule}', { params: { path: { schedule: name } }, body }));
   }
 
   public async getSchedule(name: string): Promise<Schedule> {
-    return unwrap(`GET schedule ${name}`, await this.api.GET('/v1/schedules/{schedule}', { params: { path: { schedule: name } } }));
+    return unwrap('GET', await this.api.GET('/v1/schedules/{schedule}', { params: { path: { schedule: name } } }));
   }
 
   public async deleteSchedule(name: string): Promise<void> {
-    noContent(`DELETE schedule ${name}`, await this.api.DELETE('/v1/schedules/{schedule}', { params: { path: { schedule: name } } }));
+    noContent('DELETE', await this.api.DELETE('/v1/schedules/{schedule}', { params: { path: { schedule: name } } }));
   }
 
   // ------------------------------------------------------------ operations
 
   public async health(): Promise<Health> {
-    return unwrap('GET /healthz', await this.api.GET('/healthz'));
+    return unwrap('GET', await this.api.GET('/healthz'));
   }
 
   /** The Prometheus text exposition. */
   public async metrics(): Promise<string> {
-    return unwrap('GET /metrics', await this.api.GET('/metrics', { parseAs: 'text' }));
+    return unwrap('GET', await this.api.GET('/metrics', { parseAs: 'text' }));
   }
 
   // ---------------------------------------------------------- consumer loop
@@ -251,11 +245,11 @@ function policyOf(method: string): SendPolicy {
 }
 
 /** The body of a 2xx answer; any other answer throws its ConveyorError. */
-function unwrap<A extends Answer>(request: string, answer: A): NonNullable<A['data']> {
-  if (answer.error !== undefined || !answer.response.ok) throw errorOfResponse(answer.response, answer.error, request);
+function unwrap<A extends Answer>(method: string, answer: A): NonNullable<A['data']> {
+  if (answer.error !== undefined || !answer.response.ok) throw errorOfResponse(answer.response, answer.error, method);
   return answer.data as NonNullable<A['data']>;
 }
 
-function noContent(request: string, answer: Answer): void {
-  if (answer.error !== undefined || !answer.response.ok) throw errorOfResponse(answer.response, answer.error, request);
+function noContent(method: string, answer: Answer): void {
+  if (answer.error !== undefined || !answer.response.ok) throw errorOfResponse(answer.response, answer.error, method);
 }

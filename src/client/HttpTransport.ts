@@ -78,5 +78,12 @@ export class HttpTransport {
 function networkError(request: Request, error: unknown, attempts: number): ConveyorError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   const tries = attempts === 1 ? '' : ` (${attempts} attempts)`;
-  return new ConveyorError({ status: 0, code: 'NetworkError', message: `${request.method} ${request.url} got no answer${tries}: ${reason}`, cause: error });
+  const target = new URL(request.url);
+  return new ConveyorError({
+    status: 0,
+    code: 'NetworkError',
+    message: `no answer from ${target.origin}${tries}: ${reason}`,
+    request: `${request.method} ${target.pathname}${target.search}`,
+    cause: error,
+  });
 }

@@ -11,6 +11,8 @@ export interface ConveyorErrorInit {
   readonly code: ConveyorErrorCode;
   readonly message: string;
   readonly retryAfterSeconds?: number;
+  /** `METHOD /path` of the request that failed. */
+  readonly request?: string;
   readonly cause?: unknown;
 }
 
@@ -18,7 +20,8 @@ export interface ConveyorErrorInit {
  * An operation of conveyor/client failed: the API answered a status outside
  * 2xx (`status`, and `code` and `message` from its error body), or no answer
  * came (`status` 0, `code` 'NetworkError'). `retryAfterSeconds` is the
- * answer's Retry-After, when it had one (429 RateLimited).
+ * answer's Retry-After, when it had one (429 RateLimited); `request` names
+ * the request (`GET /v1/topics/orders`).
  *
  * @example
  * try {
@@ -32,6 +35,7 @@ export class ConveyorError extends Error {
   public readonly status: number;
   public readonly code: ConveyorErrorCode;
   public readonly retryAfterSeconds?: number;
+  public readonly request?: string;
 
   public constructor(init: ConveyorErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -39,6 +43,7 @@ export class ConveyorError extends Error {
     this.status = init.status;
     this.code = init.code;
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    if (init.request !== undefined) this.request = init.request;
   }
 
   /** Whether the same request may succeed later: no answer, a timeout, a rate limit or a server error. */
@@ -93,12 +98,15 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 }
 
 /**
- * The ConveyorError of a non-2xx answer, from the body openapi-fetch parsed
- * (JSON when it was, else its text) and the answer's status and headers.
+ * The ConveyorError of a non-2xx answer to a `method` request, from the body
+ * openapi-fetch parsed (JSON when it was, else its text) and the answer's
+ * status, headers and URL.
  */
-export function errorOfResponse(response: Response, body: unknown, request: string): ConveyorError {
+export function errorOfResponse(response: Response, body: unknown, method: string): ConveyorError {
+  const target = URL.canParse(response.url) ? new URL(response.url) : undefined;
+  const request = target === undefined ? method : `${method} ${target.pathname}${target.search}`;
   const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
-  const extra = retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter };
+  const extra = { request, ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) };
   const error = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown; message?: unknown }; message?: unknown }) : undefined;
   const code = error?.error?.code;
   const message = error?.error?.message;
@@ -107,7 +115,7 @@ export function errorOfResponse(response: Response, body: unknown, request: stri
     return new ConveyorError({ status: response.status, code: known ? (code as ApiErrorCode) : fallbackCode(response.status), message: known ? message : `${code}: ${message}`, ...extra });
   }
   const text = typeof error?.message === 'string' ? error.message : typeof body === 'string' && body !== '' ? body.slice(0, 200) : `${response.status} ${response.statusText}`.trim();
-  return new ConveyorError({ status: response.status, code: fallbackCode(response.status), message: `${request}: ${text}`, ...extra });
+  return new ConveyorError({ status: response.status, code: fallbackCode(response.status), message: text, ...extra });
 }
 
 function fallbackCode(status: number): ApiErrorCode {

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { Delivery, Topic } from '../../domain/types.js';
+import { ConveyorClient, ConveyorError, type SubscriptionView, type TopicDetails } from '../../client/index.js';
+import { nackReason } from '../../client/nackReason.js';
+import type { Delivery } from '../../domain/types.js';
 import { localLambdaContext, type SqsLambdaHandler } from '../../emulation/lambdaContext.js';
 import { takeFailure } from '../../lambda/failureRegistry.js';
 import { SUBSCRIPTION_QUEUES_ENV, subscriptionQueuesVariable } from '../../lambda/subscriptionQueues.js';
-import { ApiError, CommandError } from '../errors.js';
-import { ConveyorHttp, type SubscriptionView } from './ConveyorHttp.js';
+import { CommandError } from '../errors.js';
 import { DeliveryEvents, subscriptionQueueArn } from './deliveryEvents.js';
 import { loadHandler } from './loadHandler.js';
 import { Progress, type ProgressStream } from './Progress.js';
@@ -54,13 +55,13 @@ const RETRY_PAUSE_MS = 1000;
  * process.exitCode = await runner.run();
  */
 export class ConsumeRunner {
-  private readonly http: ConveyorHttp;
+  private readonly client: ConveyorClient;
   private readonly stopping = new AbortController();
   private readonly progress: Progress;
   private readonly label: string;
 
   public constructor(private readonly settings: ConsumeSettings) {
-    this.http = new ConveyorHttp(settings.url, settings.token);
+    this.client = new ConveyorClient({ url: settings.url, ...(settings.token === undefined ? {} : { token: settings.token }) });
     this.label = `${settings.topic}/${settings.subscription}`;
     this.progress = new Progress(settings.stderr, this.label);
   }
@@ -98,12 +99,12 @@ export class ConsumeRunner {
     return 0;
   }
 
-  private async describe(): Promise<{ topic: Topic; subscription: SubscriptionView }> {
+  private async describe(): Promise<{ topic: TopicDetails; subscription: SubscriptionView }> {
     try {
-      const [topic, subscription] = await Promise.all([this.http.getTopic(this.settings.topic), this.http.getSubscription(this.settings.topic, this.settings.subscription)]);
+      const [topic, subscription] = await Promise.all([this.client.getTopic(this.settings.topic), this.client.getSubscription(this.settings.topic, this.settings.subscription)]);
       return { topic, subscription };
     } catch (error) {
-      if (error instanceof ApiError && !error.retryable) throw new CommandError(`cannot consume ${this.label} at ${this.settings.url}: ${error.message}`, 1, { cause: error });
+      if (error instanceof ConveyorError && !error.retryable) throw new CommandError(`cannot consume ${this.label} at ${this.settings.url}: ${described(error)}`, 1, { cause: error });
       throw error;
     }
   }
@@ -112,15 +113,16 @@ export class ConsumeRunner {
     while (!this.stopped) {
       let deliveries: Delivery[];
       try {
-        ({ messages: deliveries } = await this.http.pull(this.settings.topic, this.settings.subscription, { max: this.settings.batchSize, waitSeconds: this.settings.waitSeconds }, this.stopping.signal));
+        const pulled = await this.client.pull(this.settings.topic, this.settings.subscription, { max: this.settings.batchSize, waitSeconds: this.settings.waitSeconds, signal: this.stopping.signal });
+        deliveries = fromJson(pulled.messages);
       } catch (error) {
         if (this.stopped) return;
-        if (!(error instanceof ApiError) || !error.retryable) {
+        if (!(error instanceof ConveyorError) || !error.retryable) {
           // The other workers stop too; this error is the one reported.
           this.stop();
-          throw new CommandError(`cannot go on consuming ${this.label}: ${error instanceof Error ? error.message : String(error)}`, 1, { cause: error });
+          throw new CommandError(`cannot go on consuming ${this.label}: ${error instanceof ConveyorError ? described(error) : error instanceof Error ? error.message : String(error)}`, 1, { cause: error });
         }
-        this.progress.note(`pull failed, retrying in ${RETRY_PAUSE_MS / 1000} s: ${error.message}`);
+        this.progress.note(`pull failed, retrying in ${RETRY_PAUSE_MS / 1000} s: ${described(error)}`);
         await sleep(RETRY_PAUSE_MS, undefined, { signal: this.stopping.signal }).catch(() => undefined);
         continue;
       }
@@ -168,8 +170,11 @@ export class ConsumeRunner {
     }
     const { topic, subscription } = this.settings;
     const calls = [
-      succeeded.length === 0 ? Promise.resolve(undefined) : this.http.ack(topic, subscription, succeeded),
-      ...[...byReason].map(([reason, ids]) => this.http.nack(topic, subscription, ids, reason)),
+      succeeded.length === 0 ? Promise.resolve(undefined) : this.client.ack(topic, subscription, succeeded),
+      ...[...byReason].map(([reason, ackIds]) => {
+        const trimmed = nackReason(reason);
+        return this.client.nack(topic, subscription, { ackIds, ...(trimmed === undefined ? {} : { reason: trimmed }) });
+      }),
     ];
     const outcomes = await Promise.allSettled(calls);
     const [acked, ...nacked] = outcomes;
@@ -201,9 +206,19 @@ export class ConsumeRunner {
   /** The subscription's backlog (its stats), or null when the API does not answer. */
   private async backlog(): Promise<number | null> {
     try {
-      return (await this.http.getSubscription(this.settings.topic, this.settings.subscription)).stats.backlog;
+      return (await this.client.getSubscription(this.settings.topic, this.settings.subscription)).stats.backlog;
     } catch {
       return null;
     }
   }
+}
+
+/** A refused request as the command reports it: `GET /v1/…: 404 SubscriptionNotFound: …`. */
+function described(error: ConveyorError): string {
+  return `${error.request ?? 'request'}: ${error.status === 0 ? '' : `${error.status} `}${error.code}: ${error.message}`;
+}
+
+/** Pulled deliveries as the domain types them: their bodies were parsed from JSON, so they are Json. */
+function fromJson(deliveries: readonly unknown[]): Delivery[] {
+  return deliveries as Delivery[];
 }

@@ -27,7 +27,7 @@ export interface DeliveryBatch {
  * @example
  * subscriptionQueueArn(subscription, 'us-east-1'); // 'arn:aws:sqs:us-east-1:000000000000:conveyor-s-…'
  */
-export function subscriptionQueueArn(subscription: Subscription & { readonly aws?: { readonly queueArn?: string } }, region: string): string {
+export function subscriptionQueueArn(subscription: Pick<Subscription, 'topic' | 'name' | 'createdAt' | 'ordered'> & { readonly aws?: { readonly queueArn?: string } }, region: string): string {
   return subscription.aws?.queueArn ?? `arn:aws:sqs:${region}:${LOCAL_ACCOUNT}:${subscriptionResourceNames(LOCAL_PREFIX, subscription).queue}`;
 }
 

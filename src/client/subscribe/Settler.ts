@@ -1,11 +1,10 @@
 import { ConveyorError, LeaseLostError } from '../errors.js';
+import { nackReason } from '../nackReason.js';
 import { pause, type RetryPolicy } from '../RetryPolicy.js';
 import type { AckResult } from '../types.js';
 
 /** Most ack ids one ack or nack request takes (AckIds, maxItems). */
 const MAX_ACK_IDS = 1000;
-/** Most characters of a nack reason the API takes (NackRequest, reason). */
-const MAX_REASON_LENGTH = 1024;
 
 /** A message to settle: acked, or nacked with a reason and an optional delay. */
 export type Settlement = { readonly ackId: string; readonly outcome: 'ack' } | { readonly ackId: string; readonly outcome: 'nack'; readonly reason: string; readonly delaySeconds?: number };
@@ -65,7 +64,7 @@ export class Settler {
     for (let start = 0; start < group.length; start += MAX_ACK_IDS) {
       const ackIds = group.slice(start, start + MAX_ACK_IDS).map((settlement) => settlement.ackId);
       const outcome = await this.attempt(() =>
-        first.outcome === 'ack' ? this.settings.ack(ackIds) : this.settings.nack(ackIds, trimmed(first.reason), first.delaySeconds),
+        first.outcome === 'ack' ? this.settings.ack(ackIds) : this.settings.nack(ackIds, nackReason(first.reason), first.delaySeconds),
       );
       if (outcome !== undefined && outcome.failed.length > 0) this.report(new LeaseLostError(operation, outcome.failed));
       for (const ackId of ackIds) this.settings.settled(ackId);
@@ -107,8 +106,3 @@ function groups(batch: readonly Settlement[]): Map<string, Settlement[]> {
   return byRequest;
 }
 
-/** A reason the API takes: at most MAX_REASON_LENGTH characters, none when empty. */
-function trimmed(reason: string): string | undefined {
-  if (reason === '') return undefined;
-  return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…` : reason;
-}

@@ -39,7 +39,10 @@ export function fakeFetch(...answers: FakeAnswer[]): FakeFetch {
     if ('networkError' in answer) throw new TypeError('fetch failed', { cause: new Error(answer.networkError) });
     const text = answer.body === undefined ? null : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     const contentType = typeof answer.body === 'string' ? 'text/plain' : 'application/json';
-    return new Response(text, { status: answer.status, headers: { ...(text === null ? {} : { 'content-type': contentType }), ...answer.headers } });
+    const response = new Response(text, { status: answer.status, headers: { ...(text === null ? {} : { 'content-type': contentType }), ...answer.headers } });
+    // As fetch's own responses do, the response knows its URL.
+    Object.defineProperty(response, 'url', { value: String(input) });
+    return response;
   };
   return { fetch: fetch as typeof globalThis.fetch, sent };
 }
