@@ -29,6 +29,7 @@ import type {
   ScheduleList,
   SeekRequest,
   SeekResponse,
+  SubscriptionChanges,
   SubscriptionList,
   SubscriptionSettings,
   SubscriptionView,
@@ -149,6 +150,11 @@ export class ConveyorClient {
 
   public async getSubscription(topic: string, name: string): Promise<SubscriptionView> {
     return unwrap('GET', await this.api.GET('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } } }));
+  }
+
+  /** Changes what may change while messages wait and are leased (ackDeadlineSeconds, maxDeliveries, retryBackoff, deadLetterAlarm). */
+  public async updateSubscription(topic: string, name: string, changes: SubscriptionChanges): Promise<SubscriptionView> {
+    return unwrap('PATCH', await this.api.PATCH('/v1/topics/{topic}/subscriptions/{subscription}', { params: { path: { topic, subscription: name } }, body: changes }));
   }
 
   public async deleteSubscription(topic: string, name: string): Promise<void> {

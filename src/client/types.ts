@@ -42,6 +42,7 @@ export type CommitOffsetsRequest = Schemas['CommitOffsetsRequest'];
 /** A subscription with its settings and stats, as the API describes it. */
 export type SubscriptionView = Schemas['Subscription'];
 export type SubscriptionSettings = Schemas['SubscriptionSettingsInput'];
+export type SubscriptionChanges = Schemas['SubscriptionChangesInput'];
 export type SubscriptionList = JsonOf<'listSubscriptions', 200>;
 
 export type PullOptions = Schemas['PullRequest'];

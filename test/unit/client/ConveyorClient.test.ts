@@ -50,6 +50,17 @@ describe('Class: ConveyorClient', () => {
       expect(JSON.parse(sent[0]!.body!)).toEqual({ messages: [{ id: 'a', body: { total: 1 } }] });
     });
 
+    it('changes a subscription with a PATCH of the changes alone', async () => {
+      // Prepare
+      const { client, sent } = clientAnswering(json(200, { name: 'billing' }));
+
+      // Act
+      await client.updateSubscription('orders', 'billing', { maxDeliveries: 3 });
+
+      // Assess
+      expect(sent[0]).toMatchObject({ url: 'http://conveyor.test:8080/v1/topics/orders/subscriptions/billing', method: 'PATCH', body: '{"maxDeliveries":3}' });
+    });
+
     it('puts read queries in the query string', async () => {
       // Prepare
       const { client, sent } = clientAnswering(json(200, { messages: [], nextOffset: 7 }));
