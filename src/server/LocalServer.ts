@@ -13,6 +13,7 @@ import { errorResponse, internalErrorResponse, jsonResponse } from '../http/resp
 import { publicPaths } from '../http/routes/index.js';
 import type { ApiServices } from '../http/types.js';
 import { CONNECTION_DEFAULTS, type ConnectionLimits } from './connectionLimits.js';
+import type { ConsoleRoute } from './console/ConsoleRoute.js';
 import { answerMalformed, contentLength, malformedRequestError, readBody } from './requestFraming.js';
 import { toApiGatewayEvent } from './toApiGatewayEvent.js';
 
@@ -26,6 +27,8 @@ export interface LocalServerOptions {
   readonly connections?: Partial<ConnectionLimits>;
   /** Longest wait for in-flight requests on stop. @default 10000 */
   readonly drainTimeoutMs?: number;
+  /** The web console's static files at /console, served beside the API to anyone (they hold no data). @default - no console */
+  readonly console?: ConsoleRoute;
 }
 
 function lambdaContext(services: ApiServices, signal: AbortSignal, requestId: string): ApiContext {
@@ -144,13 +147,16 @@ export class LocalServer {
       });
       return;
     }
+    const path = pathOf(request.url);
+    const consoleRoute = this.options.console?.handles(path) === true ? this.options.console : undefined;
     let admission: Admission;
     try {
       admission = this.gatekeeper.admit({
         authorization: request.headers.authorization,
         address: request.socket.remoteAddress ?? 'unknown',
         ...contentLength(request),
-        publicPath: publicPaths.has(pathOf(request.url)),
+        // The console's files are public like /healthz: the page asks for a token itself and sends it to the API.
+        publicPath: consoleRoute !== undefined || publicPaths.has(path),
       });
     } catch (error) {
       // A client waiting for 100 Continue has sent no body: close, so it never does.
@@ -158,6 +164,10 @@ export class LocalServer {
       return;
     }
     if (options.continueOnAdmission === true) response.writeContinue();
+    if (consoleRoute !== undefined) {
+      await this.serveConsole(consoleRoute, request, response, { path, caller: admission.principal.name });
+      return;
+    }
     let routed = false;
     try {
       const body = await readBody(request, PublishLimits.requestBytes);
@@ -182,6 +192,26 @@ export class LocalServer {
       const answer = expected ? errorResponse(error) : internalErrorResponse();
       // A body that could not be read (too large, cut off) never reached a route.
       if (!routed) this.observeRefused(request, answer.statusCode ?? 500, admission.principal.name);
+      if (!response.headersSent) response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
+      response.end(answer.body);
+    }
+  }
+
+  /** A static file of the console, or its JSON error, observed like an API request; a body sent along is discarded unread. */
+  private async serveConsole(route: ConsoleRoute, request: IncomingMessage, response: ServerResponse, target: { readonly path: string; readonly caller: string }): Promise<void> {
+    const started = process.hrtime.bigint();
+    request.resume();
+    const method = request.method ?? 'GET';
+    try {
+      const answer = await route.answer(method, target.path, request.headers['if-none-match']);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.options.services.metrics.observeRequest(method, answer.route, answer.status, seconds);
+      this.options.services.accessLog.record({ method, route: answer.route, status: answer.status, durationMs: seconds * 1000, caller: target.caller, requestId: randomUUID() });
+      response.writeHead(answer.status, { ...answer.headers, ...(this.server.listening ? {} : { connection: 'close' }) });
+      response.end(answer.body);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'local server failed to serve a console file');
+      const answer = internalErrorResponse();
       if (!response.headersSent) response.writeHead(answer.statusCode ?? 500, { ...(answer.headers as Record<string, string>), connection: 'close' });
       response.end(answer.body);
     }

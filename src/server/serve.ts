@@ -5,6 +5,7 @@ import { createApiHandler } from '../http/createApiHandler.js';
 import { apiRoutes } from '../http/routes/index.js';
 import { startEmbeddedBackend, startEmulatedAwsBackend, type RunningBackend } from './backends.js';
 import type { ServerConfig } from './config.js';
+import { ConsoleRoute } from './console/ConsoleRoute.js';
 import { LocalServer } from './LocalServer.js';
 
 /** The backends a local server runs on: the embedded store, or the AWS deployment on an emulator. */
@@ -36,7 +37,8 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
 /**
  * Starts a backend and the local HTTP server in front of it: the handler Lambda
  * runs (functions/api.ts), built with this server's tokens, behind a gatekeeper
- * that identifies callers before it. What `npm start`, `conveyor serve` and
+ * that identifies callers before it, with the web console's static files at
+ * /console beside it. What `npm start`, `conveyor serve` and
  * `startConveyor` share. Throws ConfigurationError when the backend cannot
  * start or the address cannot be listened on; nothing is left running then.
  *
@@ -59,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     maxLongPollsPerCaller: config.connections.maxLongPollsPerCaller,
   });
   const handler = createApiHandler({ routes: apiRoutes, services: async () => backend.services, logger, tokens: config.tokens });
-  const server = new LocalServer({ handler, services: backend.services, logger, gatekeeper, connections: config.connections });
+  const server = new LocalServer({ handler, services: backend.services, logger, gatekeeper, connections: config.connections, console: ConsoleRoute.fromPackage() });
   let url: string;
   try {
     url = await server.listen(config.port, config.host);

@@ -85,16 +85,29 @@ describe('Package: conveyor installed from its tarball into an empty project', (
   });
 
   describe('Tarball', () => {
-    it('holds the compiled code with declarations, the function bundles, the OpenAPI document and the emulator launcher, and nothing else', () => {
+    it('holds the compiled code with declarations, the function bundles, the OpenAPI document, the emulator launcher and the web console, and nothing else', () => {
       // Act
       const outside = tarballFiles.filter(
-        (file) => !/^package\/(package\.json|README\.md|docs\/openapi\.yaml|emulator\/moto_clock_server\.py|dist\/(src|functions|infra)\/.+\.(js|d\.ts)|dist\/bundles\/\w+\/index\.mjs(\.map)?)$/.test(file),
+        (file) =>
+          !/^package\/(package\.json|README\.md|docs\/openapi\.yaml|emulator\/moto_clock_server\.py|dist\/(src|functions|infra)\/.+\.(js|d\.ts)|dist\/bundles\/\w+\/index\.mjs(\.map)?|console\/index\.html|console\/assets\/.+\.(js|css|svg))$/.test(
+            file,
+          ),
       );
 
       // Assess
       process.stdout.write(`tarball: ${tarballFiles.length} files\n`);
       expect(outside).toEqual([]);
-      expect(tarballFiles).toEqual(expect.arrayContaining(['package/dist/src/cli/main.js', 'package/dist/infra/index.d.ts', 'package/dist/src/server/index.d.ts', 'package/dist/src/lambda/index.d.ts', 'package/dist/bundles/api/index.mjs']));
+      expect(tarballFiles).toEqual(
+        expect.arrayContaining([
+          'package/dist/src/cli/main.js',
+          'package/dist/infra/index.d.ts',
+          'package/dist/src/server/index.d.ts',
+          'package/dist/src/lambda/index.d.ts',
+          'package/dist/bundles/api/index.mjs',
+          'package/console/index.html',
+          'package/console/assets/main.js',
+        ]),
+      );
       expect(tarballFiles.filter((file) => /dist\/infra\/app\.|^package\/(test|bench|scripts)\//.test(file))).toEqual([]);
     });
 
@@ -197,7 +210,7 @@ describe('Package: conveyor installed from its tarball into an empty project', (
     beforeAll(() => {
       withoutSqlite = run("import('conveyor/server') without better-sqlite3", 'node', ['server.mjs'], project);
       copyCompiledSqlite(join(ROOT, 'node_modules'), join(project, 'node_modules'));
-      withSqlite = run("import('conveyor/server'), startConveyor, a topic, stop", 'node', ['server.mjs'], project);
+      withSqlite = run("import('conveyor/server'), startConveyor, a topic, the console, stop", 'node', ['server.mjs'], project);
     }, STEP_TIMEOUT_MS);
 
     it('says plainly that better-sqlite3 is missing when the optional dependency is not installed', () => {
@@ -208,9 +221,9 @@ describe('Package: conveyor installed from its tarball into an empty project', (
       });
     });
 
-    it('starts a broker in-process once better-sqlite3 is installed', () => {
+    it('starts a broker in-process once better-sqlite3 is installed, serving the web console from the installed package and uplot', () => {
       // Assess
-      expect(JSON.parse(withSqlite.output)).toEqual({ status: 201 });
+      expect(JSON.parse(withSqlite.output)).toEqual({ status: 201, console: [200, 200, 200] });
     });
   });
 

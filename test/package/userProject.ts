@@ -41,13 +41,16 @@ export const handler = consume(async (message) => {
   console.log(message.id, message.topic, message.deliveryAttempt);
 });
 `,
-  'server.mjs': `// Prints one JSON line: the status of creating a topic on a broker started in-process, or the error.
+  'server.mjs': `// Prints one JSON line: the status of creating a topic on a broker started in-process and of three of the
+// console's files (the page, its entry module, uPlot from the uplot package beside conveyor), or the error.
 try {
   const { startConveyor } = await import('conveyor/server');
   const broker = await startConveyor({ logLevel: 'silent' });
   const response = await fetch(\`\${broker.url}/v1/topics/orders\`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"partitions":2}' });
+  const files = ['/console', '/console/assets/main.js', '/console/assets/vendor/uPlot.esm.js'];
+  const consoleStatuses = await Promise.all(files.map(async (path) => (await fetch(\`\${broker.url}\${path}\`)).status));
   await broker.stop();
-  console.log(JSON.stringify({ status: response.status }));
+  console.log(JSON.stringify({ status: response.status, console: consoleStatuses }));
 } catch (error) {
   console.log(JSON.stringify({ error: error.name, message: error.message }));
 }
