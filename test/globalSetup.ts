@@ -72,6 +72,7 @@ async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
 
 
 /**
+ * Makes sure chromium is there for the console specs (scripts/ensureChromium.mjs).
  * Builds what child-process tests run (the compiled server, exactly as `npm start`
  * does) and the functions' bundles, as `npm run build` does (CONVEYOR_SKIP_BUILD=1
  * skips both for single in-process suites), and starts
@@ -79,6 +80,8 @@ async function spawnMoto(timeoutMs = 30_000): Promise<MotoProcess> {
  * Each AWS suite resets its worker's emulator when it starts.
  */
 export default async function globalSetup(config: { maxWorkers: number }): Promise<void> {
+  // The console specs drive Debian's chromium headless; installs it when missing and running as root, else fails naming it.
+  execFileSync(process.execPath, ['scripts/ensureChromium.mjs'], { stdio: 'inherit' });
   if (process.env['CONVEYOR_SKIP_BUILD'] !== '1') {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
     // The functions' bundles, which ConveyorFunction deploys; bundles nothing when they are up to date.
