@@ -1,19 +1,33 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { consumeCommand } from './consume/command.js';
+import { withCliConventions } from './conventions.js';
 import { emulatorCommand } from './emulator/command.js';
+import { addGlobalOptions } from './globalOptions.js';
 import { packageVersion } from './packageVersion.js';
+import { schedulesCommand } from './schedules/command.js';
 import { serveCommand } from './serve/command.js';
+import { subscriptionsCommand } from './subscriptions/command.js';
+import { topicsCommand } from './topics/command.js';
+
+// A reader that went away (`conveyor tail orders | head`) ends the output, not with an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 /**
  * The `conveyor` command. Each command lives in its own folder and is only
- * listed here.
+ * listed here. The commands that talk to a broker share `--url`, `--token`
+ * and `--json` and the exit codes of exitCodes.ts.
  */
-const program = new Command('conveyor')
+const program = addGlobalOptions(new Command('conveyor'))
   .description('Conveyor: messaging on AWS or embedded, behind one HTTP API')
-  .version(packageVersion())
-  .addCommand(consumeCommand())
-  .addCommand(emulatorCommand())
-  .addCommand(serveCommand());
+  .version(packageVersion());
+withCliConventions(program);
+for (const command of [topicsCommand(), subscriptionsCommand(), schedulesCommand()]) {
+  program.addCommand(withCliConventions(command));
+}
+program.addCommand(consumeCommand()).addCommand(emulatorCommand()).addCommand(serveCommand());
 
 await program.parseAsync(process.argv);

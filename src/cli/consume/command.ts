@@ -1,11 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { CommandError } from '../errors.js';
+import { globalOptionsOf } from '../globalOptions.js';
+import { integerIn } from '../options.js';
 import { ConsumeRunner } from './ConsumeRunner.js';
 
 interface ConsumeFlags {
   readonly handler: string;
-  readonly url: string;
-  readonly token?: string;
   readonly batchSize: number;
   readonly concurrency: number;
   readonly waitSeconds: number;
@@ -15,14 +15,6 @@ interface ConsumeFlags {
 const INTERRUPTED = 130;
 /** After the last batch, how long open handles (keep-alive sockets, a handler's clients) may hold the process. */
 const EXIT_GRACE_MS = 500;
-
-function integerIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value) || number < min || number > max) throw new InvalidArgumentError(`${name} must be an integer between ${min} and ${max}, but ${JSON.stringify(value)} was provided`);
-    return number;
-  };
-}
 
 /**
  * `conveyor consume <topic> <subscription> --handler <module[#export]>`: runs
@@ -39,18 +31,18 @@ export function consumeCommand(): Command {
     .argument('<topic>', 'topic name')
     .argument('<subscription>', 'subscription name')
     .requiredOption('--handler <module>', 'handler module and export, e.g. ./dist/billing.js#handler (export "handler" when none is named)')
-    .addOption(new Option('--url <url>', "Conveyor's URL").env('CONVEYOR_URL').default('http://127.0.0.1:8080'))
-    .addOption(new Option('--token <token>', 'bearer token for the API').env('CONVEYOR_TOKEN'))
     .addOption(new Option('--batch-size <n>', 'messages per invocation (one pull)').argParser(integerIn('--batch-size', 1, 100)).default(10))
     .addOption(new Option('--concurrency <n>', 'invocations at once, as the mapping\'s maximum concurrency').argParser(integerIn('--concurrency', 1, 64)).default(1))
     .addOption(new Option('--wait-seconds <n>', 'long-poll of each pull').argParser(integerIn('--wait-seconds', 0, 20)).default(20))
-    .action(async (topic: string, subscription: string, flags: ConsumeFlags) => {
+    .action(async (topic: string, subscription: string, flags: ConsumeFlags, command: Command) => {
+      // --url and --token are the program's (globalOptions.ts), shared with every command that talks to a broker.
+      const { url, token } = globalOptionsOf(command);
       const runner = new ConsumeRunner({
         topic,
         subscription,
         handler: flags.handler,
-        url: flags.url,
-        ...(flags.token === undefined ? {} : { token: flags.token }),
+        url,
+        ...(token === undefined ? {} : { token }),
         batchSize: flags.batchSize,
         concurrency: flags.concurrency,
         waitSeconds: flags.waitSeconds,
