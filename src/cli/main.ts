@@ -2,12 +2,17 @@
 import { Command } from 'commander';
 import { consumeCommand } from './consume/command.js';
 import { withCliConventions } from './conventions.js';
+import { deadLettersCommand } from './deadLetters/command.js';
+import { ackCommand, nackCommand, pullCommand } from './delivery/command.js';
 import { emulatorCommand } from './emulator/command.js';
 import { addGlobalOptions } from './globalOptions.js';
 import { packageVersion } from './packageVersion.js';
+import { publishCommand } from './publish/command.js';
 import { schedulesCommand } from './schedules/command.js';
 import { serveCommand } from './serve/command.js';
+import { statsCommand } from './stats/command.js';
 import { subscriptionsCommand } from './subscriptions/command.js';
+import { tailCommand } from './tail/command.js';
 import { topicsCommand } from './topics/command.js';
 
 // A reader that went away (`conveyor tail orders | head`) ends the output, not with an error.
@@ -25,7 +30,7 @@ const program = addGlobalOptions(new Command('conveyor'))
   .description('Conveyor: messaging on AWS or embedded, behind one HTTP API')
   .version(packageVersion());
 withCliConventions(program);
-for (const command of [topicsCommand(), subscriptionsCommand(), schedulesCommand()]) {
+for (const command of [topicsCommand(), subscriptionsCommand(), schedulesCommand(), publishCommand(), pullCommand(), ackCommand(), nackCommand(), tailCommand(), deadLettersCommand(), statsCommand()]) {
   program.addCommand(withCliConventions(command));
 }
 program.addCommand(consumeCommand()).addCommand(emulatorCommand()).addCommand(serveCommand());
