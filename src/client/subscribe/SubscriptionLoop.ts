@@ -45,7 +45,10 @@ const LIMITS = { concurrency: [1, 1000], maxInFlight: [1, 100_000], batchSize: [
  */
 export class SubscriptionLoop implements Subscription {
   public readonly closed: Promise<void>;
+  /** Aborted by close(): no more pulls, and every pause ends. */
   private readonly stopping = new AbortController();
+  /** Aborts the long-poll in progress; close() does so only when it has nothing to give back. */
+  private readonly pulling = new AbortController();
   private readonly inHand = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private queue: DeliveryQueue | undefined;
@@ -94,6 +97,10 @@ export class SubscriptionLoop implements Subscription {
   public close(): Promise<void> {
     if (!this.stopping.signal.aborted) {
       this.stopping.abort();
+      // With messages to give back, the long-poll in progress ends on its own first: cut short, it could
+      // still be waiting on the server (behind a proxy, or until the server sees the connection close)
+      // and lease the messages given back to a consumer that is gone.
+      if ((this.queue?.size ?? 0) === 0) this.pulling.abort();
       this.wake?.();
     }
     return this.closed.catch(() => undefined);
@@ -149,7 +156,7 @@ export class SubscriptionLoop implements Subscription {
       let deliveries: Delivery[];
       try {
         const max = Math.min(this.settings.batchSize, this.settings.maxInFlight - this.inHand.size);
-        ({ messages: deliveries } = await this.api.pull(topic, subscription, { max, waitSeconds: this.settings.waitSeconds, signal: this.stopping.signal }));
+        ({ messages: deliveries } = await this.api.pull(topic, subscription, { max, waitSeconds: this.settings.waitSeconds, signal: this.pulling.signal }));
         failures = 0;
       } catch (error) {
         if (this.stopped) return;
@@ -217,6 +224,7 @@ export class SubscriptionLoop implements Subscription {
   /** Gives back what never started, lets the running handlers end, and waits for every ack and nack. */
   private async finish(): Promise<void> {
     this.stopping.abort();
+    this.pulling.abort();
     for (const delivery of this.queue?.drain() ?? []) {
       this.keeper?.release(delivery.ackId);
       this.settler.add({ ackId: delivery.ackId, outcome: 'nack', reason: RELEASED, delaySeconds: 0 });

@@ -43,11 +43,12 @@ export interface SubscriptionStats {
 /** A running consumer loop (ConveyorClient.subscribe). */
 export interface Subscription {
   /**
-   * Stops pulling (a long-poll in progress is cut short), gives back the
-   * messages pulled but not started (a nack with delay 0: they are ready
-   * again at once, and count a delivery), lets running handlers finish and
-   * settles them. Resolves when all that is done; calling it again answers
-   * the same promise.
+   * Stops pulling, gives back the messages pulled but not started (a nack
+   * with delay 0: they are ready again at once, and count a delivery), lets
+   * running handlers finish and settles them. A long-poll in progress is cut
+   * short when nothing is to be given back; otherwise it ends first (within
+   * `waitSeconds`), so that it cannot lease what is given back. Resolves when
+   * all that is done; calling it again answers the same promise.
    */
   close(): Promise<void>;
   /** Settles when the loop has ended: after close(), or rejected with the error that stopped it (a refused pull: 401, 403, 404). */

@@ -248,6 +248,29 @@ describe('Class: SubscriptionLoop', () => {
       expect(running.stats()).toEqual({ processed: 1, failed: 0, inFlight: 0 });
     });
 
+    it('with messages to give back, lets the long-poll in progress end first, and gives back what it brought too', async () => {
+      // Prepare
+      const api = new FakeSubscriptionApi();
+      const gated = gatedHandler();
+      api.offer(deliveryOf('running'), deliveryOf('waiting'));
+      const running = start(api, gated.handler, { concurrency: 1, waitSeconds: 20 });
+      await eventually(() => gated.started.length === 1 && api.pulls === 2);
+
+      // Act
+      const closing = running.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const givenBackBeforeThePullEnded = api.nacked.length;
+      api.offer(deliveryOf('late'));
+      await eventually(() => api.nacked.length === 1);
+      gated.finish('running');
+      await closing;
+
+      // Assess
+      expect(givenBackBeforeThePullEnded).toBe(0);
+      expect(api.nacked).toEqual([{ ackIds: ['ack-waiting', 'ack-late'], reason: 'released unstarted: the consumer closed', delaySeconds: 0 }]);
+      expect(api.acked).toEqual(['ack-running']);
+    });
+
     it('cuts a waiting long-poll short', async () => {
       // Prepare
       const api = new FakeSubscriptionApi();

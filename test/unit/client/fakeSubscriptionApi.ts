@@ -41,7 +41,8 @@ const settled = (count: number): AckResult => ({ acked: count, notAcked: 0, fail
 
 /**
  * The operations the consumer loop calls, in memory: pulls hand out what
- * `offer` queued (a long-poll waits for it, and ends empty when aborted),
+ * `offer` queued (a long-poll waits for it up to waitSeconds, and ends empty
+ * when aborted),
  * and every ack, nack and extend is recorded. `failPulls` makes the next
  * pulls throw.
  */
@@ -73,10 +74,13 @@ export class FakeSubscriptionApi implements SubscriptionApi {
   public async pull(_topic: string, _subscription: string, options: PullOptions & { readonly signal?: AbortSignal }): Promise<PullResponse> {
     this.pulls += 1;
     if (this.pullFailures.length > 0) throw this.pullFailures.shift();
+    const until = Date.now() + (options.waitSeconds ?? 0) * 1000;
     while (this.ready.length === 0) {
-      if (options.signal?.aborted === true) return { messages: [] };
+      const left = until - Date.now();
+      if (options.signal?.aborted === true || left <= 0) return { messages: [] };
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
+        setTimeout(resolve, left);
         options.signal?.addEventListener('abort', () => resolve(), { once: true });
       });
     }
