@@ -31,6 +31,8 @@ export type TopicList = JsonOf<'listTopics', 200>;
 
 export type PublishMessage = Schemas['OutgoingMessage'];
 export type PublishResult = Schemas['PublishResult'];
+export type ImmediatePublishResult = Schemas['ImmediatePublishResult'];
+export type DelayedPublishResult = Schemas['DelayedPublishResult'];
 export type PublishResponse = JsonOf<'publishMessages', 200>;
 export type Message = Schemas['Message'];
 export type ReadQuery = NonNullable<operations['readMessages']['parameters']['query']>;

@@ -75,6 +75,25 @@ export class ApiClient {
   }
 
   /**
+   * `fetch` for another HTTP client under test (conveyor/client): it lets the
+   * backend settle first and checks every answer against docs/openapi.yaml,
+   * as this client's own requests do. A violation is thrown from fetch, so the
+   * client under test reports it as a failed request.
+   *
+   * @example
+   * const client = new ConveyorClient({ url: api.http.baseUrl, fetch: api.http.fetch });
+   */
+  public readonly fetch: typeof fetch = async (input, init) => {
+    await this.beforeRequest();
+    const response = await fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const text = await response.clone().text();
+    const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
+    assertResponseMatchesSpec(spec, init?.method ?? 'GET', url.pathname, response.status, isJson && text.length > 0 ? JSON.parse(text) : undefined);
+    return response;
+  };
+
+  /**
    * Sends a request byte for byte (see rawHttp.ts), after the same settling as every
    * other request, and without the OpenAPI check: the caller decides what to assert.
    *

@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import { handler } from '../../../functions/api.js';
 import type { Broker } from '../../../src/broker/Broker.js';
 import { createEmbeddedServices } from '../../../src/runtime/createEmbeddedServices.js';
+import { Gatekeeper } from '../../../src/access/Gatekeeper.js';
+import { TokenRegistry } from '../../../src/access/TokenRegistry.js';
 import { LocalServer } from '../../../src/server/LocalServer.js';
 import { startLocalAws } from '../../../src/emulation/startLocalAws.js';
 import { makeDataDir, removeDataDir } from '../../helpers/dataDir.js';
@@ -27,6 +29,13 @@ export interface ContractTarget {
 export interface TargetSettings {
   /** The response byte budget (CONVEYOR_RESPONSE_BYTES). @default ResponseLimits.bytes.default */
   readonly responseBytes?: number;
+  /** Long-polls one caller holds at once (CONVEYOR_MAX_LONG_POLLS); one more is 429 with Retry-After. @default 64 */
+  readonly maxLongPollsPerCaller?: number;
+}
+
+/** The local server's door: open, with the long-poll limit of `settings`. */
+function gatekeeperOf(settings: TargetSettings): Gatekeeper {
+  return new Gatekeeper({ tokens: TokenRegistry.empty, ...(settings.maxLongPollsPerCaller === undefined ? {} : { maxLongPollsPerCaller: settings.maxLongPollsPerCaller }) });
 }
 
 export interface BackendFactory {
@@ -49,8 +58,9 @@ async function startEmbedded(settings: TargetSettings = {}): Promise<ContractTar
   const dataDir = makeDataDir('contract');
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
-  const services = createEmbeddedServices({ dataDir, clock, logger, maintenance: { maxSleepMs: 50 }, ...settings });
-  const server = new LocalServer({ handler, services, logger, drainTimeoutMs: 1000 });
+  const { maxLongPollsPerCaller: _door, ...serviceSettings } = settings;
+  const services = createEmbeddedServices({ dataDir, clock, logger, maintenance: { maxSleepMs: 50 }, ...serviceSettings });
+  const server = new LocalServer({ handler, services, logger, drainTimeoutMs: 1000, gatekeeper: gatekeeperOf(settings) });
   const url = await server.listen(0, '127.0.0.1');
   const broker: Broker = services.broker;
   return {
@@ -83,10 +93,11 @@ async function startAws(settings: TargetSettings = {}): Promise<ContractTarget> 
   const emulator = await startEmulator();
   const clock = new TestClock();
   const logger = pino({ level: 'silent' });
-  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, template: await conveyorTemplate(), idleMs: 200, ...settings });
+  const { maxLongPollsPerCaller: _door, ...serviceSettings } = settings;
+  const local = await startLocalAws({ endpoint: emulator.endpoint, clock, logger, template: await conveyorTemplate(), idleMs: 200, ...serviceSettings });
   // Also in the background, so a waiting long-poll sees what is published meanwhile.
   local.runner.start();
-  const server = new LocalServer({ handler, services: local.services, logger, drainTimeoutMs: 1000 });
+  const server = new LocalServer({ handler, services: local.services, logger, drainTimeoutMs: 1000, gatekeeper: gatekeeperOf(settings) });
   const url = await server.listen(0, '127.0.0.1');
   let pushed = '';
   const settle = async (): Promise<void> => {
