@@ -76,7 +76,7 @@ describe('Package: conveyor installed from its tarball into an empty project', (
       ['install', tarball, `aws-cdk-lib@${versionOf('aws-cdk-lib')}`, `constructs@${versionOf('constructs')}`, `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`, '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional'],
       project,
     );
-    compiled = run('tsc of the CDK app and the consumer (strict, NodeNext, skipLibCheck off)', 'node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], project);
+    compiled = run('tsc of the CDK app, the consumer and the publisher (strict, NodeNext, skipLibCheck off)', 'node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], project);
   }, STEP_TIMEOUT_MS * 3);
 
   afterAll(() => {
@@ -200,6 +200,38 @@ describe('Package: conveyor installed from its tarball into an empty project', (
       // Assess
       process.stdout.write(`one-line consumer bundle: ${(bundled.outputFiles[0]!.contents.length / 1024).toFixed(0)} KiB minified, ${inputs.length} files\n`);
       expect(inputs.filter((input) => /node_modules\/(better-sqlite3|aws-cdk-lib|constructs|pino|prom-client)\/|conveyor\/dist\/(src\/(server|adapters\/sqlite|http)|infra)\//.test(input))).toEqual([]);
+    });
+  });
+
+  describe('Subpath: conveyor/client', () => {
+    it("type-checks a publisher and a consumer loop that import only conveyor/client with the project's own tsc", () => {
+      // Assess
+      expect(compiled.output).toBe('');
+      expect(compiled.status).toBe(0);
+      expect(existsSync(join(project, 'dist', 'publisher.js'))).toBe(true);
+    });
+
+    it('bundles the publisher with esbuild without the signing packages, the AWS SDK, better-sqlite3, aws-cdk-lib or the server', async () => {
+      // Act
+      const bundled = await build({
+        absWorkingDir: project,
+        entryPoints: ['src/publisher.ts'],
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'esm',
+        minify: true,
+        metafile: true,
+        write: false,
+        outfile: 'out/publisher.mjs',
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(bundled.metafile.inputs);
+
+      // Assess
+      process.stdout.write(`publisher bundle (conveyor/client): ${(bundled.outputFiles[0]!.contents.length / 1024).toFixed(0)} KiB minified, ${inputs.length} files\n`);
+      expect(inputs.filter((input) => /node_modules\/(@smithy|@aws-sdk|better-sqlite3|aws-cdk-lib|constructs|pino|prom-client|zod)\/|conveyor\/dist\/(src\/(server|adapters|broker|http)|infra)\//.test(input))).toEqual([]);
+      expect(inputs.some((input) => input.includes('conveyor/dist/src/client/'))).toBe(true);
     });
   });
 

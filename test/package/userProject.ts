@@ -41,6 +41,28 @@ export const handler = consume(async (message) => {
   console.log(message.id, message.topic, message.deliveryAttempt);
 });
 `,
+  // Imports conveyor/client and nothing else: a publisher and a consumer loop, typed from the API's document.
+  'src/publisher.ts': `import { ConveyorClient, ConveyorError, type Delivery, type PublishMessage, type Subscription } from 'conveyor/client';
+
+const client = new ConveyorClient({ url: process.env['CONVEYOR_URL'] ?? 'http://127.0.0.1:8080', retry: { maxAttempts: 3 } });
+
+export async function publishOrder(total: number): Promise<string> {
+  const message: PublishMessage = { id: \`order-\${total}\`, key: 'customer-7', body: { total } };
+  try {
+    const { results } = await client.publish('orders', message);
+    return results[0]?.id ?? '';
+  } catch (error) {
+    if (error instanceof ConveyorError && error.code === 'TopicNotFound') return '';
+    throw error;
+  }
+}
+
+export function billing(): Subscription {
+  return client.subscribe('orders', 'billing', async (message: Delivery) => {
+    console.log(message.id, message.deliveryAttempt);
+  }, { concurrency: 2 });
+}
+`,
   'server.mjs': `// Prints one JSON line: the status of creating a topic on a broker started in-process and of three of the
 // console's files (the page, its entry module, uPlot from the uplot package beside conveyor), or the error.
 try {
