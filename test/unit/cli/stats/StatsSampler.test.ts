@@ -3,14 +3,9 @@ import { metricSamples } from '../../../../src/cli/stats/prometheusCounters.js';
 import { StatsSampler, viewOf, type StatsSource } from '../../../../src/cli/stats/StatsSampler.js';
 
 function topicWith(nextOffsets: number[]): TopicDetails {
-  return {
-    name: 'orders',
-    partitions: nextOffsets.length,
-    retentionHours: 168,
-    dedupWindowSeconds: 3600,
-    createdAt: '2026-01-01T00:00:00Z',
-    stats: { partitions: nextOffsets.map((nextOffset, partition) => ({ partition, oldestOffset: 1, nextOffset })) },
-  };
+  // Topic stats as the API answers them, with the count of delayed messages it is gaining.
+  const stats = { partitions: nextOffsets.map((nextOffset, partition) => ({ partition, oldestOffset: 1, nextOffset })), delayed: 0 };
+  return { name: 'orders', partitions: nextOffsets.length, retentionHours: 168, dedupWindowSeconds: 3600, createdAt: '2026-01-01T00:00:00Z', stats };
 }
 
 function subscription(name: string, backlog: number): SubscriptionView {
