@@ -21,7 +21,8 @@ export interface RunningCli {
   stdout(): string;
   stderr(): string;
   /** Resolves once stdout matches `pattern`; rejects when the process ends first or `timeoutMs` passes. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves once `stream` (stdout unless named) has printed `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<void>;
   /** Sends `signal` and resolves with the run. */
   stop(signal?: NodeJS.Signals): Promise<CliRun>;
   readonly finished: Promise<CliRun>;
@@ -74,8 +75,8 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     stdout: () => stdout,
     stderr: () => stderr,
     finished,
-    async waitFor(pattern, timeoutMs = 15_000) {
-      for (const deadline = Date.now() + timeoutMs; !pattern.test(stdout); await sleep(50)) {
+    async waitFor(pattern, timeoutMs = 15_000, stream: 'stdout' | 'stderr' = 'stdout') {
+      for (const deadline = Date.now() + timeoutMs; !pattern.test(stream === 'stdout' ? stdout : stderr); await sleep(50)) {
         if (ended) throw new Error(`conveyor ${args.join(' ')} ended before printing ${pattern}:\n${stdout}\n${stderr}`);
         if (Date.now() > deadline) throw new Error(`conveyor ${args.join(' ')} did not print ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`);
       }

@@ -222,8 +222,8 @@ describe('Commands: conveyor publish, pull, ack, nack, dlq, tail and stats (chil
     it('with --follow prints only what is published from then on, until SIGINT, which exits 0', async () => {
       // Prepare
       const follow = startCli(['tail', topic, '--follow', '--poll-ms', '100'], { env });
-      // It reads where each partition ends when it starts: give it that time before publishing.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // It reads where each partition ends when it starts, and says so on stderr.
+      await follow.waitFor(/following .* from the end/, 15_000, 'stderr');
 
       // Act
       await runCli(['publish', topic, '--key', 'customer-8', '--body', '"late"'], { env });

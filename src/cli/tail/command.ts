@@ -81,6 +81,7 @@ export function tailCommand(): Command {
           pollMs: flags.pollMs,
           ...(flags.max === undefined ? {} : { max: flags.max }),
         });
+        if (flags.follow === true) process.stderr.write(`conveyor tail: following ${topic} (${partitions.length === 1 ? `partition ${partitions[0]}` : `${partitions.length} partitions`}) from ${describeStart(start)}; Ctrl-C stops\n`);
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
         process.once('SIGINT', onSignal);
@@ -93,4 +94,12 @@ export function tailCommand(): Command {
         }
       }),
     );
+}
+
+/** Where a followed tail starts, for the line it prints on stderr once it knows. */
+function describeStart(start: TailStart): string {
+  if (start.from === 'end') return `the end (next offsets ${[...start.nextOffsets].map(([partition, offset]) => `${partition}:${offset}`).join(', ')})`;
+  if (start.from === 'offset') return `offset ${start.offset}`;
+  if (start.from === 'time') return start.time;
+  return 'the oldest retained message';
 }
