@@ -39,7 +39,7 @@ export function grantedRoutes(action: Action, scope: GrantScope): GrantedRoute[]
   const granted: GrantedRoute[] = [];
   for (const route of apiRoutes) {
     const sight = route.access.kind === 'topicSight';
-    const allowed = route.access.kind === 'topic' && route.access.action === action;
+    const allowed = route.access.kind === 'topic' && route.access.actions.includes(action);
     if (!sight && !allowed) continue;
     if (sight && route.path.includes('{subscription}') && scope.subscription === undefined) continue;
     const path = route.path.replace(/\{(\w+)\}/g, (_match, parameter: string) => {

@@ -37,7 +37,12 @@ export class Principal {
   }
 
   public require(action: Action, topic: string): void {
-    if (!this.can(action, topic)) this.refuse(formatGrant({ kind: 'topic', action, pattern: topic }));
+    this.requireAny([action], topic);
+  }
+
+  /** Throws ForbiddenError naming every grant that would do unless one of `actions` is granted on the topic. */
+  public requireAny(actions: readonly Action[], topic: string): void {
+    if (!actions.some((action) => this.can(action, topic))) this.refuse(actions.map((action) => formatGrant({ kind: 'topic', action, pattern: topic })).join('" or "'));
   }
 
   public requireSight(topic: string): void {

@@ -2,11 +2,11 @@ import { NAME_PATTERN } from '../domain/constants.js';
 
 /** What a topic grant allows. Each route needs one of these on its topic (see src/http/routes). */
 export const Action = {
-  /** Publish messages. */
+  /** Publish messages; cancel delayed messages. */
   Publish: 'publish',
-  /** Pull, ack, nack, extend; read the log; commit and read group offsets; list dead letters. */
+  /** Pull, ack, nack, extend; read the log; commit and read group offsets; list dead letters and delayed messages. */
   Consume: 'consume',
-  /** Create, change and delete topics, subscriptions and schedules; seek; redrive and delete dead letters. */
+  /** Create, change and delete topics, subscriptions and schedules; seek; redrive and delete dead letters; list and cancel delayed messages. */
   Manage: 'manage',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];

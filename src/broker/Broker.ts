@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
 import { noTelemetry, type Telemetry } from '../ports/Telemetry.js';
+import { Delays } from './Delays.js';
 import { Delivery } from './Delivery.js';
 import { LogReader } from './LogReader.js';
 import { Maintenance, type MaintenanceOptions } from './Maintenance.js';
@@ -30,6 +31,7 @@ export class Broker {
   public readonly backend: Backend;
   public readonly topics: TopicAdmin;
   public readonly publisher: Publisher;
+  public readonly delays: Delays;
   public readonly log: LogReader;
   public readonly subscriptions: SubscriptionAdmin;
   public readonly delivery: Delivery;
@@ -42,6 +44,7 @@ export class Broker {
     this.backend = backend;
     this.topics = new TopicAdmin(backend, clock, telemetry);
     this.publisher = new Publisher(backend, this.topics, clock, telemetry, () => this.maintenance.wake());
+    this.delays = new Delays(backend, this.topics);
     this.log = new LogReader(backend, this.topics);
     this.subscriptions = new SubscriptionAdmin(backend, this.topics, clock, telemetry);
     this.delivery = new Delivery(backend, this.subscriptions, telemetry);

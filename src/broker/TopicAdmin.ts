@@ -6,7 +6,8 @@ import { noTelemetry, type Telemetry } from '../ports/Telemetry.js';
 import { toRfc3339 } from './time.js';
 
 export interface TopicDescription extends Topic {
-  readonly stats: { readonly partitions: PartitionStats[] };
+  /** Per partition, its offsets; and how many messages wait for their delivery time, not yet in any partition. */
+  readonly stats: { readonly partitions: PartitionStats[]; readonly delayed: number };
 }
 
 function sameSettings(a: TopicSettings, b: TopicSettings): boolean {
@@ -48,7 +49,8 @@ export class TopicAdmin {
 
   public async describe(name: string): Promise<TopicDescription> {
     const topic = await this.require(name);
-    return { ...topic, stats: { partitions: await this.backend.log.stats(topic) } };
+    const [partitions, delayed] = await Promise.all([this.backend.log.stats(topic), this.backend.delayed.count(topic)]);
+    return { ...topic, stats: { partitions, delayed } };
   }
 
   public list(): Promise<Topic[]> {

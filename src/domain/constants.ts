@@ -44,6 +44,12 @@ export const DeadLetterLimits = {
   limit: { min: 1, max: 1000, default: 100 },
 } as const;
 
+export const DelayedLimits = {
+  limit: { min: 1, max: 1000, default: 100 },
+  /** A cursor is opaque; this bounds what is read before it is judged. */
+  cursorLength: 1024,
+} as const;
+
 export const AckLimits = {
   ackIds: { min: 1, max: 1000 },
   /** Room for an SQS receipt handle (up to 1024 characters) in the AWS backend's ack ids. */
@@ -54,7 +60,7 @@ export const AckLimits = {
 } as const;
 
 /**
- * Responses that return messages (log reads, pulls, dead-letter listings) stop
+ * Responses that return messages (log reads, pulls, dead-letter and delayed listings) stop
  * adding messages once their encoded size would pass this many bytes, and always
  * hold at least one message: a message is at most PublishLimits.messageBytes.
  * Reads say where to continue (`nextOffset`); a pull simply returns fewer.

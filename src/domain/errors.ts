@@ -15,6 +15,7 @@ export const ErrorCode = {
   TopicNotFound: 'TopicNotFound',
   SubscriptionNotFound: 'SubscriptionNotFound',
   ScheduleNotFound: 'ScheduleNotFound',
+  DelayedMessageNotFound: 'DelayedMessageNotFound',
   Conflict: 'Conflict',
   PayloadTooLarge: 'PayloadTooLarge',
   RateLimited: 'RateLimited',
@@ -135,6 +136,16 @@ export class SubscriptionNotFoundError extends ConveyorError {
 export class ScheduleNotFoundError extends ConveyorError {
   public constructor(name: string) {
     super(ErrorCode.ScheduleNotFound, `schedule ${JSON.stringify(name)} does not exist`);
+  }
+}
+
+/** No message of that id waits on the topic: never published, released into the log already, or cancelled. */
+export class DelayedMessageNotFoundError extends ConveyorError {
+  public constructor(topic: string, id: string) {
+    super(
+      ErrorCode.DelayedMessageNotFound,
+      `no delayed message ${preview(id, 140)} waits on topic ${JSON.stringify(topic)}: it is unknown, was released into the log already, or was cancelled`,
+    );
   }
 }
 

@@ -105,6 +105,27 @@ export interface Delivery extends Message {
   readonly deliveryAttempt: number;
 }
 
+/** A message waiting for its delivery time: published, not yet in the log (it gets its offset when due). */
+export interface DelayedMessage {
+  readonly id: string;
+  readonly topic: string;
+  /** The partition it will enter, chosen when it was published. */
+  readonly partition: number;
+  readonly key: string | null;
+  readonly body: Json;
+  readonly attributes: Attributes;
+  /** When it is due, RFC 3339 with milliseconds (the publish's `scheduledFor`). */
+  readonly deliverAt: string;
+  /** When it was published, RFC 3339 with milliseconds; null for a message an earlier version stored without it. */
+  readonly publishedAt: string | null;
+}
+
+/** One page of a topic's delayed messages, in due order; `nextCursor` continues after the last one (null at the end). */
+export interface DelayedPage {
+  readonly messages: DelayedMessage[];
+  readonly nextCursor: string | null;
+}
+
 export interface DeadLetter extends Message {
   readonly deliveryAttempt: number;
   readonly deadLetteredAt: string;

@@ -12,8 +12,8 @@ export type RouteAccess =
   | { readonly kind: 'public' }
   /** The `metrics` grant (or admin). */
   | { readonly kind: 'metrics' }
-  /** `action` on the topic named in the path. */
-  | { readonly kind: 'topic'; readonly action: Action }
+  /** One of `actions` on the topic named in the path (most routes name one). */
+  | { readonly kind: 'topic'; readonly actions: readonly Action[] }
   /** Any grant on the topic named in the path (describing a topic and its subscriptions). */
   | { readonly kind: 'topicSight' }
   /** Any authenticated caller; the operation narrows what it shows or checks the topic it finds (lists, schedules). */
@@ -22,7 +22,8 @@ export type RouteAccess =
 export const publicAccess: RouteAccess = { kind: 'public' };
 export const callerAccess: RouteAccess = { kind: 'caller' };
 export const topicSight: RouteAccess = { kind: 'topicSight' };
-export const onTopic = (action: Action): RouteAccess => ({ kind: 'topic', action });
+/** Any one of `actions` on the path's topic, e.g. `onTopic(Action.Consume, Action.Manage)`. */
+export const onTopic = (...actions: [Action, ...Action[]]): RouteAccess => ({ kind: 'topic', actions });
 
 /** Throws Forbidden (403) when the caller may not make this request; InvalidName (400) for a bad topic name first. */
 export function authorize(access: RouteAccess, params: Readonly<Record<string, string | undefined>>, principal: Principal): void {
@@ -34,7 +35,7 @@ export function authorize(access: RouteAccess, params: Readonly<Record<string, s
       principal.requireMetrics();
       return;
     case 'topic':
-      principal.require(access.action, name('topic', params['topic']));
+      principal.requireAny(access.actions, name('topic', params['topic']));
       return;
     case 'topicSight':
       principal.requireSight(name('topic', params['topic']));

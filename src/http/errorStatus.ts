@@ -11,6 +11,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.TopicNotFound]: 404,
   [ErrorCode.SubscriptionNotFound]: 404,
   [ErrorCode.ScheduleNotFound]: 404,
+  [ErrorCode.DelayedMessageNotFound]: 404,
   [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.RequestTimeout]: 408,
   [ErrorCode.HeadersTooLarge]: 431,

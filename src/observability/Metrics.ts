@@ -1,9 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Telemetry } from '../ports/Telemetry.js';
 
-/** Per-subscription figures the gauges read at scrape time. */
-export interface SubscriptionGaugeSource {
-  snapshot(): Promise<Array<{ topic: string; subscription: string; backlog: number; inFlight: number; oldestUnackedAgeSeconds: number }>>;
+/** Per-topic and per-subscription figures the gauges read at scrape time. */
+export interface GaugeSource {
+  snapshot(): Promise<{
+    readonly topics: ReadonlyArray<{ topic: string; delayed: number }>;
+    readonly subscriptions: ReadonlyArray<{ topic: string; subscription: string; backlog: number; inFlight: number; oldestUnackedAgeSeconds: number }>;
+  }>;
 }
 
 /**
@@ -28,7 +31,8 @@ export class Metrics implements Telemetry {
   private readonly backlog: Gauge<'topic' | 'subscription'>;
   private readonly inFlight: Gauge<'topic' | 'subscription'>;
   private readonly oldestUnackedAge: Gauge<'topic' | 'subscription'>;
-  private source: SubscriptionGaugeSource | undefined;
+  private readonly delayed: Gauge<'topic'>;
+  private source: GaugeSource | undefined;
   /** Subscriptions with a series in a per-subscription counter, by topic: what a deletion must remove. */
   private readonly counted = new Map<string, Set<string>>();
 
@@ -49,6 +53,7 @@ export class Metrics implements Telemetry {
     });
     this.backlog = new Gauge({ name: 'conveyor_subscription_backlog', help: 'Messages ready for delivery.', labelNames: perSubscription, registers });
     this.inFlight = new Gauge({ name: 'conveyor_subscription_in_flight', help: 'Messages leased and not yet acked.', labelNames: perSubscription, registers });
+    this.delayed = new Gauge({ name: 'conveyor_topic_delayed_messages', help: 'Messages waiting for their delivery time, not yet in the log.', labelNames: ['topic'], registers });
     this.oldestUnackedAge = new Gauge({
       name: 'conveyor_subscription_oldest_unacked_age_seconds',
       help: 'Age of the oldest message not yet acked or dead-lettered.',
@@ -57,7 +62,7 @@ export class Metrics implements Telemetry {
     });
   }
 
-  public readGaugesFrom(source: SubscriptionGaugeSource): void {
+  public readGaugesFrom(source: GaugeSource): void {
     this.source = source;
   }
 
@@ -106,11 +111,12 @@ export class Metrics implements Telemetry {
     return { topic, subscription };
   }
 
-  /** The Prometheus text, with the subscription gauges read fresh from the store. */
+  /** The Prometheus text, with the gauges read fresh from the store. */
   public async exposition(): Promise<{ contentType: string; content: string }> {
-    const rows = (await this.source?.snapshot()) ?? [];
-    for (const gauge of [this.backlog, this.inFlight, this.oldestUnackedAge]) gauge.reset();
-    for (const row of rows) {
+    const { topics, subscriptions } = (await this.source?.snapshot()) ?? { topics: [], subscriptions: [] };
+    for (const gauge of [this.delayed, this.backlog, this.inFlight, this.oldestUnackedAge]) gauge.reset();
+    for (const row of topics) this.delayed.set({ topic: row.topic }, row.delayed);
+    for (const row of subscriptions) {
       const labels = { topic: row.topic, subscription: row.subscription };
       this.backlog.set(labels, row.backlog);
       this.inFlight.set(labels, row.inFlight);

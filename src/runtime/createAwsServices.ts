@@ -8,7 +8,7 @@ import { AccessLog } from '../observability/AccessLog.js';
 import { Metrics } from '../observability/Metrics.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
 import type { Services } from './createEmbeddedServices.js';
-import { subscriptionGauges } from './subscriptionGauges.js';
+import { storeGauges } from './storeGauges.js';
 
 export interface AwsServiceOptions {
   readonly clients: AwsClients;
@@ -50,7 +50,7 @@ export function createAwsServices(options: AwsServiceOptions): AwsServices {
     ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
   });
   const broker = new Broker({ backend: aws.backend, clock, logger: options.logger, telemetry: metrics });
-  metrics.readGaugesFrom(subscriptionGauges(broker));
+  metrics.readGaugesFrom(storeGauges(broker));
   return {
     broker,
     metrics,

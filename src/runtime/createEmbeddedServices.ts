@@ -7,7 +7,7 @@ import type { ApiServices } from '../http/types.js';
 import { AccessLog } from '../observability/AccessLog.js';
 import { Metrics } from '../observability/Metrics.js';
 import { systemClock, type Clock } from '../ports/Clock.js';
-import { subscriptionGauges } from './subscriptionGauges.js';
+import { storeGauges } from './storeGauges.js';
 
 export interface EmbeddedOptions {
   readonly dataDir: string;
@@ -75,7 +75,7 @@ export function createEmbeddedServices(options: EmbeddedOptions): Services {
     telemetry: metrics,
     ...(options.maintenance === undefined ? {} : { maintenance: options.maintenance }),
   });
-  metrics.readGaugesFrom(subscriptionGauges(broker));
+  metrics.readGaugesFrom(storeGauges(broker));
   broker.maintenance.start();
   return { broker, metrics, accessLog: new AccessLog(options.logger, options.accessLog), close: () => broker.close() };
 }

@@ -1,9 +1,7 @@
 import { createAwsClients, type AwsClients } from '../../src/adapters/aws/clients.js';
 import type { DelayedEnvelope } from '../../src/adapters/aws/collaborators.js';
 import { DelayQueueConsumer, type ConsumerLogger, type DelayQueueRecord, type ReleaseTarget, type TopicLookup } from '../../src/adapters/aws/DelayQueueConsumer.js';
-import { AwsDelayedMessages } from '../../src/adapters/aws/AwsDelayedMessages.js';
 import type { Topic } from '../../src/domain/types.js';
-import type { DelayedMessages } from '../../src/ports/DelayedMessages.js';
 import type { LogEntry } from '../../src/ports/MessageLog.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import { SharedClock, createDelayResources, receiveAll, type DelayResources } from './delayFixtures.js';
@@ -220,18 +218,5 @@ describe('Class: DelayQueueConsumer', () => {
       expect(log.released).toEqual([{ topic: 'orders', entries: [released(good)] }]);
       expect(logger.warnings).toEqual([{ message: expect.stringMatching(/not a delayed envelope/), details: expect.objectContaining({ messageId: 'poison' }) }]);
     });
-  });
-});
-
-describe('Class: AwsDelayedMessages', () => {
-  it('has nothing to release and no time to wake for: SQS and EventBridge Scheduler are the timers', async () => {
-    // Prepare
-    const delayed: DelayedMessages = new AwsDelayedMessages();
-
-    // Act
-    const outcome = { released: await delayed.releaseDue(Date.now() + 365 * 24 * 60 * MINUTE), next: await delayed.nextDueAt() };
-
-    // Assess
-    expect(outcome).toEqual({ released: 0, next: null });
   });
 });

@@ -296,4 +296,33 @@ describe('Class: DelayQueueSender', () => {
       await expect(sending).rejects.toMatchObject({ name: 'StorageError', code: ErrorCode.Internal });
     });
   });
+
+  describe('Method: unschedule', () => {
+    it("deletes the one-time schedule of a long delay, and leaves the others' alone", async () => {
+      // Prepare
+      const sender = new DelayQueueSender(clients, resources, clock);
+      const [cancelled, kept] = [entry('cancelled', clock.now() + 3 * HOUR), entry('kept', clock.now() + 3 * HOUR)];
+      await sender.send(orders, [cancelled, kept]);
+
+      // Act
+      await sender.unschedule(orders, cancelled);
+
+      // Assess
+      const left = await schedulesOf(clients, resources.scheduleGroup);
+      expect(left.map((schedule) => JSON.parse(schedule.Target?.Input ?? '{}').id)).toEqual(['kept']);
+    });
+
+    it('does nothing, without failing, for an entry without a schedule (sent to the delay queue, or fired already)', async () => {
+      // Prepare
+      const sender = new DelayQueueSender(clients, resources, clock);
+      const soon = entry('soon', clock.now() + MINUTE);
+      await sender.send(orders, [soon]);
+
+      // Act
+      const unscheduling = sender.unschedule(orders, soon);
+
+      // Assess
+      await expect(unscheduling).resolves.toBeUndefined();
+    });
+  });
 });

@@ -170,6 +170,13 @@ export class FakeDelayedSender implements DelayedSender {
     }
     this.sent.push({ topic: topic.name, entries: [...entries] });
   }
+
+  /** The ids whose schedules were deleted, in order. */
+  public readonly unscheduled: string[] = [];
+
+  public async unschedule(_topic: Topic, entry: LogEntry & { readonly dueAt: number }): Promise<void> {
+    this.unscheduled.push(entry.id);
+  }
 }
 
 /** Records provision/destroy/update calls in order; a hook can fail or act during `provision`. */

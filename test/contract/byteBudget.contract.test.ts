@@ -113,6 +113,29 @@ describeContract(
       });
     });
 
+    describe('GET /v1/topics/{topic}/delayed', () => {
+      it('stops a listing of delayed messages at the budget, and nextCursor continues it with nothing skipped or repeated', async () => {
+        // Prepare: due one minute apart, large and small mixed
+        await target().api.createTopic('large-delayed', { partitions: 1 });
+        const messages = padded(['w0', 'w1', 'w2', 'w3', 'w4'], [LARGE, 0, LARGE, LARGE, LARGE]).map((message, index) => ({ ...message, delaySeconds: (index + 1) * 60 }));
+        await publishOk(target().api, 'large-delayed', messages);
+
+        // Act
+        const pages: Array<{ labels: string[]; bytes: number }> = [];
+        let cursor: string | null = null;
+        do {
+          const query: string = `limit=1000${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+          const page = requireStatus('listing delayed messages', await target().api.listDelayed('large-delayed', query));
+          pages.push({ labels: labelsOf(page.messages), bytes: page.messages.reduce((sum, message) => sum + storedMessageBytes(message), 0) });
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+
+        // Assess
+        expect(pages.map((page) => page.labels)).toEqual([['w0', 'w1', 'w2'], ['w3', 'w4']]);
+        for (const page of pages) expect(page.bytes).toBeLessThanOrEqual(BUDGET);
+      });
+    });
+
     describe('GET /v1/topics/{topic}/subscriptions/{subscription}/dead-letters', () => {
       it('lists no more dead letters than the budget holds; deleting those lists the next', async () => {
         // Prepare: one delivery each, then a nack makes it a dead letter

@@ -1,6 +1,8 @@
+import type { DelayedPage } from '../../src/domain/types.js';
 import { requireStatus } from './harness/ApiClient.js';
 import { describeContract } from './harness/backends.js';
-import { expectApiError } from './harness/expectations.js';
+import { expectApiError, expectRejectedWithoutChange } from './harness/expectations.js';
+import { parseExposition, valueOf } from './harness/prometheus.js';
 import { KAFKA_MURMUR2_VECTORS, delayed, kafkaPartition, partitionStats, publishOk, readPage } from './harness/logFixtures.js';
 import { addSubscription, iso, pull } from './harness/queueFixtures.js';
 
@@ -255,6 +257,178 @@ describeContract('Delayed messages', (target) => {
       // Assess
       expect(repeated).toEqual({ id: 'once', partition: 0, offset: 0, duplicate: true });
       expect((await readPage(target().api, 'released-dedup', 0)).messages.map((message) => message.body)).toEqual(['delayed']);
+    });
+  });
+  describe('GET /v1/topics/{topic}/delayed', () => {
+    it('lists waiting messages soonest due first, with their content, partition and times', async () => {
+      // Prepare
+      target().clock.freeze();
+      await target().api.createTopic('waiting', { partitions: 8 });
+      const { key, hash } = KAFKA_MURMUR2_VECTORS[1];
+      const publishedAt = iso(target().clock.now());
+
+      // Act
+      await publishOk(target().api, 'waiting', [
+        { id: 'tomorrow', body: { remind: 'tomorrow' }, delaySeconds: 86_400 },
+        { id: 'in-a-minute', key, attributes: { kind: 'reminder' }, body: { remind: 'soon' }, delaySeconds: 60 },
+        { id: 'now', body: 'not delayed' },
+      ]);
+      const page = requireStatus('list', await target().api.listDelayed('waiting'));
+
+      // Assess
+      expect(page).toEqual({
+        messages: [
+          { id: 'in-a-minute', topic: 'waiting', partition: kafkaPartition(hash, 8), key, attributes: { kind: 'reminder' }, body: { remind: 'soon' }, deliverAt: iso(target().clock.now() + MINUTE), publishedAt },
+          { id: 'tomorrow', topic: 'waiting', partition: expect.any(Number), key: null, attributes: {}, body: { remind: 'tomorrow' }, deliverAt: iso(target().clock.now() + 24 * HOUR), publishedAt },
+        ],
+        nextCursor: null,
+      });
+    });
+
+    it('counts waiting messages in the topic stats and in the conveyor_topic_delayed_messages gauge', async () => {
+      // Prepare
+      await target().api.createTopic('counted-delays', { partitions: 2 });
+
+      // Act
+      await publishOk(target().api, 'counted-delays', [{ body: 1, delaySeconds: 60 }, { body: 2, delaySeconds: 7200 }, { body: 3 }]);
+
+      // Assess
+      const described = requireStatus('describe', await target().api.getTopic('counted-delays'));
+      const metrics = parseExposition(requireStatus('metrics', await target().api.http.get<string>('/metrics')));
+      expect(described.stats?.delayed).toBe(2);
+      expect(valueOf(metrics, 'conveyor_topic_delayed_messages', { topic: 'counted-delays' })).toBe(2);
+    });
+
+    it('pages by limit, continuing from nextCursor, with nextCursor null on the last page', async () => {
+      // Prepare
+      await target().api.createTopic('paged-delays', { partitions: 1 });
+      await publishOk(target().api, 'paged-delays', [5, 1, 4, 2, 3].map((minutes) => ({ id: `m${minutes}`, body: minutes, delaySeconds: minutes * 60 })));
+
+      // Act
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const query = `limit=2${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const page: DelayedPage = requireStatus('list', await target().api.listDelayed('paged-delays', query));
+        pages.push(page.messages.map((message) => message.id));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+
+      // Assess
+      expect(pages).toEqual([['m1', 'm2'], ['m3', 'm4'], ['m5']]);
+    });
+
+    it('no longer lists a message once it entered the log', async () => {
+      // Prepare
+      await target().api.createTopic('released-delays', { partitions: 1 });
+      await publishOk(target().api, 'released-delays', [{ id: 'soon', body: 'soon', delaySeconds: 10 }, { id: 'later', body: 'later', delaySeconds: 3600 }]);
+
+      // Act
+      await target().advance(11_000);
+
+      // Assess
+      expect(requireStatus('list', await target().api.listDelayed('released-delays')).messages.map((message) => message.id)).toEqual(['later']);
+      expect(requireStatus('describe', await target().api.getTopic('released-delays')).stats?.delayed).toBe(1);
+    });
+
+    it.each([
+      { case: 'a cursor it did not answer', query: 'cursor=not-a-cursor', mentions: ['query.cursor'] },
+      { case: 'a limit of 0', query: 'limit=0', mentions: ['query.limit', 'between 1 and 1000'] },
+      { case: 'an unknown parameter', query: 'after=x', mentions: ['after'] },
+    ])('answers 400 InvalidRequest to $case', async ({ query, mentions }) => {
+      // Prepare
+      await target().api.createTopic('bad-listings');
+
+      // Act
+      const response = await target().api.listDelayed('bad-listings', query);
+
+      // Assess
+      expectApiError(response, 400, 'InvalidRequest', mentions);
+    });
+
+    it('answers 404 TopicNotFound for an unknown topic', async () => {
+      expectApiError(await target().api.listDelayed('no-such-topic'), 404, 'TopicNotFound');
+    });
+  });
+
+  describe('DELETE /v1/topics/{topic}/delayed/{id}', () => {
+    it.each([
+      { case: 'due within 15 minutes', delaySeconds: 120 },
+      { case: 'due in a day', delaySeconds: 86_400 },
+    ])('cancels a message $case: it never enters the log nor reaches a subscription, and leaves the listing', async ({ delaySeconds }) => {
+      // Prepare
+      const topic = `cancelled-${delaySeconds}`;
+      await topicWithWorker(topic);
+      await publishOk(target().api, topic, [{ id: 'unwanted', body: 'unwanted', delaySeconds }, { id: 'wanted', body: 'wanted', delaySeconds }]);
+
+      // Act
+      const response = await target().api.cancelDelayed(topic, 'unwanted');
+      await target().advance(delaySeconds * 1000 + 1000);
+
+      // Assess
+      expect(response.status).toBe(204);
+      expect((await readPage(target().api, topic, 0)).messages.map((message) => message.body)).toEqual(['wanted']);
+      expect(await pulledBodies(topic)).toEqual(['wanted']);
+      expect(requireStatus('list', await target().api.listDelayed(topic)).messages).toEqual([]);
+    });
+
+    it('answers 404 DelayedMessageNotFound for a message released already, which is delivered as usual', async () => {
+      // Prepare
+      await topicWithWorker('cancel-too-late');
+      await publishOk(target().api, 'cancel-too-late', [{ id: 'on-time', body: 'on time', delaySeconds: 10 }]);
+      await target().advance(11_000);
+
+      // Act
+      const response = await target().api.cancelDelayed('cancel-too-late', 'on-time');
+
+      // Assess
+      expectApiError(response, 404, 'DelayedMessageNotFound', ['on-time', 'released']);
+      expect(await pulledBodies('cancel-too-late')).toEqual(['on time']);
+    });
+
+    it('answers 404 DelayedMessageNotFound to an unknown id and to a second cancel, and changes nothing', async () => {
+      // Prepare
+      await target().api.createTopic('cancel-twice', { partitions: 1 });
+      await publishOk(target().api, 'cancel-twice', [{ id: 'once', body: 'x', delaySeconds: 60 }, { id: 'other', body: 'y', delaySeconds: 60 }]);
+      requireStatus('first cancel', await target().api.cancelDelayed('cancel-twice', 'once'), 204);
+
+      // Act & Assess
+      for (const id of ['once', 'never-published']) {
+        await expectRejectedWithoutChange(target().api, (api) => api.cancelDelayed('cancel-twice', id), { status: 404, code: 'DelayedMessageNotFound', mentions: [id] });
+      }
+      expect(requireStatus('list', await target().api.listDelayed('cancel-twice')).messages.map((message) => message.id)).toEqual(['other']);
+    });
+
+    it('keeps a cancelled id remembered: a retried publish is answered as a duplicate and does not bring the message back', async () => {
+      // Prepare
+      await target().api.createTopic('cancel-dedup', { partitions: 1 });
+      const [original] = await publishOk(target().api, 'cancel-dedup', [{ id: 'remind-7', body: 'first', delaySeconds: 60 }]);
+      requireStatus('cancel', await target().api.cancelDelayed('cancel-dedup', 'remind-7'), 204);
+
+      // Act
+      const [retried] = await publishOk(target().api, 'cancel-dedup', [{ id: 'remind-7', body: 'first', delaySeconds: 60 }]);
+      await target().advance(61_000);
+
+      // Assess
+      expect(retried).toEqual({ ...original, duplicate: true });
+      expect((await readPage(target().api, 'cancel-dedup', 0)).messages).toEqual([]);
+    });
+
+    it('cancels a message whose id needs percent-encoding in the path', async () => {
+      // Prepare
+      await target().api.createTopic('encoded-ids', { partitions: 1 });
+      await publishOk(target().api, 'encoded-ids', [{ id: 'order/42 reminder?#1', body: 'x', delaySeconds: 60 }]);
+
+      // Act
+      const response = await target().api.cancelDelayed('encoded-ids', 'order/42 reminder?#1');
+
+      // Assess
+      expect(response.status).toBe(204);
+      expect(requireStatus('describe', await target().api.getTopic('encoded-ids')).stats?.delayed).toBe(0);
+    });
+
+    it('answers 404 TopicNotFound for an unknown topic', async () => {
+      expectApiError(await target().api.cancelDelayed('no-such-topic', 'x'), 404, 'TopicNotFound');
     });
   });
 });

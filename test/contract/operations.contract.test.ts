@@ -14,7 +14,7 @@ const COUNTERS = [
   'conveyor_messages_nacked_total',
   'conveyor_messages_dead_lettered_total',
 ] as const;
-const GAUGES = ['conveyor_subscription_backlog', 'conveyor_subscription_in_flight', 'conveyor_subscription_oldest_unacked_age_seconds'] as const;
+const GAUGES = ['conveyor_subscription_backlog', 'conveyor_subscription_in_flight', 'conveyor_subscription_oldest_unacked_age_seconds', 'conveyor_topic_delayed_messages'] as const;
 
 async function scrape(api: Conveyor): Promise<Exposition> {
   return parseExposition(requireStatus('GET /metrics', await api.http.get<string>('/metrics')));

@@ -60,6 +60,7 @@ describeContract('Topics', (target) => {
       expect(response.status).toBe(200);
       expect(response.body.stats).toEqual({
         partitions: [0, 1].map((partition) => ({ partition, oldestOffset: 0, nextOffset: partition === keyed ? 2 : 0 })),
+        delayed: 0,
       });
     });
   });

@@ -11,13 +11,18 @@ const route = (method: string, path: string) => ({ method, path });
 describe('Function: grantedRoutes', () => {
   it.each([
     {
-      case: 'publish on a topic: publishing and describing the topic',
+      case: 'publish on a topic: publishing, cancelling delayed messages and describing the topic',
       action: Action.Publish,
       scope: { topic: 'orders' },
-      routes: [route('GET', '/v1/topics/orders'), route('POST', '/v1/topics/orders/messages'), route('GET', '/v1/topics/orders/subscriptions')],
+      routes: [
+        route('GET', '/v1/topics/orders'),
+        route('POST', '/v1/topics/orders/messages'),
+        route('DELETE', '/v1/topics/orders/delayed/*'),
+        route('GET', '/v1/topics/orders/subscriptions'),
+      ],
     },
     {
-      case: "consume on a subscription: its work-queue routes and dead letters, the topic's log and groups",
+      case: "consume on a subscription: its work-queue routes and dead letters, the topic's log, groups and delayed messages",
       action: Action.Consume,
       scope: { topic: 'orders', subscription: 'billing' },
       routes: [
@@ -25,6 +30,7 @@ describe('Function: grantedRoutes', () => {
         route('GET', '/v1/topics/orders/partitions/*/messages'),
         route('PUT', '/v1/topics/orders/groups/*/offsets'),
         route('GET', '/v1/topics/orders/groups/*'),
+        route('GET', '/v1/topics/orders/delayed'),
         route('GET', '/v1/topics/orders/subscriptions'),
         route('GET', '/v1/topics/orders/subscriptions/billing'),
         route('POST', '/v1/topics/orders/subscriptions/billing/pull'),
@@ -35,13 +41,15 @@ describe('Function: grantedRoutes', () => {
       ],
     },
     {
-      case: 'manage on a topic: the topic and every subscription of it, seek and dead-letter changes',
+      case: 'manage on a topic: the topic and every subscription of it, seek, dead-letter changes and delayed messages',
       action: Action.Manage,
       scope: { topic: 'orders' },
       routes: [
         route('PUT', '/v1/topics/orders'),
         route('GET', '/v1/topics/orders'),
         route('DELETE', '/v1/topics/orders'),
+        route('GET', '/v1/topics/orders/delayed'),
+        route('DELETE', '/v1/topics/orders/delayed/*'),
         route('GET', '/v1/topics/orders/subscriptions'),
         route('PUT', '/v1/topics/orders/subscriptions/*'),
         route('PATCH', '/v1/topics/orders/subscriptions/*'),
@@ -66,7 +74,7 @@ describe('Construct: Conveyor grants', () => {
   const apiArn = (method: string, path: string): string => `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(shop.conveyor.httpApi)}>/$default/${method}${path}`;
 
   describe('Method: grantPublish', () => {
-    it('allows execute-api:Invoke on exactly the publish and describe routes of the topic, on the $default stage', () => {
+    it('allows execute-api:Invoke on exactly the publish, cancel and describe routes of the topic, on the $default stage', () => {
       // Prepare
       const { stack, conveyor } = shopStack();
       const orders = conveyor.addTopic('orders');
@@ -80,6 +88,7 @@ describe('Construct: Conveyor grants', () => {
       expect(statementsOf({ template: Template.fromStack(stack) }, role).flatMap(resourcesOf)).toEqual([
         `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${httpApi}>/$default/GET/v1/topics/orders`,
         `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${httpApi}>/$default/POST/v1/topics/orders/messages`,
+        `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${httpApi}>/$default/DELETE/v1/topics/orders/delayed/*`,
         `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${httpApi}>/$default/GET/v1/topics/orders/subscriptions`,
       ]);
     });

@@ -41,6 +41,10 @@ const MATRIX: ReadonlyArray<{ case: string; grant: string; allowed: readonly Who
   { case: 'list dead letters of orders-eu', grant: 'consume:orders-eu', allowed: ['checkout', 'reader', 'ops', 'plain'], send: (a) => a.deadLetters('orders-eu', 'shipping') },
   { case: 'redrive dead letters of orders-eu', grant: 'manage:orders-eu', allowed: ['ops', 'plain'], send: (a) => a.redrive('orders-eu', 'shipping') },
   { case: 'seek on orders-eu', grant: 'manage:orders-eu', allowed: ['ops', 'plain'], send: (a) => a.seek('orders-eu', 'shipping', '2026-01-01T00:00:00Z') },
+  { case: 'list delayed messages of orders-eu', grant: 'consume:orders-eu" or "manage:orders-eu', allowed: ['checkout', 'reader', 'ops', 'plain'], send: (a) => a.listDelayed('orders-eu') },
+  { case: 'list delayed messages of billing', grant: 'consume:billing" or "manage:billing', allowed: ['reader', 'billing', 'ops', 'plain'], send: (a) => a.listDelayed('billing') },
+  { case: 'cancel a delayed message of orders', grant: 'publish:orders" or "manage:orders', allowed: ['checkout', 'ops', 'plain'], send: (a) => a.cancelDelayed('orders', 'reminder') },
+  { case: 'cancel a delayed message of billing', grant: 'publish:billing" or "manage:billing', allowed: ['billing', 'ops', 'plain'], send: (a) => a.cancelDelayed('billing', 'reminder') },
   { case: 'change a subscription of orders-eu', grant: 'manage:orders-eu', allowed: ['ops', 'plain'], send: (a) => a.updateSubscription('orders-eu', 'shipping', { maxDeliveries: 5 }) },
   { case: 'create a subscription on billing', grant: 'manage:billing', allowed: ['billing', 'ops', 'plain'], send: (a) => a.createSubscription('billing', 'invoices') },
   { case: 'create a subscription on orders', grant: 'manage:orders', allowed: ['ops', 'plain'], send: (a) => a.createSubscription('orders', 'fraud') },
@@ -65,9 +69,12 @@ describe('Scoped tokens from AUTH_TOKENS_FILE (child process)', () => {
   };
   const seed = async (): Promise<void> => {
     const ops = as('ops');
-    for (const topic of ['orders', 'orders-eu', 'billing']) requireStatus(`create ${topic}`, await ops.createTopic(topic, { partitions: 1 }), 201, 200);
+    // No dedup window: the reminders below can be published again after a cancel.
+    for (const topic of ['orders', 'orders-eu', 'billing']) requireStatus(`create ${topic}`, await ops.createTopic(topic, { partitions: 1, dedupWindowSeconds: 0 }), 201, 200);
     requireStatus('create shipping', await ops.createSubscription('orders-eu', 'shipping'), 201, 200);
     requireStatus('billing schedule', await ops.putSchedule('billing-tick', { topic: 'billing', cron: '0 0 1 1 *', message: { body: 1 } }), 201, 200);
+    // A reminder waiting on orders and on billing, for the cancels.
+    for (const topic of ['orders', 'billing']) requireStatus(`reminder on ${topic}`, await ops.publish(topic, [{ id: 'reminder', body: 'later', delaySeconds: 3600 }]));
   };
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import {
   AckLimits,
   DeadLetterLimits,
+  DelayedLimits,
   NAME_PATTERN,
   PublishLimits,
   PullLimits,
@@ -67,6 +68,8 @@ const API_V1_OPERATIONS = [
   'GET /v1/topics/{topic}/partitions/{partition}/messages',
   'GET /v1/topics/{topic}/groups/{group}',
   'PUT /v1/topics/{topic}/groups/{group}/offsets',
+  'GET /v1/topics/{topic}/delayed',
+  'DELETE /v1/topics/{topic}/delayed/{id}',
   'GET /v1/topics/{topic}/subscriptions',
   'PUT /v1/topics/{topic}/subscriptions/{subscription}',
   'PATCH /v1/topics/{topic}/subscriptions/{subscription}',
@@ -169,7 +172,7 @@ describe('docs/openapi.yaml', () => {
     }
 
     // Assess
-    expect([...checked].sort()).toEqual(['group', 'partition', 'schedule', 'subscription', 'topic']);
+    expect([...checked].sort()).toEqual(['group', 'id', 'partition', 'schedule', 'subscription', 'topic']);
     expect(problems).toEqual([]);
   });
 
@@ -250,6 +253,8 @@ describe('docs/openapi.yaml', () => {
     { case: 'pull waitSeconds', pointer: 'schemas/PullRequest/properties/waitSeconds', expected: range(PullLimits.waitSeconds) },
     { case: 'read limit', pointer: 'parameters/ReadLimit/schema', expected: range(ReadLimits.limit) },
     { case: 'dead-letter limit', pointer: 'parameters/DeadLetterLimit/schema', expected: range(DeadLetterLimits.limit) },
+    { case: 'delayed listing limit', pointer: 'parameters/DelayedLimit/schema', expected: range(DelayedLimits.limit) },
+    { case: 'cursor length', pointer: 'parameters/Cursor/schema', expected: { maxLength: DelayedLimits.cursorLength } },
     { case: 'ack ids per request', pointer: 'schemas/AckIds', expected: { minItems: AckLimits.ackIds.min, maxItems: AckLimits.ackIds.max } },
     { case: 'extend seconds', pointer: 'schemas/ExtendRequest/properties/seconds', expected: range(AckLimits.extendSeconds) },
     { case: 'nack delaySeconds', pointer: 'schemas/NackRequest/properties/delaySeconds', expected: range(AckLimits.nackDelaySeconds) },
@@ -282,7 +287,7 @@ describe('Function: findOperation', () => {
 describe('Function: assertResponseMatchesSpec', () => {
   it('accepts a valid Topic response', () => {
     // Prepare
-    const described = { ...topic, stats: { partitions: [{ partition: 0, oldestOffset: 0, nextOffset: 12 }] } };
+    const described = { ...topic, stats: { partitions: [{ partition: 0, oldestOffset: 0, nextOffset: 12 }], delayed: 3 } };
 
     // Act
     const checks = [

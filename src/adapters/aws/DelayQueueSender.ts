@@ -1,4 +1,4 @@
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PayloadTooLargeError } from '../../domain/errors.js';
 import type { Topic } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
@@ -78,6 +78,17 @@ export class DelayQueueSender implements DelayedSender {
     ]);
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failure !== undefined) throw failure.reason;
+  }
+
+  /** Deletes the one-time schedule of a long delay (a cancel); one that fired or never existed is fine. */
+  public async unschedule(topic: Topic, entry: DelayedEntry): Promise<void> {
+    const name = delayScheduleName(this.resources.resourcePrefix, messageIdentity(topic, entry));
+    try {
+      await this.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: this.resources.scheduleGroup }));
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return;
+      throw translateAwsError(error, `delete the schedule of delayed message ${JSON.stringify(entry.id)}`);
+    }
   }
 
   private checkSizes(queued: readonly DelayQueueMessage[], scheduled: ReadonlyArray<{ readonly envelope: DelayedEnvelope }>): void {

@@ -6,6 +6,7 @@ import type { AwsClients } from './clients.js';
 import type { DelayedSender } from './collaborators.js';
 import type { BackoffOptions } from './dynamo/backoff.js';
 import { DedupIndex } from './dynamo/DedupIndex.js';
+import { DelayedIndex } from './dynamo/DelayedIndex.js';
 import { PartitionAppender, type GuardedEntry } from './dynamo/PartitionAppender.js';
 import { PartitionReader } from './dynamo/PartitionReader.js';
 import type { AwsResources } from './resources.js';
@@ -51,6 +52,7 @@ export class DynamoMessageLog implements MessageLog {
   private readonly appender: PartitionAppender;
   private readonly reader: PartitionReader;
   private readonly dedup: DedupIndex;
+  private readonly index: DelayedIndex;
 
   public constructor(
     clients: Pick<AwsClients, 'dynamo'>,
@@ -62,6 +64,7 @@ export class DynamoMessageLog implements MessageLog {
     this.appender = new PartitionAppender(clients.dynamo, resources, clock, options.retry);
     this.reader = new PartitionReader(clients.dynamo, resources.logTable, clock, options.responseBytes);
     this.dedup = new DedupIndex(clients.dynamo, resources, options.retry);
+    this.index = new DelayedIndex(clients.dynamo, resources, options.responseBytes, options.retry);
   }
 
   /**
@@ -96,7 +99,9 @@ export class DynamoMessageLog implements MessageLog {
    * Each entry enters the log at most once: a release marker keyed by its id
    * and due time is written in the same transaction, and an entry whose
    * marker exists already is skipped, so SQS delivering a message twice does
-   * not append it twice. Partitions are the ones chosen at publish; dedup was
+   * not append it twice, and a cancelled message (whose marker the cancel
+   * wrote) not at all. The same transaction takes the entry out of the index
+   * of delayed messages (DelayedIndex). Partitions are the ones chosen at publish; dedup was
    * settled then too. Throws TopicNotFound when the topic was deleted or
    * re-created since (the entries should then be dropped).
    *
@@ -118,7 +123,11 @@ export class DynamoMessageLog implements MessageLog {
         this.appender.append(
           topic,
           partition,
-          indexes.map((index): GuardedEntry => ({ entry: list[index]!, guard: this.dedup.releaseGuardFor(topic, list[index]!, now) })),
+          indexes.map((index): GuardedEntry => ({
+            entry: list[index]!,
+            guard: this.dedup.releaseGuardFor(topic, list[index]!, now),
+            alongside: this.index.releaseItems(topic, list[index]!),
+          })),
         ),
       ),
     );
@@ -157,9 +166,12 @@ export class DynamoMessageLog implements MessageLog {
     const isDuplicate = (entry: DelayedEntry): boolean => remembers(entry) && duplicates.has(entry.id);
     const sending = waiting.filter((entry) => !isDuplicate(entry));
     try {
+      // Indexed first, so a listing never misses a message that is on its way; it leaves the index when released.
+      if (sending.length > 0) await this.index.record(topic, sending, now);
       if (sending.length > 0) await this.delayed.send(topic, sending);
     } catch (error) {
-      await this.dedup.forget(topic, sending.filter(remembers).map((entry) => entry.id)).catch(() => undefined); // the send error is the one to report
+      // The first error is the one to report.
+      await Promise.all([this.dedup.forget(topic, sending.filter(remembers).map((entry) => entry.id)), this.index.forget(topic, sending)]).catch(() => undefined);
       throw translateAwsError(error, 'send delayed messages');
     }
     await Promise.all(

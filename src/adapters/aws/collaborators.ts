@@ -51,4 +51,6 @@ export interface DelayedEnvelope {
 /** Sends delayed entries to the delay queue (≤ 15 min) or to a one-time schedule (longer). */
 export interface DelayedSender {
   send(topic: Topic, entries: ReadonlyArray<LogEntry & { readonly dueAt: number }>): Promise<void>;
+  /** Deletes the one-time schedule of an entry sent earlier, when it has one and it has not fired; idempotent. */
+  unschedule(topic: Topic, entry: LogEntry & { readonly dueAt: number }): Promise<void>;
 }

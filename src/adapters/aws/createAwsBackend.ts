@@ -9,6 +9,7 @@ import { backfillFromLog } from './backfillFromLog.js';
 import type { AwsClients } from './clients.js';
 import { DelayQueueConsumer } from './DelayQueueConsumer.js';
 import { DelayQueueSender } from './DelayQueueSender.js';
+import { DelayedIndex } from './dynamo/DelayedIndex.js';
 import { DynamoGroupOffsets } from './DynamoGroupOffsets.js';
 import { DynamoMessageLog } from './DynamoMessageLog.js';
 import { DynamoMetadataStore } from './DynamoMetadataStore.js';
@@ -53,7 +54,8 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
   const { clients, resources, clock, logger, responseBytes } = options;
   const telemetry = options.telemetry ?? noTelemetry;
   const directory = new QueueDirectory(clients.sqs, resources.resourcePrefix);
-  const log = new DynamoMessageLog(clients, resources, clock, new DelayQueueSender(clients, resources, clock), { responseBytes });
+  const sender = new DelayQueueSender(clients, resources, clock);
+  const log = new DynamoMessageLog(clients, resources, clock, sender, { responseBytes });
   // The queues and the metadata need each other (dead-lettering re-reads the log; backfill queues): tie the knot lazily.
   let metadata: MetadataStore | undefined;
   const topics: Pick<MetadataStore, 'getTopic'> = { getTopic: (name) => metadata!.getTopic(name) };
@@ -69,7 +71,7 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
     name: 'aws',
     metadata,
     log,
-    delayed: new AwsDelayedMessages(),
+    delayed: new AwsDelayedMessages(new DelayedIndex(clients.dynamo, resources, responseBytes), sender, clock),
     queues,
     deadLetters: new SqsDeadLetterQueues(directory, responseBytes),
     groups: new DynamoGroupOffsets(clients, resources),

@@ -1,3 +1,8 @@
+import { ResponseLimits } from '../../domain/constants.js';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
+import { storedMessageBytes } from '../../domain/messageSize.js';
+import { ResponseBudget } from '../../domain/ResponseBudget.js';
+import type { DelayedMessage, DelayedPage, Topic } from '../../domain/types.js';
 import type { DelayedMessages } from '../../ports/DelayedMessages.js';
 import type { LogEntry } from '../../ports/MessageLog.js';
 import type { WriteContext } from './GroupCommitWriter.js';
@@ -17,20 +22,80 @@ interface DelayedRow {
   attributes: string | null;
 }
 
+interface ListedRow extends DelayedRow {
+  due_at: number;
+  published_at: number | null;
+}
+
+/** Where a listing continues: the due time and sequence of the last message it returned. */
+type Position = readonly [dueAt: number, seq: number];
+
+const isPosition = (value: unknown): value is Position =>
+  Array.isArray(value) && value.length === 2 && value.every((part) => Number.isSafeInteger(part) && (part as number) >= 0);
+
+const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+
 const RELEASE_BATCH = 1000;
 const SET_ASIDE_MS = 60_000;
 
 /**
  * Delayed messages wait in a table indexed by due time. A release moves due rows
  * into the log in one transaction (delete + append + fan-out), so a message is
- * never both waiting and appended, nor lost between the two.
+ * never both waiting and appended, nor lost between the two. A cancel deletes
+ * rows in a write job of its own: jobs run one at a time, so a cancel either
+ * finds the row (and the release never sees it) or finds it released.
  */
 export class SqliteDelayedMessages implements DelayedMessages {
   public constructor(
     private readonly store: SqliteStore,
     private readonly dedup: SqliteDedupIndex,
     private readonly log: SqliteMessageLog,
+    /** Bytes of messages one listing returns at most (ResponseBudget). */
+    private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {}
+
+  /** A range of the (topic, due time, seq) index, row by row, so a page of large messages stops at the budget. */
+  public async list(topic: Topic, cursor: string | null, limit: number): Promise<DelayedPage> {
+    const [dueAt, seq] = cursor === null ? [-1, -1] : decodeCursor(cursor, (value) => (isPosition(value) ? value : null));
+    return this.store.read(() => {
+      const topicId = this.store.topicId(topic.name);
+      const rows = this.store
+        .statement(
+          `SELECT seq, topic_id, partition, id, client_id, key, body, attributes, due_at, published_at FROM delayed
+           WHERE topic_id = ? AND (due_at > ? OR (due_at = ? AND seq > ?)) ORDER BY due_at, seq LIMIT ?`,
+        )
+        .iterate(topicId, dueAt, dueAt, seq, limit + 1) as IterableIterator<ListedRow>;
+      const budget = new ResponseBudget(this.responseBytes);
+      const messages: DelayedMessage[] = [];
+      let last: Position | null = null;
+      let more = false;
+      for (const row of rows) {
+        const message = toDelayedMessage(topic.name, row);
+        if (messages.length === limit || !budget.admit(storedMessageBytes(message, row.body))) {
+          more = true;
+          break;
+        }
+        messages.push(message);
+        last = [row.due_at, row.seq];
+      }
+      return { messages, nextCursor: more && last !== null ? encodeCursor(last) : null };
+    });
+  }
+
+  public async count(topic: Topic): Promise<number> {
+    return this.store.read(() => {
+      const topicId = this.store.topicId(topic.name);
+      return (this.store.statement('SELECT COUNT(*) AS waiting FROM delayed WHERE topic_id = ?').get(topicId) as { waiting: number }).waiting;
+    });
+  }
+
+  /** The id's dedup entry stays: a retried publish of a cancelled message is still a duplicate, and does not bring it back. */
+  public cancel(topic: Topic, id: string): Promise<number> {
+    return this.store.writer.submit(() => {
+      const topicId = this.store.topicId(topic.name);
+      return this.store.statement('DELETE FROM delayed WHERE topic_id = ? AND id = ?').run(topicId, id).changes;
+    });
+  }
 
   public async releaseDue(now: number): Promise<number> {
     let released = 0;
@@ -99,6 +164,17 @@ export class SqliteDelayedMessages implements DelayedMessages {
   public async nextDueAt(): Promise<number | null> {
     return this.store.read(() => (this.store.statement('SELECT MIN(due_at) AS due FROM delayed').get() as { due: number | null }).due);
   }
+}
+
+function toDelayedMessage(topic: string, row: ListedRow): DelayedMessage {
+  return {
+    id: row.id,
+    topic,
+    partition: row.partition,
+    ...toContent(row),
+    deliverAt: iso(row.due_at),
+    publishedAt: row.published_at === null ? null : iso(row.published_at),
+  };
 }
 
 function toEntry(row: DelayedRow): LogEntry {

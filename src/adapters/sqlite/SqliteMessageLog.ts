@@ -85,7 +85,7 @@ export class SqliteMessageLog implements MessageLog {
         if (original !== null) return original;
       }
       if (entry.dueAt !== undefined && entry.dueAt > now) {
-        this.delayedRows.insert(topicId, entry, entry.dueAt);
+        this.delayedRows.insert(topicId, entry, entry.dueAt, now);
         if (remember) this.dedup.rememberScheduled(topicId, entry.id, expiresAt, entry.dueAt);
         return { id: entry.id, scheduledFor: entry.dueAt, duplicate: false };
       }

@@ -41,7 +41,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
     name: 'sqlite',
     metadata: new SqliteMetadataStore(store, rows),
     log,
-    delayed: new SqliteDelayedMessages(store, dedup, log),
+    delayed: new SqliteDelayedMessages(store, dedup, log, responseBytes),
     queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, responseBytes),
     deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock, responseBytes),
     groups: new SqliteGroupOffsets(store),

@@ -3,7 +3,7 @@
  * global commit order; partitions' offsets are dense per (topic, partition).
  * A subscription's queue holds references (`seq`) into the log, never copies.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * What turns a database written by an earlier version into the current schema:
@@ -14,6 +14,8 @@ export const SCHEMA_VERSION = 2;
 export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly sql: string }> = [
   // Subscriptions created before the setting existed keep their default: an alarm (AWS only).
   { version: 2, sql: 'ALTER TABLE subscriptions ADD COLUMN dead_letter_alarm INTEGER NOT NULL DEFAULT 1' },
+  // Delayed messages stored before it was kept have no publish time: listings show null.
+  { version: 3, sql: 'ALTER TABLE delayed ADD COLUMN published_at INTEGER' },
 ];
 
 export const SCHEMA = `
@@ -67,9 +69,13 @@ CREATE TABLE IF NOT EXISTS delayed (
   client_id INTEGER NOT NULL,
   key TEXT,
   body TEXT NOT NULL,
-  attributes TEXT
+  attributes TEXT,
+  published_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS delayed_due ON delayed(due_at);
+-- A topic's delayed messages in due order (listing, counting), and by id (cancel).
+CREATE INDEX IF NOT EXISTS delayed_topic ON delayed(topic_id, due_at, seq);
+CREATE INDEX IF NOT EXISTS delayed_id ON delayed(topic_id, id);
 
 CREATE TABLE IF NOT EXISTS subscriptions (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -35,7 +35,9 @@ export interface paths {
         /**
          * Get a topic
          * @description Returns the topic's settings and, per partition, the oldest retained offset and the next
-         *     offset to be assigned (`nextOffset - oldestOffset` messages are retained).
+         *     offset to be assigned (`nextOffset - oldestOffset` messages are retained), and how many
+         *     delayed messages wait for their delivery time (`stats.delayed`; see `listDelayed`). These
+         *     are not in any partition yet: they get their offset when they are due.
          */
         get: operations["getTopic"];
         /**
@@ -194,6 +196,87 @@ export interface paths {
         put: operations["commitGroupOffsets"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/delayed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Topic name. A name not matching the pattern gets `400 InvalidName`. */
+                topic: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List delayed messages
+         * @description Returns the topic's messages that wait for their delivery time (published with
+         *     `delaySeconds` or `deliverAt`, not yet in the log), soonest due first: up to `limit`, and
+         *     `nextCursor` to pass as `cursor` for the next page (`null` when nothing follows). A page also
+         *     stops at the response byte budget (see `readMessages`), counting each message's stored size,
+         *     and holds at least one message when one waits. Messages released or cancelled meanwhile are
+         *     not listed again, and one published meanwhile appears on a later page only when it is due
+         *     after the last one listed.
+         *
+         *     Needs the `consume` or `manage` grant on the topic, as reading the log and listing dead
+         *     letters show bodies.
+         *
+         *     On AWS, delayed messages wait in an SQS delay queue (within 15 minutes) or in EventBridge
+         *     Scheduler one-time schedules (later); neither can be listed, so Conveyor keeps an index of
+         *     them in DynamoDB, written before a delayed message is sent on and removed in the transaction
+         *     that releases it into the log.
+         */
+        get: operations["listDelayed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/delayed/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Topic name. A name not matching the pattern gets `400 InvalidName`. */
+                topic: components["parameters"]["TopicName"];
+                /**
+                 * @description A message id as published (1–128 characters), percent-encoded as a path segment needs (`/`
+                 *     as `%2F`). Paths are checked before routing (see Conventions), so an id that is `.` or `..`,
+                 *     or holds a control character or a `%`, cannot be named here.
+                 */
+                id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a delayed message
+         * @description Cancels every waiting message of the topic with this id (normally one: ids are unique within
+         *     the dedup window), so it never enters the log and is never delivered. `404
+         *     DelayedMessageNotFound` when none waits: the id is unknown, the message was released into the
+         *     log already (it is then delivered as usual), or it was cancelled. A cancel and the release of
+         *     the same message exclude each other: whichever comes first wins, and a cancel that loses
+         *     answers `404`. The id stays remembered for the topic's dedup window, so a retried publish of a
+         *     cancelled message is still answered as a duplicate and does not bring it back.
+         *
+         *     Needs the `publish` or `manage` grant on the topic: a publisher can take back what it
+         *     scheduled (as with Azure Service Bus's scheduled messages), and so can an operator.
+         *
+         *     On AWS the message's envelope stays in the SQS delay queue and is skipped when it comes due
+         *     (SQS cannot delete a message it has not handed out); the one-time schedule of a message due
+         *     more than 15 minutes after it was published is deleted (when that fails, it fires and its
+         *     message is skipped too). A message can be cancelled until the delay-queue consumer releases
+         *     it, about a second after it is due.
+         */
+        delete: operations["cancelDelayed"];
         options?: never;
         head?: never;
         patch?: never;
@@ -599,7 +682,9 @@ export interface paths {
          *       `conveyor_messages_acked_total`, `conveyor_messages_nacked_total` and
          *       `conveyor_messages_dead_lettered_total`;
          *     * gauges `conveyor_subscription_backlog`, `conveyor_subscription_in_flight` and
-         *       `conveyor_subscription_oldest_unacked_age_seconds`, each `{topic,subscription}`;
+         *       `conveyor_subscription_oldest_unacked_age_seconds`, each `{topic,subscription}`, and
+         *       `conveyor_topic_delayed_messages{topic}` (messages waiting for their delivery time, as
+         *       `stats.delayed` of the topic);
          *     * histogram `conveyor_http_request_duration_seconds{method,route,status}` (`route` is
          *       the path template, not the concrete path).
          *
@@ -646,7 +731,7 @@ export interface components {
         /**
          * @description Stable error code. 400: `InvalidRequest`, `InvalidName`, `InvalidFilter`; 401:
          *     `Unauthorized`; 403: `Forbidden`; 404: `NotFound` (no such route), `TopicNotFound`,
-         *     `SubscriptionNotFound`, `ScheduleNotFound`; 405: `MethodNotAllowed`; 408: `RequestTimeout`
+         *     `SubscriptionNotFound`, `ScheduleNotFound`, `DelayedMessageNotFound`; 405: `MethodNotAllowed`; 408: `RequestTimeout`
          *     and 431: `HeadersTooLarge` (requests that never reach an operation); 409: `Conflict`;
          *     413: `PayloadTooLarge`; 415: `UnsupportedMediaType`; 429: `RateLimited`; 500: `Internal`;
          *     503: `Unavailable`; 507: `QuotaExceeded` (AWS only: a service quota such as EventBridge rules
@@ -654,7 +739,7 @@ export interface components {
          *     quota is raised or resources are removed).
          * @enum {string}
          */
-        ErrorCode: "InvalidRequest" | "InvalidName" | "InvalidFilter" | "Unauthorized" | "Forbidden" | "NotFound" | "TopicNotFound" | "SubscriptionNotFound" | "ScheduleNotFound" | "MethodNotAllowed" | "RequestTimeout" | "HeadersTooLarge" | "Conflict" | "PayloadTooLarge" | "UnsupportedMediaType" | "RateLimited" | "Internal" | "Unavailable" | "QuotaExceeded";
+        ErrorCode: "InvalidRequest" | "InvalidName" | "InvalidFilter" | "Unauthorized" | "Forbidden" | "NotFound" | "TopicNotFound" | "SubscriptionNotFound" | "ScheduleNotFound" | "DelayedMessageNotFound" | "MethodNotAllowed" | "RequestTimeout" | "HeadersTooLarge" | "Conflict" | "PayloadTooLarge" | "UnsupportedMediaType" | "RateLimited" | "Internal" | "Unavailable" | "QuotaExceeded";
         /**
          * @description Body of every error response.
          * @example {
@@ -707,6 +792,8 @@ export interface components {
         TopicDetails: components["schemas"]["Topic"] & {
             stats: {
                 partitions: components["schemas"]["PartitionStats"][];
+                /** @description Messages waiting for their delivery time; not yet in any partition. */
+                delayed: number;
             };
         };
         /** @description A message to publish. */
@@ -936,6 +1023,22 @@ export interface components {
         SeekRequest: {
             time: components["schemas"]["Timestamp"];
         };
+        /** @description A message waiting for its delivery time; it enters the log, and gets its offset, when due. */
+        DelayedMessage: {
+            id: string;
+            topic: components["schemas"]["Name"];
+            /** @description The partition it will enter (chosen by its key when it was published). */
+            partition: number;
+            key: string | null;
+            body: components["schemas"]["JsonValue"];
+            attributes: components["schemas"]["Attributes"];
+            deliverAt: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description When it was published; null for a message an earlier version of the embedded broker stored without it.
+             */
+            publishedAt: string | null;
+        };
         /** @description A dead-lettered message. */
         DeadLetter: components["schemas"]["Message"] & {
             /** @description Number of delivery attempts made. */
@@ -1082,6 +1185,23 @@ export interface components {
                     error?: {
                         /** @enum {unknown} */
                         code?: "TopicNotFound" | "SubscriptionNotFound";
+                    };
+                };
+            };
+        };
+        /**
+         * @description No message of this id waits on the topic: it is unknown, was released into the log already,
+         *     or was cancelled (`DelayedMessageNotFound`); or the topic does not exist (`TopicNotFound`).
+         */
+        DelayedMessageNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @enum {unknown} */
+                        code?: "TopicNotFound" | "DelayedMessageNotFound";
                     };
                 };
             };
@@ -1293,6 +1413,16 @@ export interface components {
         Partition: number;
         /** @description Maximum number of messages to return. */
         ReadLimit: number;
+        /** @description Maximum number of delayed messages to return. */
+        DelayedLimit: number;
+        /** @description The `nextCursor` of the previous page; the first page when absent. Any other value gets `400 InvalidRequest`. */
+        Cursor: string;
+        /**
+         * @description A message id as published (1–128 characters), percent-encoded as a path segment needs (`/`
+         *     as `%2F`). Paths are checked before routing (see Conventions), so an id that is `.` or `..`,
+         *     or holds a control character or a `%`, cannot be named here.
+         */
+        MessageId: string;
         /** @description Maximum number of dead letters to return. */
         DeadLetterLimit: number;
     };
@@ -1611,6 +1741,81 @@ export interface operations {
             404: components["responses"]["TopicNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDelayed: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of delayed messages to return. */
+                limit?: components["parameters"]["DelayedLimit"];
+                /** @description The `nextCursor` of the previous page; the first page when absent. Any other value gets `400 InvalidRequest`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description Topic name. A name not matching the pattern gets `400 InvalidName`. */
+                topic: components["parameters"]["TopicName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of delayed messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messages: components["schemas"]["DelayedMessage"][];
+                        /** @description Pass as `cursor` to continue after the last message; null when nothing follows. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["TopicNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelDelayed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Topic name. A name not matching the pattern gets `400 InvalidName`. */
+                topic: components["parameters"]["TopicName"];
+                /**
+                 * @description A message id as published (1–128 characters), percent-encoded as a path segment needs (`/`
+                 *     as `%2F`). Paths are checked before routing (see Conventions), so an id that is `.` or `..`,
+                 *     or holds a control character or a `%`, cannot be named here.
+                 */
+                id: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message was cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["DelayedMessageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

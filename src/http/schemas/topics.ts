@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PublishLimits, ReadLimits, TopicLimits } from '../../domain/constants.js';
+import { DelayedLimits, PublishLimits, ReadLimits, TopicLimits } from '../../domain/constants.js';
 import { attributes, intIn, jsonValue, queryInt, rfc3339, text } from './fields.js';
 
 export const putTopicBody = z.strictObject({
@@ -50,3 +50,11 @@ export const commitOffsetsBody = z.strictObject({
     .min(1, { error: 'must hold at least 1 entry' })
     .max(TopicLimits.partitions.max, { error: `must hold at most ${TopicLimits.partitions.max} entries` }),
 });
+
+export const delayedQuery = z.strictObject({
+  limit: queryInt(DelayedLimits.limit).default(DelayedLimits.limit.default),
+  cursor: text(DelayedLimits.cursorLength, 1).optional(),
+});
+
+/** A message id in the path, as publishing takes it: 1–128 characters (percent-encoded in the path as needed). */
+export const messageIdParam = text(PublishLimits.idLength, 1);

@@ -1,6 +1,7 @@
 import type {
   AckResult,
   DeadLetter,
+  DelayedPage,
   Delivery,
   ExternalQueues,
   GroupPartitionLag,
@@ -18,7 +19,7 @@ import type { ApiClient, ApiResponse } from './ApiClient.js';
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string };
 }
-export type TopicView = Topic & { readonly stats?: { readonly partitions: PartitionStats[] } };
+export type TopicView = Topic & { readonly stats?: { readonly partitions: PartitionStats[]; readonly delayed: number } };
 /** A subscription as the API shows it; `aws` (where outside consumers attach) on the AWS backend only. */
 export type SubscriptionView = Subscription & ExternalQueues & { readonly stats: SubscriptionStats };
 export interface PublishInput {
@@ -60,6 +61,12 @@ export class Conveyor {
 
   public publish(topic: string, messages: readonly PublishInput[] | unknown): Promise<ApiResponse<{ results: PublishResult[] } & ErrorBody>> {
     return this.http.post(`/v1/topics/${enc(topic)}/messages`, { messages });
+  }
+  public listDelayed(topic: string, query = ''): Promise<ApiResponse<DelayedPage & ErrorBody>> {
+    return this.http.get(`/v1/topics/${enc(topic)}/delayed${query === '' ? '' : `?${query}`}`);
+  }
+  public cancelDelayed(topic: string, id: string): Promise<ApiResponse<ErrorBody | string>> {
+    return this.http.delete(`/v1/topics/${enc(topic)}/delayed/${enc(id)}`);
   }
   public read(topic: string, partition: number | string, query = ''): Promise<ApiResponse<{ messages: Message[]; nextOffset: number } & ErrorBody>> {
     return this.http.get(`/v1/topics/${enc(topic)}/partitions/${partition}/messages${query === '' ? '' : `?${query}`}`);

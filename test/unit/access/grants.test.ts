@@ -57,6 +57,17 @@ describe('Class: Principal', () => {
     });
   });
 
+  describe('Method: requireAny', () => {
+    it('lets a request through when any one of the actions is granted', () => {
+      expect(() => checkout.requireAny(['manage', 'publish'], 'orders')).not.toThrow();
+      expect(() => checkout.requireAny(['consume', 'manage'], 'orders-eu')).not.toThrow();
+    });
+
+    it('throws Forbidden naming every grant that would do', () => {
+      expect(() => checkout.requireAny(['consume', 'manage'], 'orders')).toThrow('checkout lacks the grant "consume:orders" or "manage:orders" (or "admin")');
+    });
+  });
+
   describe('Method: canSee', () => {
     it('sees a topic any grant reaches, and no other', () => {
       expect(['orders', 'orders-eu', 'billing'].map((topic) => checkout.canSee(topic))).toEqual([true, true, false]);

@@ -9,7 +9,17 @@ const logger = pino({ level: 'silent' });
 /** A real in-memory backend whose delayed-message timers always fail. */
 function backendWithBrokenTimers(clock: TestClock): Backend {
   const backend = createSqliteBackend({ dataDir: ':memory:', clock });
-  return { ...backend, delayed: { releaseDue: () => Promise.reject(new Error('disk on fire')), nextDueAt: () => Promise.resolve(null) } };
+  const { delayed } = backend;
+  return {
+    ...backend,
+    delayed: {
+      releaseDue: () => Promise.reject(new Error('disk on fire')),
+      nextDueAt: () => Promise.resolve(null),
+      list: (topic, cursor, limit) => delayed.list(topic, cursor, limit),
+      count: (topic) => delayed.count(topic),
+      cancel: (topic, id) => delayed.cancel(topic, id),
+    },
+  };
 }
 
 describe('Class: Maintenance', () => {

@@ -104,7 +104,8 @@ export class DedupIndex {
     const scheduledFor = sf ?? now;
     if (scheduledFor <= now) {
       const marker = (await this.read(metaKeys.release(topic, id, scheduledFor))) as ReleaseMarkerItem | undefined;
-      if (marker !== undefined) return { id, partition: marker.part, offset: marker.off, duplicate: true };
+      // A cancelled original never entered the log: the duplicate points at the time it was due.
+      if (marker !== undefined && 'part' in marker) return { id, partition: marker.part, offset: marker.off, duplicate: true };
     }
     return { id, scheduledFor, duplicate: true };
   }

@@ -20,6 +20,8 @@ export interface GuardedEntry {
    * is not appended and its result carries the item that stood in the way.
    */
   readonly guard?: (offset: number) => TransactItem;
+  /** Unconditional writes that go with the entry into the log (a released message's index items leaving). */
+  readonly alongside?: readonly TransactItem[];
 }
 
 export type EntryResult =
@@ -34,10 +36,13 @@ interface Pending extends GuardedEntry {
 const FIXED_ITEMS = 2;
 const CONDITION_FAILED = 'ConditionalCheckFailed';
 
-function estimatedBytes({ entry, guard }: GuardedEntry): number {
+function estimatedBytes({ entry, guard, alongside }: GuardedEntry): number {
   const text = JSON.stringify(entry.body) + JSON.stringify(entry.attributes) + entry.id + (entry.key ?? '');
-  return Buffer.byteLength(text) + (guard === undefined ? 200 : 400);
+  return Buffer.byteLength(text) + (guard === undefined ? 200 : 400) + 200 * (alongside?.length ?? 0);
 }
+
+/** Items one entry takes in a transaction: the message, its guard, what goes alongside. */
+const itemsOf = ({ guard, alongside }: GuardedEntry): number => 1 + (guard === undefined ? 0 : 1) + (alongside?.length ?? 0);
 
 /** How many of `pending` (at least one) fit in one transaction. */
 function chunkLength(pending: readonly GuardedEntry[]): number {
@@ -45,7 +50,7 @@ function chunkLength(pending: readonly GuardedEntry[]): number {
   let bytes = 0;
   let count = 0;
   for (const entry of pending) {
-    const needed = entry.guard === undefined ? 1 : 2;
+    const needed = itemsOf(entry);
     const size = estimatedBytes(entry);
     if (count > 0 && (items + needed > MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES)) break;
     items += needed;
@@ -60,7 +65,7 @@ function chunkLength(pending: readonly GuardedEntry[]): number {
  * TransactWriteItems as the limits allow (100 items, 4 MB). Each transaction
  * holds: a check that the topic still exists in this incarnation, the head
  * claim (see headCounter.ts), one conditional Put per message
- * (`attribute_not_exists(p)`) and each entry's guard. Nothing is ever written
+ * (`attribute_not_exists(p)`), each entry's guard and what goes alongside it. Nothing is ever written
  * outside such a transaction, so no reader can see offset n + 1 before n.
  *
  * A lost race for the head (another process appended first) is retried with
@@ -118,7 +123,7 @@ export class PartitionAppender {
       claimHead(this.resources.logTable, key, head, head.next + chunk.length, publishedAt),
     ];
     const owners: Array<{ index: number; guard: boolean }> = [];
-    chunk.forEach(({ entry, guard, index }, i) => {
+    chunk.forEach(({ entry, guard, alongside, index }, i) => {
       const offset = head.next + i;
       const item = toLogItem({
         partitionKey: key,
@@ -138,6 +143,10 @@ export class PartitionAppender {
       if (guard !== undefined) {
         items.push(guard(offset));
         owners.push({ index, guard: true });
+      }
+      for (const item of alongside ?? []) {
+        items.push(item);
+        owners.push({ index, guard: false });
       }
     });
     return { items, owners };

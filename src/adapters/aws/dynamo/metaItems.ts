@@ -13,7 +13,9 @@ import type { TransactItem } from './transactions.js';
  * | cron schedule  | `schedule`           | schedule name                    | the Schedule's fields; message as JSON text; nextFireAtMs (N)   |
  * | group offset   | `group#<topic>`      | `<group>#<partition, 3 digits>`  | group, partition, offset                                        |
  * | dedup entry    | `dedup#<topicKey>`   | message id                       | exp (ms), ttl (s); part + off, or sf (scheduledFor, ms)         |
- * | release marker | `release#<topicKey>` | `<dueAt ms>#<message id>`        | part, off, ttl (s): a delayed message already entered the log  |
+ * | release marker | `release#<topicKey>` | `<dueAt ms>#<message id>`        | part, off, ttl (s): a delayed message already entered the log; cancelled, ttl (s): it never will |
+ * | delayed message | `delayed#<topicKey>` | `<dueAt ms, 15 digits>#<message id>` | id, part, key, body and attrs (JSON text), dueAt, pub (ms), ttl (s): waiting for its delivery time |
+ * | delayed id     | `delayedid#<topicKey>` | `<message id>#<dueAt ms>`      | id, dueAt, pub, ttl (s): finds a waiting message by id; counted for the topic's stats |
  *
  * Names match `^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$`, so `#` never occurs inside
  * one and `<group>#` is an exact prefix. Dedup entries and release markers are
@@ -48,7 +50,19 @@ export const metaKeys = {
     pk: `release#${topicKey(topic)}`,
     sk: `${dueAt ?? ''}#${id}`,
   }),
+  /** The waiting messages of a topic, in due order (the due time padded, so the sort key sorts by it). */
+  delayedMessages: (topic: Pick<Topic, 'name' | 'createdAt'>): string => `delayed#${topicKey(topic)}`,
+  delayedMessage: (topic: Pick<Topic, 'name' | 'createdAt'>, id: string, dueAt: number): MetaKey => ({
+    pk: `delayed#${topicKey(topic)}`,
+    sk: `${String(dueAt).padStart(DUE_DIGITS, '0')}#${id}`,
+  }),
+  /** The same messages by id: a prefix `<id>#` finds an id's (ids may hold `#`, so the items' `id` decides). */
+  delayedIds: (topic: Pick<Topic, 'name' | 'createdAt'>): string => `delayedid#${topicKey(topic)}`,
+  delayedId: (topic: Pick<Topic, 'name' | 'createdAt'>, id: string, dueAt: number): MetaKey => ({ pk: `delayedid#${topicKey(topic)}`, sk: `${id}#${dueAt}` }),
 } as const;
+
+/** Digits of a due time in a delayed message's sort key: epoch ms stay below 10^15 until the year 33658. */
+export const DUE_DIGITS = 15;
 
 export interface TopicItem extends MetaKey, Topic {}
 
@@ -152,9 +166,29 @@ export interface DedupItem extends MetaKey {
   readonly sf?: number;
 }
 
-export interface ReleaseMarkerItem extends MetaKey {
+/** A delayed message entered the log at `part`/`off`, or was cancelled and never will: either way a release skips it. */
+export type ReleaseMarkerItem = MetaKey & { readonly ttl: number } & ({ readonly part: number; readonly off: number } | { readonly cancelled: true });
+
+/** A message waiting for its delivery time, as listings show it. */
+export interface DelayedMessageItem extends MetaKey {
+  readonly id: string;
   readonly part: number;
-  readonly off: number;
+  readonly key?: string;
+  /** The body as JSON text, as publishing received it. */
+  readonly body: string;
+  /** The attributes as JSON text; absent when there are none. */
+  readonly attrs?: string;
+  readonly dueAt: number;
+  /** When it was published, epoch ms. */
+  readonly pub: number;
+  readonly ttl: number;
+}
+
+/** The same message found by its id. */
+export interface DelayedIdItem extends MetaKey {
+  readonly id: string;
+  readonly dueAt: number;
+  readonly pub: number;
   readonly ttl: number;
 }
 

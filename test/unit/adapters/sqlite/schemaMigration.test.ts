@@ -21,8 +21,17 @@ const subscription = (name: string, overrides: Partial<Subscription> = {}): Subs
   ...overrides,
 });
 
+/** Turns the database back into what schema version 2 was: delayed messages without `published_at`. */
+function downgradeToVersion2(dataDir: string): void {
+  const db = new BetterSqlite3(join(dataDir, 'conveyor.db'));
+  db.exec('DROP INDEX delayed_topic; DROP INDEX delayed_id; ALTER TABLE delayed DROP COLUMN published_at');
+  db.pragma('user_version = 2');
+  db.close();
+}
+
 /** Turns the database back into what the first release wrote: schema version 1, subscriptions without `dead_letter_alarm`. */
 function downgradeToVersion1(dataDir: string): void {
+  downgradeToVersion2(dataDir);
   const db = new BetterSqlite3(join(dataDir, 'conveyor.db'));
   db.exec('ALTER TABLE subscriptions DROP COLUMN dead_letter_alarm');
   db.pragma('user_version = 1');
@@ -71,6 +80,27 @@ describe('Class: SqliteStore', () => {
       await reopened.close();
       backend = undefined;
       expect(userVersion(dataDir)).toBe(SCHEMA_VERSION);
+    });
+
+    it('opens a database written by schema version 2 and lists its delayed messages with publishedAt null', async () => {
+      // Prepare
+      const first = open();
+      const topic = { name: 'orders', partitions: 1, retentionHours: 24, dedupWindowSeconds: 60, createdAt: '2026-01-01T00:00:00.000Z' };
+      await first.metadata.createTopic(topic);
+      const dueAt = Date.parse('2099-01-01T00:00:00.000Z');
+      await first.log.append(topic, [{ id: 'old-reminder', partition: 0, key: null, body: 'later', attributes: {}, clientId: false, dueAt }]);
+      await first.close();
+      downgradeToVersion2(dataDir);
+
+      // Act
+      const reopened = open();
+
+      // Assess
+      expect(await reopened.delayed.list(topic, null, 10)).toEqual({
+        messages: [{ id: 'old-reminder', topic: 'orders', partition: 0, key: null, body: 'later', attributes: {}, deliverAt: '2099-01-01T00:00:00.000Z', publishedAt: null }],
+        nextCursor: null,
+      });
+      expect(await reopened.delayed.cancel(topic, 'old-reminder')).toBe(1);
     });
 
     it('keeps deadLetterAlarm false across a restart', async () => {
