@@ -75,6 +75,7 @@ describeContract('Changing subscription settings', (target) => {
       expect(labelsOf([leased!])).toEqual(['slow-job']);
       expect(beforeDeadline).toEqual([]);
       expect(afterDeadline.map((delivery) => [delivery.id, delivery.deliveryAttempt])).toEqual([[leased!.id, 2]]);
+      expect(requireStatus('ack', await target().api.ack('shorter-leases', 'worker', afterDeadline.map((delivery) => delivery.ackId))).acked).toBe(1);
     });
 
     it.each([
