@@ -12,6 +12,8 @@ import type {
   DeadLetterList,
   DeadLetterQuery,
   DeadLetterSelection,
+  DelayedList,
+  DelayedQuery,
   DeletedDeadLetters,
   ExtendRequest,
   GroupState,
@@ -200,6 +202,18 @@ export class ConveyorClient {
 
   public async redriveDeadLetters(topic: string, subscription: string, body: DeadLetterSelection = {}): Promise<RedrivenDeadLetters> {
     return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/dead-letters/redrive', { params: { path: { topic, subscription } }, body }));
+  }
+
+  // ------------------------------------------------------ delayed messages
+
+  /** The topic's messages waiting for their delivery time, soonest due first; page with `cursor: nextCursor`. */
+  public async listDelayed(topic: string, query: DelayedQuery = {}): Promise<DelayedList> {
+    return unwrap('GET', await this.api.GET('/v1/topics/{topic}/delayed', { params: { path: { topic }, query } }));
+  }
+
+  /** Cancels the waiting message with this id; `DelayedMessageNotFound` (404) when none waits (released already, or unknown). */
+  public async cancelDelayed(topic: string, id: string): Promise<void> {
+    noContent('DELETE', await this.api.DELETE('/v1/topics/{topic}/delayed/{id}', { params: { path: { topic, id } } }));
   }
 
   // ------------------------------------------------------------- schedules

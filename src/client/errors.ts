@@ -52,27 +52,30 @@ export class ConveyorError extends Error {
   }
 }
 
-const API_CODES: ReadonlySet<string> = new Set<ApiErrorCode>([
-  'InvalidRequest',
-  'InvalidName',
-  'InvalidFilter',
-  'Unauthorized',
-  'Forbidden',
-  'NotFound',
-  'TopicNotFound',
-  'SubscriptionNotFound',
-  'ScheduleNotFound',
-  'MethodNotAllowed',
-  'RequestTimeout',
-  'HeadersTooLarge',
-  'Conflict',
-  'PayloadTooLarge',
-  'UnsupportedMediaType',
-  'RateLimited',
-  'Internal',
-  'Unavailable',
-  'QuotaExceeded',
-]);
+/** Every code of the document, as a record so that a code added there and not here fails to compile. */
+const API_CODE_RECORD: Readonly<Record<ApiErrorCode, true>> = {
+  InvalidRequest: true,
+  InvalidName: true,
+  InvalidFilter: true,
+  Unauthorized: true,
+  Forbidden: true,
+  NotFound: true,
+  TopicNotFound: true,
+  SubscriptionNotFound: true,
+  ScheduleNotFound: true,
+  DelayedMessageNotFound: true,
+  MethodNotAllowed: true,
+  RequestTimeout: true,
+  HeadersTooLarge: true,
+  Conflict: true,
+  PayloadTooLarge: true,
+  UnsupportedMediaType: true,
+  RateLimited: true,
+  Internal: true,
+  Unavailable: true,
+  QuotaExceeded: true,
+};
+const API_CODES: ReadonlySet<string> = new Set(Object.keys(API_CODE_RECORD));
 
 /** The code of an answer whose body is not the API's error (API Gateway's own `{"message":"Forbidden"}`, a proxy's page). */
 const CODE_BY_STATUS: Readonly<Record<number, ApiErrorCode>> = {

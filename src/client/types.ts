@@ -63,6 +63,10 @@ export type DeadLetterSelection = Schemas['DeadLetterSelection'];
 export type DeletedDeadLetters = JsonOf<'deleteDeadLetters', 200>;
 export type RedrivenDeadLetters = JsonOf<'redriveDeadLetters', 200>;
 
+export type DelayedMessage = Schemas['DelayedMessage'];
+export type DelayedQuery = NonNullable<operations['listDelayed']['parameters']['query']>;
+export type DelayedList = JsonOf<'listDelayed', 200>;
+
 export type Schedule = Schemas['Schedule'];
 export type ScheduleInput = Schemas['ScheduleInput'];
 export type ScheduleList = JsonOf<'listSchedules', 200>;

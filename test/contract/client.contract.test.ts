@@ -147,6 +147,30 @@ describeContract(
         expect((await client.listDeadLetters('client-dead', 'worker')).messages).toEqual([]);
       });
 
+      it('lists and cancels delayed messages', async () => {
+        // Prepare
+        const { client } = clientOn(target());
+        await client.putTopic('client-later');
+        await client.publish('client-later', [
+          { id: 'soon', key: 'k', body: { label: 'soon' }, delaySeconds: 600 },
+          { id: 'later', body: { label: 'later' }, delaySeconds: 3600 },
+        ]);
+
+        // Act
+        const first = await client.listDelayed('client-later', { limit: 1 });
+        const rest = await client.listDelayed('client-later', { limit: 10, cursor: first.nextCursor! });
+        await client.cancelDelayed('client-later', 'soon');
+        const afterCancel = await client.listDelayed('client-later');
+        const again = await refusal(client.cancelDelayed('client-later', 'soon'));
+
+        // Assess
+        expect(first.messages.map((message) => [message.id, message.key, labelOfBody(message.body)])).toEqual([['soon', 'k', 'soon']]);
+        expect(first.nextCursor).not.toBeNull();
+        expect(rest).toMatchObject({ messages: [{ id: 'later' }], nextCursor: null });
+        expect(afterCancel.messages.map((message) => message.id)).toEqual(['later']);
+        expect({ status: again.status, code: again.code, request: again.request }).toEqual({ status: 404, code: 'DelayedMessageNotFound', request: 'DELETE /v1/topics/client-later/delayed/soon' });
+      });
+
       it('creates, reads, lists and deletes schedules, and reads health and metrics', async () => {
         // Prepare
         const { client } = clientOn(target());

@@ -61,6 +61,21 @@ describe('Class: ConveyorClient', () => {
       expect(sent[0]).toMatchObject({ url: 'http://conveyor.test:8080/v1/topics/orders/subscriptions/billing', method: 'PATCH', body: '{"maxDeliveries":3}' });
     });
 
+    it('lists delayed messages a page at a time and cancels one by its id, encoded as a path segment', async () => {
+      // Prepare
+      const { client, sent } = clientAnswering(json(200, { messages: [], nextCursor: null }), { status: 204 });
+
+      // Act
+      await client.listDelayed('orders', { limit: 5, cursor: 'c1' });
+      await client.cancelDelayed('orders', 'order/1001');
+
+      // Assess
+      expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([
+        'GET http://conveyor.test:8080/v1/topics/orders/delayed?limit=5&cursor=c1',
+        'DELETE http://conveyor.test:8080/v1/topics/orders/delayed/order%2F1001',
+      ]);
+    });
+
     it('puts read queries in the query string', async () => {
       // Prepare
       const { client, sent } = clientAnswering(json(200, { messages: [], nextOffset: 7 }));
