@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { consumeCommand } from './consume/command.js';
 import { withCliConventions } from './conventions.js';
 import { deadLettersCommand } from './deadLetters/command.js';
+import { delayedCommand } from './delayed/command.js';
 import { ackCommand, nackCommand, pullCommand } from './delivery/command.js';
 import { emulatorCommand } from './emulator/command.js';
 import { addGlobalOptions } from './globalOptions.js';
@@ -30,7 +31,7 @@ const program = addGlobalOptions(new Command('conveyor'))
   .description('Conveyor: messaging on AWS or embedded, behind one HTTP API')
   .version(packageVersion());
 withCliConventions(program);
-for (const command of [topicsCommand(), subscriptionsCommand(), schedulesCommand(), publishCommand(), pullCommand(), ackCommand(), nackCommand(), tailCommand(), deadLettersCommand(), statsCommand()]) {
+for (const command of [topicsCommand(), subscriptionsCommand(), schedulesCommand(), publishCommand(), pullCommand(), ackCommand(), nackCommand(), tailCommand(), deadLettersCommand(), delayedCommand(), statsCommand()]) {
   program.addCommand(withCliConventions(command));
 }
 program.addCommand(consumeCommand()).addCommand(emulatorCommand()).addCommand(serveCommand());

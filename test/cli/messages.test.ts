@@ -158,10 +158,32 @@ describe('Commands: conveyor publish, pull, ack, nack, dlq, tail and stats (chil
       expect(empty.stdout).toBe(`${topic}/work has no dead letters\n`);
     });
 
+    it('lists delayed messages soonest first and cancels them; an id no longer waiting is named with exit 4', async () => {
+      // Prepare
+      const topic = await topicWithSubscription();
+      await runCli(['publish', topic, '--body', '"later"', '--id', 'later', '--delay-seconds', '3600'], { env });
+      await runCli(['publish', topic, '--body', '"sooner"', '--id', 'sooner', '--delay-seconds', '600'], { env });
+
+      // Act
+      const listed = await runCli(['delayed', topic], { env });
+      const cancelled = await runCli(['delayed', topic, 'cancel', 'sooner', 'never-published'], { env });
+      const left = await runCli(['delayed', topic, 'list', '--no-json'], { env });
+      const again = await runCli(['delayed', topic, 'cancel', 'later', '--no-json'], { env });
+      const empty = await runCli(['delayed', topic, '--no-json'], { env });
+
+      // Assess
+      expect((listed.records as Printed[]).map((m) => m.id)).toEqual(['sooner', 'later']);
+      expect(cancelled).toMatchObject({ code: 4, records: [{ cancelled: 1, notWaiting: ['never-published'] }] });
+      expect(left.stdout).toMatch(/^ID +DELIVER AT +KEY +PARTITION +BODY\nlater +\d{4}-/);
+      expect(again).toMatchObject({ code: 0, stdout: 'cancelled 1 of 1\n' });
+      expect(empty.stdout).toBe(`${topic} has no delayed messages\n`);
+    });
+
     it.each([
       { case: 'a --max past a pull', args: (topic: string) => ['pull', topic, 'work', '--max', '101'], code: 2 },
       { case: 'ack without ack ids on stdin', args: (topic: string) => ['ack', topic, 'work', '-'], code: 2 },
       { case: 'a dlq action that is not one', args: (topic: string) => ['dlq', topic, 'work', 'replay'], code: 2 },
+      { case: 'cancel without an id', args: (topic: string) => ['delayed', topic, 'cancel'], code: 2 },
       { case: 'a subscription that does not exist', args: (topic: string) => ['pull', topic, 'nobody'], code: 1 },
     ])('exits $code on $case', async ({ args, code }) => {
       // Prepare
