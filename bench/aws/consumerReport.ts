@@ -1,7 +1,7 @@
 import type { LambdaConsumerMeasurement } from './lambdaConsumer.js';
 import { costOf, directSqsConsumer, eventBridgeToSqsConsumedBy, perMillion, snsToSqsConsumedBy, type CostBreakdown } from './model.js';
 import { dollars, PRICES } from './prices.js';
-import type { AwsMeasurements } from './report.js';
+import type { AwsMeasurements } from './measurements.js';
 import { addUsage, perMessage, type Usage } from './usage.js';
 
 /** The subscription count and publish batch the consumer comparison is made at: the setting docs/cost.md leads with. */

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { CostDeployment } from './deployment.js';
 import { PRICES } from './prices.js';
 import { measureLambdaConsumers } from './lambdaConsumer.js';
-import { costRows, renderReport, type AwsMeasurements, type CostRow } from './report.js';
+import type { AwsMeasurements } from './measurements.js';
+import { costRows, renderReport, type CostRow } from './report.js';
 import { measureDelayed, measureFanOut, PULL_BATCHES } from './scenarios.js';
 
 export interface AwsCostModelOptions {

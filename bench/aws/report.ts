@@ -1,20 +1,8 @@
 import { consumerCostRows, CONSUMER_PUBLISH_BATCH, CONSUMER_SUBSCRIPTIONS, IDLE_MAPPING_POLLERS, idleMonthlyCost } from './consumerReport.js';
-import type { LambdaConsumerMeasurement } from './lambdaConsumer.js';
+import type { AwsMeasurements } from './measurements.js';
 import { costOf, conveyorMessage, eventBridgeToSqs, perMillion, snsToSqs, type CostBreakdown, type CostOptions, type ConveyorStages } from './model.js';
-import { PARTITIONS, type DelayedMeasurement, type FanOutMeasurement, type Measurement } from './scenarios.js';
+import { PARTITIONS, type Measurement } from './scenarios.js';
 import { addUsage, FUNCTION_ROLES, perMessage, type Usage } from './usage.js';
-
-/** Everything one `--aws` run measured. */
-export interface AwsMeasurements {
-  readonly messagesPerRun: number;
-  readonly memoryMb: Readonly<Record<string, number>>;
-  readonly fanOut: readonly FanOutMeasurement[];
-  readonly pullAck: readonly Measurement[];
-  readonly pullBatches: readonly number[];
-  readonly delayed: readonly DelayedMeasurement[];
-  /** Subscriptions drained by a Lambda function through an SQS event source mapping, per batch size. */
-  readonly lambdaConsumers: readonly LambdaConsumerMeasurement[];
-}
 
 const fmt = (value: number, digits = 3): string => (value === 0 ? '0' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(digits));
 const usd = (value: number): string => `$${value.toFixed(2)}`;

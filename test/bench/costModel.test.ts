@@ -4,7 +4,7 @@ import { consumerCostRows, idleMonthlyCost } from '../../bench/aws/consumerRepor
 import { conveyorMessage, costOf, eventBridgeToSqs, eventBridgeToSqsConsumedBy, perMillion, snsToSqs, snsToSqsConsumedBy } from '../../bench/aws/model.js';
 import { PRICES } from '../../bench/aws/prices.js';
 import { chunks64k, itemBytes, readUnits, writeUnits } from '../../bench/aws/sizes.js';
-import type { AwsMeasurements } from '../../bench/aws/report.js';
+import type { AwsMeasurements } from '../../bench/aws/measurements.js';
 import type { Measurement } from '../../bench/aws/scenarios.js';
 import { usageOf, type Usage } from '../../bench/aws/usage.js';
 
