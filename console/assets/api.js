@@ -81,6 +81,8 @@ export const api = {
   listDeadLetters: (topic, name, limit = 100) => request('GET', `${subscriptionPath(topic, name)}/dead-letters`, { query: { limit } }),
   redriveDeadLetters: (topic, name, ids) => request('POST', `${subscriptionPath(topic, name)}/dead-letters/redrive`, { body: ids === undefined ? {} : { ids } }),
   deleteDeadLetters: (topic, name, ids) => request('DELETE', `${subscriptionPath(topic, name)}/dead-letters`, { body: ids === undefined ? {} : { ids } }),
+  listDelayed: (topic, limit = 100) => request('GET', `${topicPath(topic)}/delayed`, { query: { limit } }),
+  cancelDelayed: (topic, id) => request('DELETE', `${topicPath(topic)}/delayed/${segment(id)}`),
   listSchedules: () => request('GET', '/v1/schedules'),
   deleteSchedule: (name) => request('DELETE', `/v1/schedules/${segment(name)}`),
   metrics: () => request('GET', '/metrics', { text: true }),

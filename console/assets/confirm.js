@@ -3,10 +3,10 @@
 
 import { h } from './dom.js';
 
-/** Resolves true when the user confirms. */
-export function confirmAction({ title, text, action = 'Delete' }) {
+/** Resolves true when the user confirms (`action`), false on `dismiss` or Escape. */
+export function confirmAction({ title, text, action = 'Delete', dismiss = 'Cancel' }) {
   return new Promise((resolve) => {
-    const cancel = h('button', { type: 'button', class: 'secondary', text: 'Cancel', value: 'cancel' });
+    const cancel = h('button', { type: 'button', class: 'secondary', text: dismiss, value: 'cancel' });
     const confirm = h('button', { type: 'button', class: 'danger', text: action, value: 'confirm' });
     const dialog = h(
       'dialog',

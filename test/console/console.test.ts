@@ -148,6 +148,27 @@ describe('Web console at /console (headless chromium)', () => {
       await panel.getByText('No dead letters.').waitFor();
       expect(await statsOf(broker, 'fragile')).toMatchObject({ deadLetters: 0, backlog: 1 });
 
+      // Act: a reminder due in an hour, through the publish form; then cancel it from the delayed panel.
+      await publish.getByLabel('Id').fill('remind-customer-7');
+      await publish.getByLabel('Key').fill('customer-7');
+      await publish.getByLabel('Attributes').fill('');
+      await publish.getByLabel('Body (JSON)').fill('{"remind": "unpaid"}');
+      await publish.getByLabel('Delay (seconds)').fill('3600');
+      await publish.getByRole('button', { name: 'Publish' }).click();
+      const delayedPanel = page.getByRole('region', { name: 'Delayed messages' });
+      await delayedPanel.getByRole('button', { name: 'remind-customer-7', exact: true }).click();
+      await delayedPanel.getByRole('article', { name: 'Delayed message remind-customer-7' }).waitFor();
+      const waiting = await call<{ messages: Array<{ id: string }> }>(broker, 'GET', '/v1/topics/orders/delayed');
+      await browser.screenshot('delayed');
+      await delayedPanel.getByRole('button', { name: 'Cancel remind-customer-7' }).click();
+      await page.getByRole('dialog', { name: 'Cancel remind-customer-7?' }).getByRole('button', { name: 'Cancel message' }).click();
+
+      // Assess: it was waiting, and once cancelled the broker holds nothing delayed and the panel says so.
+      await page.getByText('Cancelled remind-customer-7.').waitFor();
+      await delayedPanel.getByText('No message is waiting for its time.').waitFor();
+      expect(waiting.messages.map((m) => m.id)).toEqual(['remind-customer-7']);
+      expect((await call<{ messages: unknown[] }>(broker, 'GET', '/v1/topics/orders/delayed')).messages).toEqual([]);
+
       // Act: browse the partition the form's message went to, by time, and open it.
       await page.locator(`a[href="#/topics/orders/partitions/${partition}"]`).click();
       await page.getByRole('heading', { name: `orders · partition ${partition}` }).waitFor();

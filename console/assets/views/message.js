@@ -38,9 +38,10 @@ export function messageDetails(message, { title, extra = [] } = {}) {
   const rows = [
     ['Id', h('code', { text: message.id })],
     ['Partition', String(message.partition)],
-    ['Offset', String(message.offset)],
-    ['Key', message.key === null ? h('span', { class: 'muted', text: 'none' }) : h('code', { text: message.key })],
-    ['Published', h('time', { datetime: message.publishedAt, text: `${localTime(message.publishedAt)} (${message.publishedAt})` })],
+    // A delayed message has no offset until its time comes.
+    ...(typeof message.offset === 'number' ? [['Offset', String(message.offset)]] : []),
+    ['Key', message.key === null || message.key === undefined ? h('span', { class: 'muted', text: 'none' }) : h('code', { text: message.key })],
+    ['Published', message.publishedAt ? h('time', { datetime: message.publishedAt, text: `${localTime(message.publishedAt)} (${message.publishedAt})` }) : h('span', { class: 'muted', text: 'not recorded' })],
     ['Attributes', attributesView(message.attributes)],
     ...extra,
   ];

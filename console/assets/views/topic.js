@@ -1,6 +1,6 @@
 // One topic, live: its partitions and retained messages, its subscriptions'
 // stats, charts of publish and ack rates and of backlog over time, dead
-// letters, and forms to publish and to create subscriptions.
+// letters, delayed messages, and forms to publish and to create subscriptions.
 
 import { api } from '../api.js';
 import { LiveChart, PALETTE } from '../chart.js';
@@ -10,6 +10,7 @@ import { count, rate } from '../format.js';
 import { alertSlot, attempt, notify } from '../notices.js';
 import { RateSource, TopicSampler } from '../sampler.js';
 import { DeadLetterPanel } from './deadLetters.js';
+import { DelayedPanel } from './delayed.js';
 import { publishForm } from './publish.js';
 import { createSubscriptionForm, subscriptionsTable } from './subscriptions.js';
 
@@ -64,13 +65,14 @@ function drawCharts(sampler, rates, backlog) {
 export function renderTopic(main, topic) {
   document.title = `${topic} · Conveyor console`;
   const alert = alertSlot();
-  const cards = { messages: statCard('Messages retained'), rate: statCard('Publish rate'), subscriptions: statCard('Subscriptions'), backlog: statCard('Backlog'), dead: statCard('Dead letters') };
+  const cards = { messages: statCard('Messages retained'), rate: statCard('Publish rate'), subscriptions: statCard('Subscriptions'), backlog: statCard('Backlog'), delayed: statCard('Delayed'), dead: statCard('Dead letters') };
   const settings = h('p', { class: 'muted settings' });
   const rates = new LiveChart({ id: 'rates', title: 'Publish and ack rates', description: 'messages per second', format: (v) => rate(v).replace('/s', '') });
   const backlog = new LiveChart({ id: 'backlog', title: 'Backlog', description: 'messages ready per subscription', format: count, integer: true, empty: 'No subscriptions yet.' });
   let sampler;
   const refresh = () => sampler.refresh();
   const deadLetters = new DeadLetterPanel(topic, { onChange: refresh });
+  const delayed = new DelayedPanel(topic, { onChange: refresh });
   const subscriptions = subscriptionsTable(topic, { onDeadLetters: (name) => deadLetters.show(name), onChange: refresh });
   const partitions = partitionsTable(topic);
   const deleteButton = h('button', { type: 'button', class: 'danger', text: 'Delete topic' });
@@ -100,6 +102,7 @@ export function renderTopic(main, topic) {
           h('div', { class: 'charts' }, h('div', { class: 'card' }, rates.element), h('div', { class: 'card' }, backlog.element)),
           h('section', { class: 'card', 'aria-labelledby': 'subscriptions-title' }, h('h2', { id: 'subscriptions-title', text: 'Subscriptions' }), subscriptions.element),
           deadLetters.element,
+          delayed.element,
           h('section', { class: 'card', 'aria-labelledby': 'partitions-title' }, h('h2', { id: 'partitions-title', text: 'Partitions' }), partitions.element),
         ),
         h('div', { class: 'side-column' }, publishForm(topic, { onPublished: refresh }), createSubscriptionForm(topic, { onCreated: refresh })),
@@ -119,10 +122,12 @@ export function renderTopic(main, topic) {
       cards.rate.set(rate(s.publishRate));
       cards.subscriptions.set(count(s.subscriptions.length));
       cards.backlog.set(count(sum('backlog')));
+      cards.delayed.set(count(details.stats.delayed));
       cards.dead.set(count(sum('deadLetters')));
       partitions.update(details.stats.partitions);
       subscriptions.update(s.subscriptions);
       deadLetters.onStats(s.subscriptions);
+      delayed.onStats(details.stats.delayed);
       drawCharts(s, rates, backlog);
     },
   });
