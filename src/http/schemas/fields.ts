@@ -16,11 +16,12 @@ export function intIn(range: { readonly min: number; readonly max: number }) {
     .max(range.max, { error: outside });
 }
 
+/** A string of `minLength` to `maxLength` characters (no lower bound is stated when it is 0, so none appears in docs/openapi.yaml). */
 export function text(maxLength: number, minLength = 0) {
-  return z
-    .string({ error: (issue) => `must be a string, but ${shown(issue.input)} was provided` })
-    .min(minLength, { error: () => `must have at least ${minLength} characters` })
-    .max(maxLength, { error: (issue) => `must have at most ${maxLength} characters, but ${String(issue.input).length} were provided` });
+  const string = z.string({ error: (issue) => `must be a string, but ${shown(issue.input)} was provided` });
+  return (minLength > 0 ? string.min(minLength, { error: () => `must have at least ${minLength} characters` }) : string).max(maxLength, {
+    error: (issue) => `must have at most ${maxLength} characters, but ${String(issue.input).length} were provided`,
+  });
 }
 
 export const bool = z.boolean({ error: (issue) => `must be true or false, but ${shown(issue.input)} was provided` });
@@ -52,13 +53,17 @@ export function rfc3339Millis(text: string): number | null {
   return Number.isNaN(millis) ? null : millis;
 }
 
-/** An RFC 3339 timestamp with a zone, naming a real instant, read as epoch milliseconds. */
+/**
+ * An RFC 3339 timestamp with a zone, naming a real instant, read as epoch milliseconds.
+ * In docs/openapi.yaml it is the hand-written `Timestamp` component (`format: date-time`).
+ */
 export const rfc3339 = z
   .string({ error: (issue) => `must be an RFC 3339 timestamp, but ${shown(issue.input)} was provided` })
   .refine((value) => rfc3339Millis(value) !== null, {
     error: (issue) => `must be an RFC 3339 timestamp of a real date and time such as "2026-01-01T12:00:00Z", but ${shown(issue.input)} was provided`,
   })
-  .transform((value) => rfc3339Millis(value)!);
+  .transform((value) => rfc3339Millis(value)!)
+  .meta({ id: 'Timestamp' });
 
 /** Whether objects and arrays nest at most `limit` deep; iterative, so no input can overflow the stack. */
 export function nestsWithin(value: unknown, limit: number): boolean {
@@ -83,7 +88,10 @@ export function numbersFinite(value: unknown): boolean {
   return true;
 }
 
-/** Any JSON value up to the nesting limit, with finite numbers; bodies come from JSON.parse, so they are JSON already. */
+/**
+ * Any JSON value up to the nesting limit, with finite numbers; bodies come from JSON.parse, so they are JSON already.
+ * JSON Schema cannot state these checks: docs/openapi.yaml describes it in the hand-written `JsonValue` component.
+ */
 export const jsonValue = z
   .custom<Json>((value) => value !== undefined, { error: 'is required' })
   .refine((value) => nestsWithin(value, PublishLimits.bodyDepth), {
@@ -91,7 +99,8 @@ export const jsonValue = z
   })
   .refine((value) => numbersFinite(value), {
     error: 'must hold only finite numbers: a number beyond ±1.7976931348623157e308 (such as 1e400) cannot be stored',
-  });
+  })
+  .meta({ id: 'JsonValue' });
 
 const attributeValue = z
   .string({ error: (issue) => `values must be strings, but ${shown(issue.input)} was provided` })
@@ -108,24 +117,29 @@ function badAttributeName(value: Record<string, string>): string | null {
   return null;
 }
 
-/** String attributes: at most `maxEntries`, names 1–128 characters, values up to 4096 (they count toward the message size too). */
-export const attributes = (maxEntries: number) =>
-  z
-    // Checked on the parsed JSON itself: an object built from it cannot hold "__proto__" as an ordinary key, so it would be dropped, not stored.
-    .custom<unknown>((raw) => typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, '__proto__'), { error: 'names must not be "__proto__"' })
-    .pipe(z.record(z.string(), attributeValue, {
-      error: (issue) => `must be an object of string values, but ${shown(issue.input)} was provided`,
-    }))
-    .refine((value) => Object.keys(value).length <= maxEntries, {
-      error: (issue) => `must have at most ${maxEntries} entries, but ${Object.keys(issue.input as object).length} were provided`,
-    })
-    .refine((value) => badAttributeName(value) === null, { error: (issue) => badAttributeName(issue.input as Record<string, string>) ?? '' });
+/**
+ * String attributes of a message: at most 32 entries, names 1–128 characters, values up to 4096 (they count toward the message size too).
+ * Its checks are refinements, so docs/openapi.yaml states them in the hand-written `Attributes` component.
+ */
+export const attributes = z
+  // Checked on the parsed JSON itself: an object built from it cannot hold "__proto__" as an ordinary key, so it would be dropped, not stored.
+  .custom<unknown>((raw) => typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, '__proto__'), { error: 'names must not be "__proto__"' })
+  .pipe(z.record(z.string(), attributeValue, {
+    error: (issue) => `must be an object of string values, but ${shown(issue.input)} was provided`,
+  }))
+  .refine((value) => Object.keys(value).length <= PublishLimits.attributes, {
+    error: (issue) => `must have at most ${PublishLimits.attributes} entries, but ${Object.keys(issue.input as object).length} were provided`,
+  })
+  .refine((value) => badAttributeName(value) === null, { error: (issue) => badAttributeName(issue.input as Record<string, string>) ?? '' })
+  .meta({ id: 'Attributes' });
 
-export const stringList = (range: { readonly min: number; readonly max: number }, itemMax = 1024) =>
-  z
-    .array(text(itemMax, 1), { error: (issue) => `must be an array of strings, but ${shown(issue.input)} was provided` })
-    .min(range.min, { error: () => `must have at least ${range.min} ${range.min === 1 ? 'entry' : 'entries'}` })
-    .max(range.max, { error: (issue) => `must have at most ${range.max} entries, but ${(issue.input as unknown[]).length} were provided` });
+/** An array of `range.min` to `range.max` non-empty strings (no lower bound is stated when it is 0). */
+export function stringList(range: { readonly min: number; readonly max: number }, itemMax = 1024) {
+  const list = z.array(text(itemMax, 1), { error: (issue) => `must be an array of strings, but ${shown(issue.input)} was provided` });
+  return (range.min > 0 ? list.min(range.min, { error: () => `must have at least ${range.min} ${range.min === 1 ? 'entry' : 'entries'}` }) : list).max(range.max, {
+    error: (issue) => `must have at most ${range.max} entries, but ${(issue.input as unknown[]).length} were provided`,
+  });
+}
 
 /** Query string numbers arrive as text. */
 export const queryInt = (range: { readonly min: number; readonly max: number }) =>
