@@ -882,7 +882,8 @@ export interface components {
          */
         StartFrom: "latest" | "earliest";
         SubscriptionSettingsInput: {
-            filter?: components["schemas"]["EventPattern"];
+            /** @default null */
+            filter?: components["schemas"]["EventPattern"] | null;
             /**
              * @description Lease duration of a pulled message.
              * @default 30
@@ -893,6 +894,12 @@ export interface components {
              * @default 5
              */
             maxDeliveries?: number;
+            /**
+             * @default {
+             *       "minSeconds": 1,
+             *       "maxSeconds": 600
+             *     }
+             */
             retryBackoff?: components["schemas"]["RetryBackoffInput"];
             /**
              * @description Deliver messages of the same key one at a time in offset order.
@@ -927,7 +934,7 @@ export interface components {
             /** @description Creates or deletes the dead-letter alarm (AWS only; stored on the embedded backend). */
             deadLetterAlarm?: boolean;
             /** @description Fixed; only its current value is accepted. */
-            filter?: Record<string, unknown> | null;
+            filter?: components["schemas"]["EventPattern"] | null;
             /** @description Fixed; only its current value is accepted. */
             ordered?: boolean;
             startFrom?: components["schemas"]["StartFrom"];
