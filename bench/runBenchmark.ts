@@ -2,9 +2,9 @@ import { cpus, totalmem } from 'node:os';
 import type { Profile } from './profile.js';
 import { comparisons, type Comparison } from './report/ratios.js';
 import { backlogDrain } from './scenarios/drain.js';
-import { endToEndThroughput } from './scenarios/endToEnd.js';
+import { endToEndEfficient, endToEndThroughput } from './scenarios/endToEnd.js';
 import { fanOut } from './scenarios/fanout.js';
-import { latencyAtHalfLoad } from './scenarios/latency.js';
+import { latencyAtLoads } from './scenarios/latency.js';
 import { publishThroughput } from './scenarios/publish.js';
 import { scaleCurves } from './scenarios/scale.js';
 import type { ScenarioContext, ScenarioId } from './scenarios/Scenario.js';
@@ -33,7 +33,8 @@ export interface BenchmarkResult {
 const RUNNERS: Record<ScenarioId, (context: ScenarioContext) => Promise<Measurement[]>> = {
   publish: publishThroughput,
   e2e: endToEndThroughput,
-  latency: latencyAtHalfLoad,
+  'e2e-efficient': endToEndEfficient,
+  latency: latencyAtLoads,
   fanout: fanOut,
   drain: backlogDrain,
   scale: scaleCurves,

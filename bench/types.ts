@@ -32,11 +32,22 @@ export interface Consumer {
   failure(): unknown;
 }
 
+/**
+ * How a consumer acks. `each`: the harness's original clients (RabbitMQ acks
+ * every delivery, prefetch 100). `batched`: the cheapest acking each protocol
+ * offers for competing consumers (RabbitMQ: prefetch 200, one multiple-ack per
+ * 50 deliveries and on stop). Conveyor and Redis ack a pulled batch in one call
+ * either way; NATS acks each message either way (AckAll needs ack policy `all`,
+ * which on a pull consumer shared by competing clients would ack the other
+ * clients' in-flight messages, and ordered consumers do not ack at all).
+ */
+export type AckStyle = 'each' | 'batched';
+
 /** A created topology, ready for publishers and consumers. */
 export interface Target {
   publisher(): Promise<Publisher>;
-  /** Starts a competing consumer on subscription `index` (0-based). */
-  consume(index: number, onMessages: OnMessages): Promise<Consumer>;
+  /** Starts a competing consumer on subscription `index` (0-based); `acks` defaults to `each`. */
+  consume(index: number, onMessages: OnMessages, acks?: AckStyle): Promise<Consumer>;
   /** Removes everything `create` made, messages included. */
   delete(): Promise<void>;
 }

@@ -30,11 +30,12 @@ export class JsonHttpClient {
     this.url = new URL(baseUrl);
   }
 
-  call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  /** `signal` aborts the request (it then rejects). */
+  call<T = unknown>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string | number> = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
     return new Promise<T>((resolve, reject) => {
-      const req = request({ host: this.url.hostname, port: this.url.port, method, path, agent: this.agent, headers }, (res) => {
+      const req = request({ host: this.url.hostname, port: this.url.port, method, path, agent: this.agent, headers, ...(signal === undefined ? {} : { signal }) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);

@@ -1,10 +1,38 @@
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { findPid } from '../system/processes.js';
-import type { Consumer, Driver, OnMessages, Publisher, SystemSpec, Target, Topology } from '../types.js';
+import type { AckStyle, Consumer, Driver, OnMessages, Publisher, SystemSpec, Target, Topology } from '../types.js';
 
 export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
-/** Unacked deliveries per consumer; matches Conveyor's largest pull. */
+/** Unacked deliveries per consumer acking each message; matches Conveyor's largest pull. */
 const PREFETCH = 100;
+/** Batched acks: unacked deliveries per consumer, and one `ack(message, true)` per this many deliveries. */
+const BATCHED_PREFETCH = 200;
+const BATCHED_ACK_EVERY = 50;
+/** Batched acks: a quiet consumer acks what it holds after this long, so nothing waits for the next 50. */
+const BATCHED_IDLE_ACK_MS = 20;
+
+/** Acks deliveries on `channel` as `acks` says; `flush` acks whatever is still held (batched only). */
+function acker(channel: Channel, acks: AckStyle): { onDelivery(message: ConsumeMessage): void; flush(): void } {
+  if (acks === 'each') return { onDelivery: (message) => channel.ack(message), flush: () => undefined };
+  let last: ConsumeMessage | undefined;
+  let held = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (last !== undefined) channel.ack(last, true);
+    last = undefined;
+    held = 0;
+  };
+  return {
+    onDelivery: (message) => {
+      last = message;
+      if (++held >= BATCHED_ACK_EVERY) flush();
+      else timer ??= setTimeout(flush, BATCHED_IDLE_ACK_MS);
+    },
+    flush,
+  };
+}
 
 export type QueueType = 'classic' | 'quorum';
 
@@ -32,26 +60,29 @@ class RabbitMqTarget implements Target {
     };
   }
 
-  async consume(index: number, onMessages: OnMessages): Promise<Consumer> {
+  /** `each`: prefetch 100, one ack per delivery. `batched`: prefetch 200, `ack(message, true)` every 50 deliveries, when idle 20 ms, and on stop. */
+  async consume(index: number, onMessages: OnMessages, acks: AckStyle = 'each'): Promise<Consumer> {
     const connection = await connect(RABBITMQ_URL);
     const channel = await connection.createChannel();
     let failure: unknown;
     channel.on('error', (error: unknown) => {
       failure = error;
     });
-    await channel.prefetch(PREFETCH);
+    await channel.prefetch(acks === 'each' ? PREFETCH : BATCHED_PREFETCH);
+    const acking = acker(channel, acks);
     const { consumerTag } = await channel.consume(
       this.queues[index]!,
       (message) => {
         if (message === null) return;
         onMessages([message.content]);
-        channel.ack(message);
+        acking.onDelivery(message);
       },
       { noAck: false },
     );
     return {
       stop: async () => {
         await channel.cancel(consumerTag);
+        acking.flush();
         await connection.close();
       },
       failure: () => failure,

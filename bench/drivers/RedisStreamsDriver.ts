@@ -41,23 +41,24 @@ class RedisStreamsTarget implements Target {
     };
   }
 
-  /** Its own connection (XREADGROUP BLOCK holds it); XACK for every entry read. */
+  /** Its own connection (XREADGROUP BLOCK holds it, and stopping closes it); XACK for every entry read. */
   async consume(index: number, onMessages: OnMessages): Promise<Consumer> {
     const redis = connectRedis();
     const group = this.groups[index]!;
     const name = `c${this.consumers++}`;
-    const consumer = pollingConsumer(async () => {
-      const reply = (await redis.call('XREADGROUP', 'GROUP', group, name, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, '>')) as StreamReply;
-      const entries = reply?.[0]?.[1] ?? [];
-      if (entries.length === 0) return;
-      onMessages(entries.map(([, fields]) => fields[1] ?? ''));
-      await redis.xack(this.stream, group, ...entries.map(([id]) => id));
-    });
-    return {
-      stop: async () => {
-        await consumer.stop();
-        await redis.quit();
+    const consumer = pollingConsumer(
+      async () => {
+        const reply = (await redis.call('XREADGROUP', 'GROUP', group, name, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, '>')) as StreamReply;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) return;
+        onMessages(entries.map(([, fields]) => fields[1] ?? ''));
+        await redis.xack(this.stream, group, ...entries.map(([id]) => id));
       },
+      // Stopping closes the connection, which ends a blocked XREADGROUP at once.
+      () => redis.disconnect(),
+    );
+    return {
+      stop: () => consumer.stop(),
       failure: () => consumer.failure(),
     };
   }

@@ -3,7 +3,7 @@ import type { Profile } from '../profile.js';
 import { monitorProcess } from '../system/ProcessMonitor.js';
 import type { BrokerUsage, Driver, Topology } from '../types.js';
 
-export const SCENARIO_IDS = ['publish', 'e2e', 'latency', 'fanout', 'drain', 'scale'] as const;
+export const SCENARIO_IDS = ['publish', 'e2e', 'e2e-efficient', 'latency', 'fanout', 'drain', 'scale'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** What a scenario gets to run against one system. */

@@ -47,15 +47,17 @@ async function publishAtRate(publishers: readonly Publisher[], rate: number, dur
   if (failure !== undefined) throw failure;
 }
 
-/**
- * Scenario 3, latency: publish→deliver percentiles at a fixed rate of half the
- * end-to-end maximum this system reached in the same run; the first 10% of the
- * window is warm-up and not counted.
- */
-export async function latencyAtHalfLoad(context: ScenarioContext): Promise<Measurement[]> {
+/** Fixed offered loads (msg/s) measured for every system, beside half of its own end-to-end maximum. */
+export const FIXED_LOADS = [1000, 5000] as const;
+
+function rateLabel(rate: number): string {
+  return rate % 1000 === 0 ? `${rate / 1000}k` : String(rate);
+}
+
+/** Publish→deliver percentiles at `rate` msg/s offered, open loop; the first 10% of the window is warm-up. */
+async function latencyAt(context: ScenarioContext, rate: number, row: string, variant: string): Promise<Measurement> {
   const { driver, profile } = context;
-  const rate = Math.max(10, Math.round((context.e2eMsgsPerSec ?? 0) / 2));
-  const target = await driver.create(context.topology('lat', 1));
+  const target = await driver.create(context.topology(row.replace(/\W+/g, '_'), 1));
   const flow = new Flow(1, Number.POSITIVE_INFINITY);
   const consumers = await startConsumers(target, 1, profile.consumers, flow);
   const publishers = await openPublishers(target, profile.publishers);
@@ -71,8 +73,8 @@ export async function latencyAtHalfLoad(context: ScenarioContext): Promise<Measu
   await target.delete();
   const measurement: Measurement = {
     scenario: 'latency',
-    row: 'latency',
-    variant: `${rate} msg/s offered (50% of e2e)`,
+    row,
+    variant,
     messages: flow.delivered[0]!,
     seconds: phase.ms / 1000,
     msgsPerSec: perSecond(flow.delivered[0]!, phase.ms),
@@ -83,5 +85,19 @@ export async function latencyAtHalfLoad(context: ScenarioContext): Promise<Measu
   };
   const latency = measurement.latencyMs;
   context.progress(`latency @${rate} msg/s: p50 ${latency?.p50 ?? '?'} ms, p99 ${latency?.p99 ?? '?'} ms, p99.9 ${latency?.p999 ?? '?'} ms`);
-  return [measurement];
+  return measurement;
+}
+
+/**
+ * Scenario 3, latency: publish→deliver percentiles at fixed offered loads
+ * (1k and 5k msg/s, rows `latency 1k/s` and `latency 5k/s`), then at half the
+ * end-to-end maximum (batch 10) this system reached in the same run (row
+ * `latency`). The consumers are the end-to-end ones (4, acking as scenario 2).
+ */
+export async function latencyAtLoads(context: ScenarioContext): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  for (const rate of FIXED_LOADS) measurements.push(await latencyAt(context, rate, `latency ${rateLabel(rate)}/s`, `${rate} msg/s offered (fixed)`));
+  const half = Math.max(10, Math.round((context.e2eMsgsPerSec ?? 0) / 2));
+  measurements.push(await latencyAt(context, half, 'latency', `${half} msg/s offered (50% of e2e)`));
+  return measurements;
 }

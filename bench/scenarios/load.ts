@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs, sentAt, stampedBatch } from '../payload.js';
 import { LatencyRecorder } from '../stats.js';
-import type { Consumer, Payload, Publisher, Target } from '../types.js';
+import type { AckStyle, Consumer, Payload, Publisher, Target } from '../types.js';
 
 /**
  * Counts what was sent and delivered per subscription, so producers can hold
@@ -85,10 +85,11 @@ export async function closeAll(items: readonly (Publisher | Consumer)[]): Promis
 }
 
 /** Starts `perSubscription` competing consumers on each subscription, reporting to `flow`. */
-export async function startConsumers(target: Target, subscriptions: number, perSubscription: number, flow: Flow): Promise<Consumer[]> {
+export async function startConsumers(target: Target, subscriptions: number, perSubscription: number, flow: Flow, acks: AckStyle = 'each'): Promise<Consumer[]> {
   const consumers: Consumer[] = [];
+  // A subscription's consumers connect together (64 AMQP connections one after another take seconds).
   for (let index = 0; index < subscriptions; index++) {
-    for (let n = 0; n < perSubscription; n++) consumers.push(await target.consume(index, flow.onDelivered(index)));
+    consumers.push(...(await Promise.all(Array.from({ length: perSubscription }, () => target.consume(index, flow.onDelivered(index), acks)))));
   }
   return consumers;
 }

@@ -3,7 +3,7 @@ import { endToEndRun } from './endToEnd.js';
 import type { ScenarioContext } from './Scenario.js';
 
 /** Concurrent clients: n publishers and n competing consumers. */
-export const SCALE_CLIENTS = [1, 4, 16] as const;
+export const SCALE_CLIENTS = [1, 4, 16, 32, 64] as const;
 /** Topic partitions (Conveyor only; the peers' queues and streams have none). */
 export const SCALE_PARTITIONS = [1, 4, 16] as const;
 

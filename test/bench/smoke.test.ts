@@ -12,7 +12,7 @@ import type { Measurement } from '../../bench/types.js';
 // shape of the results, never speed. Peers that are down are skipped, so this
 // passes with Conveyor alone.
 const SMOKE_SYSTEMS = ['conveyor-full', 'rabbitmq-classic', 'redis-streams', 'nats-jetstream'];
-const ROWS = ['publish batch 1', 'publish batch 10', 'drain'];
+const ROWS = ['publish batch 1', 'publish batch 10', 'drain', 'publish latency during drain'];
 // Port 1 on loopback: nothing listens there, as when a peer is down in CI.
 const UNREACHABLE_PEER = { ...allSystems().find((system) => system.id === 'redis-streams')!, id: 'peer-down', endpoint: { host: '127.0.0.1', port: 1 } };
 
@@ -87,8 +87,34 @@ describe('Benchmark harness (smoke)', () => {
   });
 });
 
+describe('Benchmark harness (smoke): efficient clients and fixed loads', () => {
+  it('measures end to end with batch 100 and batched acks, and publish→deliver latency at 1k, 5k and half the e2e rate', async () => {
+    // Act
+    const result = await runBenchmark({
+      profile: PROFILES.smoke,
+      systems: allSystems().filter((system) => ['conveyor-full', 'rabbitmq-classic'].includes(system.id)),
+      scenarios: ['e2e', 'e2e-efficient', 'latency'],
+      log: () => undefined,
+    });
+
+    // Assess
+    for (const system of result.systems.filter((candidate) => candidate.skipped === undefined)) {
+      expect(system.error).toBeUndefined();
+      expect(system.measurements.map((measurement) => [measurement.row, measurement.extra?.['batch'] ?? measurement.extra?.['offeredRate']])).toEqual([
+        ['e2e', 10],
+        ['e2e batch 100, batched acks', 100],
+        ['latency 1k/s', 1000],
+        ['latency 5k/s', 5000],
+        ['latency', Math.max(10, Math.round(system.measurements[0]!.msgsPerSec / 2))],
+      ]);
+      system.measurements.forEach(expectWellFormed);
+      for (const measurement of system.measurements.slice(2)) expect(measurement.latencyMs?.samples).toBeGreaterThan(0);
+    }
+  }, 28_000);
+});
+
 describe('Benchmark harness (smoke): scale curves', () => {
-  it('measures end-to-end throughput at 1, 4 and 16 clients and, for Conveyor, at 1, 4 and 16 partitions', async () => {
+  it('measures end-to-end throughput at 1, 4, 16, 32 and 64 clients and, for Conveyor, at 1, 4 and 16 partitions', async () => {
     // Act
     const result = await runBenchmark({
       profile: PROFILES.smoke,
@@ -104,6 +130,8 @@ describe('Benchmark harness (smoke): scale curves', () => {
       ['scale 1 clients', 4],
       ['scale 4 clients', 4],
       ['scale 16 clients', 4],
+      ['scale 32 clients', 4],
+      ['scale 64 clients', 4],
       ['scale 1 partitions', 1],
       ['scale 16 partitions', 16],
     ]);
