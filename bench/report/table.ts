@@ -1,21 +1,12 @@
 import type { BenchmarkResult } from '../runBenchmark.js';
 import type { Measurement, SystemResult } from '../types.js';
-
-/** Renders rows of cells as an aligned Markdown table. */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
-function thousands(value: number): string {
-  return value >= 10_000 ? `${(value / 1000).toFixed(1)}k` : String(value);
-}
+import { markdownTable, percentilesCell, ratioCell, thousands } from './format.js';
+import { renderRoundTwo } from './roundTwo.js';
 
 function throughputCell(measurement: Measurement | undefined): string {
   if (measurement === undefined) return '–';
   const latency = measurement.latencyMs;
-  if (measurement.scenario === 'latency' && latency !== undefined) return `${latency.p50}/${latency.p99}/${latency.p999} ms @${thousands(measurement.msgsPerSec)}/s`;
+  if (latency !== undefined && (measurement.scenario === 'latency' || measurement.row === 'publish latency during drain')) return `${percentilesCell(latency)} @${thousands(measurement.msgsPerSec)}/s`;
   return `${thousands(measurement.msgsPerSec)}/s`;
 }
 
@@ -36,15 +27,11 @@ function bySystem(result: BenchmarkResult, cell: (measurement: Measurement | und
   return markdownTable(['', ...systems.map((system) => system.label)], rows);
 }
 
-function ratioCell(value: number | undefined): string {
-  return value === undefined || Number.isNaN(value) ? '–' : `${value}×`;
-}
-
 /** The side-by-side report: throughput (latency as p50/p99/p99.9), broker peak RSS and CPU, ratios, durability. */
 export function renderReport(result: BenchmarkResult): string {
   const parts: string[] = [];
   parts.push(`Profile ${result.profile.name}: ${result.profile.durationMs / 1000} s per timed phase, ${result.profile.drainMessages} messages in the drain; ${result.machine.cpus} CPUs (${result.machine.note}).`);
-  parts.push('\nmsgs/s (latency row: publish→deliver p50/p99/p99.9 at 50% of that system\'s end-to-end maximum)\n');
+  parts.push('\nmsgs/s (latency rows: publish→deliver p50/p99/p99.9 at 1k, 5k and 50% of that system\'s end-to-end maximum; publish latency during drain: publish→ack)\n');
   parts.push(bySystem(result, throughputCell));
   parts.push('\nBroker process: peak RSS, CPU seconds during the phase\n');
   parts.push(bySystem(result, resourceCell));
@@ -57,6 +44,7 @@ export function renderReport(result: BenchmarkResult): string {
       ),
     );
   }
+  parts.push(`\n${renderRoundTwo(result)}`);
   parts.push('\nDurability of an acknowledged publish\n');
   for (const system of result.systems) {
     const status = system.skipped !== undefined ? ` — NOT MEASURED: ${system.skipped}` : system.error !== undefined ? ` — ERRORS: ${system.error}` : '';

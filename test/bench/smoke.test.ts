@@ -110,6 +110,7 @@ describe('Benchmark harness (smoke): efficient clients and fixed loads', () => {
       system.measurements.forEach(expectWellFormed);
       for (const measurement of system.measurements.slice(2)) expect(measurement.latencyMs?.samples).toBeGreaterThan(0);
     }
+    expect(renderReport(result)).toContain('Round two goals (Conveyor FULL)');
   }, 28_000);
 });
 
