@@ -211,7 +211,7 @@ export class ConveyorClient {
     return unwrap('GET', await this.api.GET('/v1/topics/{topic}/delayed', { params: { path: { topic }, query } }));
   }
 
-  /** Cancels the waiting message with this id; `DelayedMessageNotFound` (404) when none waits (released already, or unknown). */
+  /** Cancels the waiting message with this id; `DelayedMessageNotFound` (404) when none waits (released already, cancelled by an earlier attempt whose answer was lost, or unknown). */
   public async cancelDelayed(topic: string, id: string): Promise<void> {
     noContent('DELETE', await this.api.DELETE('/v1/topics/{topic}/delayed/{id}', { params: { path: { topic, id } } }));
   }

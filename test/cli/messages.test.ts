@@ -158,7 +158,7 @@ describe('Commands: conveyor publish, pull, ack, nack, dlq, tail and stats (chil
       expect(empty.stdout).toBe(`${topic}/work has no dead letters\n`);
     });
 
-    it('lists delayed messages soonest first and cancels them; an id no longer waiting is named with exit 4', async () => {
+    it('lists delayed messages soonest first and cancels them; an id no longer waiting (cancelled already included) is named with exit 4', async () => {
       // Prepare
       const topic = await topicWithSubscription();
       await runCli(['publish', topic, '--body', '"later"', '--id', 'later', '--delay-seconds', '3600'], { env });
@@ -169,6 +169,7 @@ describe('Commands: conveyor publish, pull, ack, nack, dlq, tail and stats (chil
       const cancelled = await runCli(['delayed', topic, 'cancel', 'sooner', 'never-published'], { env });
       const left = await runCli(['delayed', topic, 'list', '--no-json'], { env });
       const again = await runCli(['delayed', topic, 'cancel', 'later', '--no-json'], { env });
+      const twice = await runCli(['delayed', topic, 'cancel', 'sooner', '--no-json'], { env });
       const empty = await runCli(['delayed', topic, '--no-json'], { env });
 
       // Assess
@@ -176,6 +177,7 @@ describe('Commands: conveyor publish, pull, ack, nack, dlq, tail and stats (chil
       expect(cancelled).toMatchObject({ code: 4, records: [{ cancelled: 1, notWaiting: ['never-published'] }] });
       expect(left.stdout).toMatch(/^ID +DELIVER AT +KEY +PARTITION +BODY\nlater +\d{4}-/);
       expect(again).toMatchObject({ code: 0, stdout: 'cancelled 1 of 1\n' });
+      expect(twice).toMatchObject({ code: 4, stdout: 'cancelled 0 of 1; not waiting (released already, cancelled by an earlier attempt, or unknown): sooner\n' });
       expect(empty.stdout).toBe(`${topic} has no delayed messages\n`);
     });
 

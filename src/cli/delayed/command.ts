@@ -61,7 +61,7 @@ export function delayedCommand(): Command {
         const cancelled = ids.length - notWaiting.length;
         output.result(
           { cancelled, notWaiting },
-          `cancelled ${cancelled} of ${ids.length}${notWaiting.length === 0 ? '' : `; not waiting (released already, or unknown): ${notWaiting.join(', ')}`}`,
+          `cancelled ${cancelled} of ${ids.length}${notWaiting.length === 0 ? '' : `; not waiting (released already, cancelled by an earlier attempt, or unknown): ${notWaiting.join(', ')}`}`,
         );
         return notWaiting.length === 0 ? ExitCode.Ok : ExitCode.Partial;
       }),
