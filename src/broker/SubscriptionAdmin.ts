@@ -1,7 +1,10 @@
-import { ConflictError, InvalidRequestError, SubscriptionNotFoundError, preview } from '../domain/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictError, InvalidRequestError, SubscriptionNotFoundError, UnavailableError, preview } from '../domain/errors.js';
+import { sameChangeableSettings } from '../domain/subscriptionSettings.js';
 import type { ExternalQueues, Json, Subscription, SubscriptionChanges, SubscriptionSettings, SubscriptionStats, Topic } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
+import { SubscriptionUpdate } from '../ports/MetadataStore.js';
 import type { ReadPosition } from '../ports/MessageLog.js';
 import { noTelemetry, type Telemetry } from '../ports/Telemetry.js';
 import { SubscriptionMatcher } from '../routing/SubscriptionMatcher.js';
@@ -15,18 +18,13 @@ export interface SubscriptionDescription extends Subscription, ExternalQueues {
 }
 
 const READ_PAGE = 1000;
+/** Read-merge-write rounds a PATCH may lose to concurrent changes before it answers 503. */
+const UPDATE_ATTEMPTS = 8;
+/** Upper bound of the random pause after a lost round, times the round: racing changes spread out. */
+const CONFLICT_PAUSE_MS = 20;
 
 function sameSettings(a: SubscriptionSettings, b: SubscriptionSettings): boolean {
-  return (
-    canonicalJson(a.filter) === canonicalJson(b.filter) &&
-    a.ackDeadlineSeconds === b.ackDeadlineSeconds &&
-    a.maxDeliveries === b.maxDeliveries &&
-    a.retryBackoff.minSeconds === b.retryBackoff.minSeconds &&
-    a.retryBackoff.maxSeconds === b.retryBackoff.maxSeconds &&
-    a.ordered === b.ordered &&
-    a.startFrom === b.startFrom &&
-    a.deadLetterAlarm === b.deadLetterAlarm
-  );
+  return sameChangeableSettings(a, b) && canonicalJson(a.filter) === canonicalJson(b.filter) && a.ordered === b.ordered && a.startFrom === b.startFrom;
 }
 
 /** Settings fixed at creation: what the queue holds and how it is fed depends on them. */
@@ -36,6 +34,30 @@ const FIXED_SETTINGS = ['filter', 'ordered', 'startFrom'] as const;
 function changedFixedSetting(current: SubscriptionSettings, changes: SubscriptionChanges): (typeof FIXED_SETTINGS)[number] | null {
   const same = (a: Json | boolean | string | null, b: Json | boolean | string | null): boolean => canonicalJson(a) === canonicalJson(b);
   return FIXED_SETTINGS.find((setting) => changes[setting] !== undefined && !same(changes[setting], current[setting])) ?? null;
+}
+
+/** `current` with `changes` merged in; ConflictError for a fixed setting given another value, InvalidRequestError for a reversed backoff. */
+function changed(current: Subscription, changes: SubscriptionChanges): Subscription {
+  const fixed = changedFixedSetting(current, changes);
+  if (fixed !== null) {
+    throw new ConflictError(
+      `${fixed} cannot change: subscription ${JSON.stringify(current.name)} has ${fixed} ${preview(current[fixed])}, and ${preview(changes[fixed])} was provided; create a subscription under another name for other ${fixed} settings`,
+      { details: { setting: fixed, existing: current[fixed] } },
+    );
+  }
+  const retryBackoff = { ...current.retryBackoff, ...changes.retryBackoff };
+  if (retryBackoff.minSeconds > retryBackoff.maxSeconds) {
+    throw new InvalidRequestError(
+      `body.retryBackoff: minSeconds must not exceed maxSeconds, but ${retryBackoff.minSeconds} > ${retryBackoff.maxSeconds} would result (the subscription has ${JSON.stringify(current.retryBackoff)})`,
+    );
+  }
+  return {
+    ...current,
+    ackDeadlineSeconds: changes.ackDeadlineSeconds ?? current.ackDeadlineSeconds,
+    maxDeliveries: changes.maxDeliveries ?? current.maxDeliveries,
+    retryBackoff,
+    deadLetterAlarm: changes.deadLetterAlarm ?? current.deadLetterAlarm,
+  };
 }
 
 /**
@@ -77,33 +99,29 @@ export class SubscriptionAdmin {
    * `filter`, `ordered` and `startFrom` decide what the queue holds and how it
    * is fed, so a different value of one is a ConflictError naming it; the same
    * value is accepted and changes nothing. Returns the updated subscription.
+   *
+   * Read, merge, validate and a compare-and-set write: when another change is
+   * stored between the read and the write, the whole step runs again on what
+   * is stored now, so concurrent changes of different settings all survive.
+   * After UPDATE_ATTEMPTS lost races it gives up with Unavailable (503) and
+   * nothing of this change is stored.
    */
   public async update(topicName: string, name: string, changes: SubscriptionChanges): Promise<SubscriptionDescription> {
     // An invalid pattern is refused as at creation (InvalidFilter), before it is compared with anything.
     if (changes.filter !== undefined) new SubscriptionMatcher(changes.filter);
-    const current = await this.require(topicName, name);
-    const fixed = changedFixedSetting(current, changes);
-    if (fixed !== null) {
-      throw new ConflictError(
-        `${fixed} cannot change: subscription ${JSON.stringify(name)} has ${fixed} ${preview(current[fixed])}, and ${preview(changes[fixed])} was provided; create a subscription under another name for other ${fixed} settings`,
-        { details: { setting: fixed, existing: current[fixed] } },
-      );
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.require(topicName, name);
+      const updated = changed(current, changes);
+      const outcome = await this.backend.metadata.updateSubscription(current, updated);
+      if (outcome === SubscriptionUpdate.Updated) return this.describeSubscription(updated);
+      if (outcome === SubscriptionUpdate.Gone) throw new SubscriptionNotFoundError(topicName, name);
+      if (attempt === UPDATE_ATTEMPTS) {
+        throw new UnavailableError(
+          `subscription ${JSON.stringify(name)} of topic ${JSON.stringify(topicName)} was changed by other requests ${attempt} times while this change was made; nothing of it was stored, retry it`,
+        );
+      }
+      await sleep(Math.random() * CONFLICT_PAUSE_MS * attempt);
     }
-    const retryBackoff = { ...current.retryBackoff, ...changes.retryBackoff };
-    if (retryBackoff.minSeconds > retryBackoff.maxSeconds) {
-      throw new InvalidRequestError(
-        `body.retryBackoff: minSeconds must not exceed maxSeconds, but ${retryBackoff.minSeconds} > ${retryBackoff.maxSeconds} would result (the subscription has ${JSON.stringify(current.retryBackoff)})`,
-      );
-    }
-    const updated: Subscription = {
-      ...current,
-      ackDeadlineSeconds: changes.ackDeadlineSeconds ?? current.ackDeadlineSeconds,
-      maxDeliveries: changes.maxDeliveries ?? current.maxDeliveries,
-      retryBackoff,
-      deadLetterAlarm: changes.deadLetterAlarm ?? current.deadLetterAlarm,
-    };
-    if (!(await this.backend.metadata.updateSubscription(updated))) throw new SubscriptionNotFoundError(topicName, name);
-    return this.describeSubscription(updated);
   }
 
   /** The subscription, or SubscriptionNotFoundError (TopicNotFoundError first when the topic is missing). */

@@ -6,6 +6,17 @@ export interface Created<T> {
   readonly value: T;
 }
 
+/** What a conditional change of a subscription came to (`MetadataStore.updateSubscription`). */
+export const SubscriptionUpdate = {
+  /** Stored, and applied to what the subscription runs on. */
+  Updated: 'updated',
+  /** Another change was stored since the subscription was read; nothing was stored. Read, merge and try again. */
+  Stale: 'stale',
+  /** The subscription read (that incarnation: topic, name and createdAt) no longer exists. */
+  Gone: 'gone',
+} as const;
+export type SubscriptionUpdate = (typeof SubscriptionUpdate)[keyof typeof SubscriptionUpdate];
+
 /**
  * Topics, subscriptions and schedules: the broker's configuration.
  * Creating something that exists returns the stored record untouched, so the
@@ -27,13 +38,15 @@ export interface MetadataStore {
   createSubscription(subscription: Subscription): Promise<Created<Subscription>>;
   getSubscription(topic: string, name: string): Promise<Subscription | null>;
   /**
-   * Stores the changeable settings of `subscription` (ackDeadlineSeconds,
-   * maxDeliveries, retryBackoff, deadLetterAlarm) on the stored subscription
-   * of the same incarnation (topic, name and createdAt), and applies them to
-   * whatever the subscription runs on. Returns false when that subscription no
-   * longer exists; its other settings are never touched.
+   * Compare-and-set of the changeable settings (ackDeadlineSeconds,
+   * maxDeliveries, retryBackoff, deadLetterAlarm): stores those of `updated`
+   * only if the stored subscription is still the incarnation `read` (topic,
+   * name and createdAt) with the changeable settings `read` has, and applies
+   * them to whatever the subscription runs on. A change stored in between makes
+   * it `Stale` and stores nothing, so no concurrent change is lost; the other
+   * settings are never touched.
    */
-  updateSubscription(subscription: Subscription): Promise<boolean>;
+  updateSubscription(read: Subscription, updated: Subscription): Promise<SubscriptionUpdate>;
   listSubscriptions(topic: string): Promise<Subscription[]>;
   deleteSubscription(topic: string, name: string): Promise<boolean>;
 

@@ -183,6 +183,9 @@ export class FakeDelayedSender implements DelayedSender {
 export class FakeProvisioner implements SubscriptionProvisioner {
   public readonly calls: string[] = [];
   public onProvision: (subscription: Subscription) => Promise<void> = async () => undefined;
+  /** The settings each `update` applied, in order. */
+  public readonly applied: Subscription[] = [];
+  public onUpdate: (subscription: Subscription) => Promise<void> = async () => undefined;
 
   public async provision(subscription: Subscription): Promise<void> {
     this.calls.push(`provision ${subscription.topic}/${subscription.name}@${subscription.createdAt}`);
@@ -195,6 +198,8 @@ export class FakeProvisioner implements SubscriptionProvisioner {
 
   public async update(subscription: Subscription): Promise<void> {
     this.calls.push(`update ${subscription.topic}/${subscription.name}@${subscription.createdAt}`);
+    this.applied.push(subscription);
+    await this.onUpdate(subscription);
   }
 }
 

@@ -2,6 +2,7 @@ import { DynamoGroupOffsets } from '../../src/adapters/aws/DynamoGroupOffsets.js
 import { DynamoMetadataStore } from '../../src/adapters/aws/DynamoMetadataStore.js';
 import { StartFrom } from '../../src/domain/constants.js';
 import { UnavailableError } from '../../src/domain/errors.js';
+import { SubscriptionUpdate } from '../../src/ports/MetadataStore.js';
 import type { Subscription, Topic } from '../../src/domain/types.js';
 import { FakeProvisioner, FakeTimers, scheduleFactory, subscriptionFactory, TABLES, topicFactory, useDynamo } from './dynamoFixtures.js';
 
@@ -200,6 +201,71 @@ describe('Class: DynamoMetadataStore', () => {
       await expect(creating).rejects.toMatchObject({ code: 'Unavailable' });
       expect(await store.getSubscription('orders', 'replay')).toBeNull();
       expect(provisioner.calls).toEqual(['provision orders/replay@2026-01-02T00:00:00.000Z', 'destroy orders/replay@2026-01-02T00:00:00.000Z']);
+    });
+  });
+
+  describe('Method: updateSubscription', () => {
+    const read = subscriptionFactory({ topic: 'orders', name: 'billing' });
+
+    beforeEach(async () => {
+      await store.createTopic(orders);
+      await store.createSubscription(read);
+      provisioner.calls.length = 0;
+    });
+
+    it('stores the change made on the settings stored, then applies it to the queues', async () => {
+      // Act
+      const outcome = await store.updateSubscription(read, { ...read, maxDeliveries: 9 });
+
+      // Assess
+      expect(outcome).toBe(SubscriptionUpdate.Updated);
+      expect(await store.getSubscription('orders', 'billing')).toEqual({ ...read, maxDeliveries: 9 });
+      expect(provisioner.applied).toEqual([{ ...read, maxDeliveries: 9 }]);
+    });
+
+    it('answers Stale, storing and applying nothing, when another change was stored since the read', async () => {
+      // Prepare
+      await store.updateSubscription(read, { ...read, ackDeadlineSeconds: 60 });
+      provisioner.applied.length = 0;
+
+      // Act: a change merged into the settings read before the other one
+      const outcome = await store.updateSubscription(read, { ...read, maxDeliveries: 9 });
+
+      // Assess
+      expect(outcome).toBe(SubscriptionUpdate.Stale);
+      expect(await store.getSubscription('orders', 'billing')).toEqual({ ...read, ackDeadlineSeconds: 60 });
+      expect(provisioner.applied).toEqual([]);
+    });
+
+    it('answers Gone for a subscription deleted, or deleted and created again, since the read', async () => {
+      // Prepare
+      await store.deleteSubscription('orders', 'billing');
+      const gone = await store.updateSubscription(read, { ...read, maxDeliveries: 9 });
+      await store.createSubscription({ ...read, createdAt: '2026-01-03T00:00:00.000Z' });
+
+      // Act
+      const recreated = await store.updateSubscription(read, { ...read, maxDeliveries: 9 });
+
+      // Assess
+      expect([gone, recreated]).toEqual([SubscriptionUpdate.Gone, SubscriptionUpdate.Gone]);
+      expect(await store.getSubscription('orders', 'billing')).toMatchObject({ maxDeliveries: 5, createdAt: '2026-01-03T00:00:00.000Z' });
+    });
+
+    it('applies the settings stored last when a later change is stored while it applies its own', async () => {
+      // Prepare: the later change is stored and applied while the first one applies its settings
+      const later = { ...read, maxDeliveries: 9, ackDeadlineSeconds: 60 };
+      provisioner.onUpdate = async () => {
+        provisioner.onUpdate = async () => undefined;
+        await store.updateSubscription({ ...read, maxDeliveries: 9 }, later);
+      };
+
+      // Act
+      const outcome = await store.updateSubscription(read, { ...read, maxDeliveries: 9 });
+
+      // Assess: the first change's application came last in time, and applied the later settings again
+      expect(outcome).toBe(SubscriptionUpdate.Updated);
+      expect(provisioner.applied).toEqual([{ ...read, maxDeliveries: 9 }, later, later]);
+      expect(await store.getSubscription('orders', 'billing')).toEqual(later);
     });
   });
 

@@ -37,6 +37,40 @@ describeContract('Changing subscription settings', (target) => {
       expect(response.body).toEqual({ ...created, retryBackoff: { minSeconds: 2, maxSeconds: 90 } });
     });
 
+    it('keeps every one of many concurrent changes of different settings', async () => {
+      // Prepare
+      await createQueue(target().api, 'raced', { ackDeadlineSeconds: 30, maxDeliveries: 5, retryBackoff: { minSeconds: 1, maxSeconds: 100 } });
+      const rounds = [1, 2, 3, 4, 5, 6].map((round) => ({
+        ackDeadlineSeconds: 30 + round,
+        maxDeliveries: 5 + round,
+        minSeconds: 1 + round,
+        maxSeconds: 100 + round,
+        deadLetterAlarm: round % 2 === 0,
+      }));
+
+      for (const round of rounds) {
+        // Act: five PATCHes at once, each naming one setting
+        const responses = await Promise.all(
+          [
+            { ackDeadlineSeconds: round.ackDeadlineSeconds },
+            { maxDeliveries: round.maxDeliveries },
+            { retryBackoff: { minSeconds: round.minSeconds } },
+            { retryBackoff: { maxSeconds: round.maxSeconds } },
+            { deadLetterAlarm: round.deadLetterAlarm },
+          ].map((change) => target().api.updateSubscription('raced', 'worker', change)),
+        );
+
+        // Assess
+        expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+        expect(requireStatus('get', await target().api.getSubscription('raced', 'worker'))).toMatchObject({
+          ackDeadlineSeconds: round.ackDeadlineSeconds,
+          maxDeliveries: round.maxDeliveries,
+          retryBackoff: { minSeconds: round.minSeconds, maxSeconds: round.maxSeconds },
+          deadLetterAlarm: round.deadLetterAlarm,
+        });
+      }
+    });
+
     it('dead-letters on the next failure once maxDeliveries is lowered below the attempts made', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'lowered', { maxDeliveries: 5 });

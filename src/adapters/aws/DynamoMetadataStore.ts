@@ -2,7 +2,8 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { StartFrom } from '../../domain/constants.js';
 import { StorageError, TopicNotFoundError } from '../../domain/errors.js';
 import type { Schedule, Subscription, Topic } from '../../domain/types.js';
-import type { Created, MetadataStore } from '../../ports/MetadataStore.js';
+import { sameChangeableSettings } from '../../domain/subscriptionSettings.js';
+import { SubscriptionUpdate, type Created, type MetadataStore } from '../../ports/MetadataStore.js';
 import { callAws, translateAwsError } from './awsErrors.js';
 import type { AwsClients } from './clients.js';
 import type { Backfill, ScheduleTimers, SubscriptionProvisioner } from './collaborators.js';
@@ -12,6 +13,9 @@ import { deleteAll, queryAll } from './dynamo/metaQueries.js';
 import { ScheduleTable } from './dynamo/ScheduleTable.js';
 import { conditionFailureItem, isConditionFailure, TRANSIENT_REASONS, transact } from './dynamo/transactions.js';
 import type { AwsResources } from './resources.js';
+
+/** How often a change applies newer stored settings to the queues before leaving them to the next change. */
+const APPLY_ROUNDS = 5;
 
 /** What lives outside DynamoDB: a subscription's queues and rule, its backfill, and the schedules' timers. */
 export interface MetadataCollaborators {
@@ -124,35 +128,54 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   /**
-   * Applies the changeable settings to the queues and the alarm first, then
-   * stores them on the item of this incarnation (condition on `createdAt`).
-   * Both steps are idempotent, so a change cut short between them is finished
-   * by making it again; a subscription deleted meanwhile answers false.
+   * Stores the change on the item of this incarnation, on the condition that
+   * it still holds the changeable settings `read` has (a compare-and-set: a
+   * change stored meanwhile makes this one `Stale`), and only then applies the
+   * stored settings to the queues and the alarm (applyStored). A change cut
+   * short after the write is finished by making it again: the write then
+   * changes nothing and the settings are applied.
    */
-  public async updateSubscription(subscription: Subscription): Promise<boolean> {
-    await callAws('change a subscription', () => this.collaborators.provisioner.update(subscription));
+  public async updateSubscription(read: Subscription, updated: Subscription): Promise<SubscriptionUpdate> {
+    const key = metaKeys.subscription(read.topic, read.name);
+    // Items written before deadLetterAlarm existed lack it and have their alarm.
+    const alarmRead = read.deadLetterAlarm ? '(attribute_not_exists(deadLetterAlarm) OR deadLetterAlarm = :alarmRead)' : 'deadLetterAlarm = :alarmRead';
     try {
       await this.clients.dynamo.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: metaKeys.subscription(subscription.topic, subscription.name),
+          Key: key,
           UpdateExpression: 'SET ackDeadlineSeconds = :ack, maxDeliveries = :max, retryBackoffMinSeconds = :min, retryBackoffMaxSeconds = :maxBackoff, deadLetterAlarm = :alarm',
-          ConditionExpression: 'createdAt = :createdAt',
+          ConditionExpression: [
+            'createdAt = :createdAt',
+            'ackDeadlineSeconds = :ackRead',
+            'maxDeliveries = :maxRead',
+            'retryBackoffMinSeconds = :minRead',
+            'retryBackoffMaxSeconds = :maxBackoffRead',
+            alarmRead,
+          ].join(' AND '),
           ExpressionAttributeValues: {
-            ':ack': subscription.ackDeadlineSeconds,
-            ':max': subscription.maxDeliveries,
-            ':min': subscription.retryBackoff.minSeconds,
-            ':maxBackoff': subscription.retryBackoff.maxSeconds,
-            ':alarm': subscription.deadLetterAlarm,
-            ':createdAt': subscription.createdAt,
+            ':ack': updated.ackDeadlineSeconds,
+            ':max': updated.maxDeliveries,
+            ':min': updated.retryBackoff.minSeconds,
+            ':maxBackoff': updated.retryBackoff.maxSeconds,
+            ':alarm': updated.deadLetterAlarm,
+            ':createdAt': read.createdAt,
+            ':ackRead': read.ackDeadlineSeconds,
+            ':maxRead': read.maxDeliveries,
+            ':minRead': read.retryBackoff.minSeconds,
+            ':maxBackoffRead': read.retryBackoff.maxSeconds,
+            ':alarmRead': read.deadLetterAlarm,
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw translateAwsError(error, 'change a subscription');
+      if (!isConditionFailure(error)) throw translateAwsError(error, 'change a subscription');
+      const stored = conditionFailureItem(error) ?? (await this.item(key));
+      return stored === undefined || stored['createdAt'] !== read.createdAt ? SubscriptionUpdate.Gone : SubscriptionUpdate.Stale;
     }
+    await this.applyStored(updated);
+    return SubscriptionUpdate.Updated;
   }
 
   public async listSubscriptions(topic: string): Promise<Subscription[]> {
@@ -211,6 +234,24 @@ export class DynamoMetadataStore implements MetadataStore {
   public async nextScheduleAt(): Promise<number | null> {
     const times = (await this.schedules.list()).flatMap((schedule) => (schedule.nextFireAt === null ? [] : [Date.parse(schedule.nextFireAt)]));
     return times.length === 0 ? null : Math.min(...times);
+  }
+
+  /**
+   * Applies `subscription`'s settings to its queues and alarm, then reads the
+   * item again and, while it holds other settings (a concurrent change was
+   * stored after ours), applies those. Concurrent changes may reach SQS in any
+   * order, but each one's last application is followed by a read that found
+   * what it applied, so the last application is of the last stored settings.
+   * After APPLY_ROUNDS the queue may still lag; the next PATCH applies again.
+   */
+  private async applyStored(subscription: Subscription): Promise<void> {
+    let applied = subscription;
+    for (let round = 1; ; round += 1) {
+      await callAws('change a subscription', () => this.collaborators.provisioner.update(applied));
+      const stored = await this.getSubscription(applied.topic, applied.name);
+      if (stored === null || stored.createdAt !== applied.createdAt || sameChangeableSettings(stored, applied) || round === APPLY_ROUNDS) return;
+      applied = stored;
+    }
   }
 
   private get table(): string {

@@ -1,7 +1,8 @@
 import { StartFrom } from '../../domain/constants.js';
 import type { Schedule, Subscription, Topic } from '../../domain/types.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
-import type { Created, MetadataStore } from '../../ports/MetadataStore.js';
+import { sameChangeableSettings } from '../../domain/subscriptionSettings.js';
+import { SubscriptionUpdate, type Created, type MetadataStore } from '../../ports/MetadataStore.js';
 import { ChunkedDelete } from './ChunkedDelete.js';
 import type { QueueRows } from './QueueRows.js';
 import { toContent, toSchedule, type ContentColumns, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
@@ -91,26 +92,28 @@ export class SqliteMetadataStore implements MetadataStore {
     return row === undefined ? null : toSubscription(row);
   }
 
-  /** One UPDATE of the changeable columns, on the row of this incarnation; queue operations read them from the row on every call. */
-  public updateSubscription(subscription: Subscription): Promise<boolean> {
-    return this.store.writer.submit(
-      () =>
-        this.store
-          .statement(
-            `UPDATE subscriptions SET ack_deadline_seconds = ?, max_deliveries = ?, backoff_min_seconds = ?, backoff_max_seconds = ?, dead_letter_alarm = ?
-             WHERE name = ? AND created_at = ? AND topic_id = (SELECT id FROM topics WHERE name = ?)`,
-          )
-          .run(
-            subscription.ackDeadlineSeconds,
-            subscription.maxDeliveries,
-            subscription.retryBackoff.minSeconds,
-            subscription.retryBackoff.maxSeconds,
-            subscription.deadLetterAlarm ? 1 : 0,
-            subscription.name,
-            Date.parse(subscription.createdAt),
-            subscription.topic,
-          ).changes > 0,
-    );
+  /**
+   * One write job: the row of this incarnation is read, compared with `read`
+   * and updated, so no other write comes between the comparison and the
+   * UPDATE. Queue operations read the changeable columns from the row on every call.
+   */
+  public updateSubscription(read: Subscription, updated: Subscription): Promise<SubscriptionUpdate> {
+    return this.store.writer.submit(() => {
+      const row = this.subscriptionRow(read.topic, read.name);
+      if (row === undefined || row.created_at !== Date.parse(read.createdAt)) return SubscriptionUpdate.Gone;
+      if (!sameChangeableSettings(toSubscription(row), read)) return SubscriptionUpdate.Stale;
+      this.store
+        .statement('UPDATE subscriptions SET ack_deadline_seconds = ?, max_deliveries = ?, backoff_min_seconds = ?, backoff_max_seconds = ?, dead_letter_alarm = ? WHERE id = ?')
+        .run(
+          updated.ackDeadlineSeconds,
+          updated.maxDeliveries,
+          updated.retryBackoff.minSeconds,
+          updated.retryBackoff.maxSeconds,
+          updated.deadLetterAlarm ? 1 : 0,
+          row.id,
+        );
+      return SubscriptionUpdate.Updated;
+    });
   }
 
   public async listSubscriptions(topic: string): Promise<Subscription[]> {
