@@ -143,6 +143,7 @@ describeContract('Changing subscription settings', (target) => {
 
     it.each([
       { case: 'an empty change', body: {}, mentions: ['at least one setting'] },
+      { case: 'a retry backoff naming neither bound', body: { retryBackoff: {} }, mentions: ['body.retryBackoff', 'minSeconds or maxSeconds'] },
       { case: 'an unknown field', body: { maxDeliveries: 2, visibility: 3 }, mentions: ['unknown field "visibility"'] },
       { case: 'a maxDeliveries out of range', body: { maxDeliveries: 0 }, mentions: ['body.maxDeliveries', 'between 1 and 100'] },
       { case: 'a retry backoff whose bounds cross', body: { retryBackoff: { minSeconds: 9, maxSeconds: 3 } }, mentions: ['minSeconds must not exceed maxSeconds'] },

@@ -58,7 +58,8 @@ export const putSubscriptionBody = z
 /**
  * A PATCH of a subscription: the settings that can change, each optional (a
  * retry backoff bound left out keeps its value), and the fixed ones, which the
- * broker accepts only with the value they have. Nothing at all is refused.
+ * broker accepts only with the value they have. Nothing at all is refused,
+ * and so is a retry backoff that names neither bound.
  */
 export const patchSubscriptionBody = z
   .strictObject({
@@ -68,10 +69,16 @@ export const patchSubscriptionBody = z
       .meta({ description: 'Failed deliveries after which a message is dead-lettered, from the next failure on.' }),
     retryBackoff: z
       .strictObject({ minSeconds: backoffSeconds.optional(), maxSeconds: backoffSeconds.optional() })
+      .refine((backoff) => backoff.minSeconds !== undefined || backoff.maxSeconds !== undefined, {
+        error: 'must name minSeconds or maxSeconds, or both, but {} was provided; leave retryBackoff out to keep it',
+        abort: true,
+      })
       .refine((backoff) => backoff.minSeconds === undefined || backoff.maxSeconds === undefined || backoff.minSeconds <= backoff.maxSeconds, backoffOrder)
       .optional()
+      // The first refinement, as JSON Schema states it.
       .meta({
         description: 'Either bound, or both; a bound left out keeps its value, and `minSeconds` must not exceed `maxSeconds` after the change.',
+        minProperties: 1,
       }),
     deadLetterAlarm: bool.optional().meta({ description: 'Creates or deletes the dead-letter alarm (AWS only; stored on the embedded backend).' }),
     filter: filter.optional().meta({ description: 'Fixed; only its current value is accepted.' }),
