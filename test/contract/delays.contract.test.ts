@@ -346,6 +346,23 @@ describeContract('Delayed messages', (target) => {
       expectApiError(response, 400, 'InvalidRequest', mentions);
     });
 
+    it('answers 400 InvalidRequest to a cursor another topic answered, and changes nothing', async () => {
+      // Prepare: two topics whose messages wait at the same times, one listed a page deep
+      for (const topic of ['cursor-source', 'cursor-elsewhere']) {
+        await target().api.createTopic(topic, { partitions: 1 });
+        await publishOk(target().api, topic, [1, 2, 3].map((minutes) => ({ id: `m${minutes}`, body: minutes, delaySeconds: minutes * 60 })));
+      }
+      const { nextCursor } = requireStatus('list', await target().api.listDelayed('cursor-source', 'limit=1'));
+
+      // Act & Assess
+      await expectRejectedWithoutChange(target().api, (api) => api.listDelayed('cursor-elsewhere', `limit=1&cursor=${encodeURIComponent(nextCursor!)}`), {
+        status: 400,
+        code: 'InvalidRequest',
+        mentions: ['query.cursor', 'another topic'],
+      });
+      expect(requireStatus('list', await target().api.listDelayed('cursor-elsewhere')).messages.map((message) => message.id)).toEqual(['m1', 'm2', 'm3']);
+    });
+
     it('answers 404 TopicNotFound for an unknown topic', async () => {
       expectApiError(await target().api.listDelayed('no-such-topic'), 404, 'TopicNotFound');
     });

@@ -1,5 +1,5 @@
 import { ResponseLimits } from '../../domain/constants.js';
-import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
+import { decodeCursor, encodeCursor, topicScope } from '../../domain/cursor.js';
 import { storedMessageBytes } from '../../domain/messageSize.js';
 import { ResponseBudget } from '../../domain/ResponseBudget.js';
 import type { DelayedMessage, DelayedPage, Topic } from '../../domain/types.js';
@@ -56,7 +56,7 @@ export class SqliteDelayedMessages implements DelayedMessages {
 
   /** A range of the (topic, due time, seq) index, row by row, so a page of large messages stops at the budget. */
   public async list(topic: Topic, cursor: string | null, limit: number): Promise<DelayedPage> {
-    const [dueAt, seq] = cursor === null ? [-1, -1] : decodeCursor(cursor, (value) => (isPosition(value) ? value : null));
+    const [dueAt, seq] = cursor === null ? [-1, -1] : decodeCursor(cursor, topicScope(topic), (value) => (isPosition(value) ? value : null));
     return this.store.read(() => {
       const topicId = this.store.topicId(topic.name);
       const rows = this.store
@@ -78,7 +78,7 @@ export class SqliteDelayedMessages implements DelayedMessages {
         messages.push(message);
         last = [row.due_at, row.seq];
       }
-      return { messages, nextCursor: more && last !== null ? encodeCursor(last) : null };
+      return { messages, nextCursor: more && last !== null ? encodeCursor(topicScope(topic), last) : null };
     });
   }
 

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ResponseLimits } from '../../../domain/constants.js';
-import { decodeCursor, encodeCursor } from '../../../domain/cursor.js';
+import { decodeCursor, encodeCursor, topicScope } from '../../../domain/cursor.js';
 import { StorageError } from '../../../domain/errors.js';
 import { storedMessageBytes } from '../../../domain/messageSize.js';
 import { ResponseBudget } from '../../../domain/ResponseBudget.js';
@@ -83,7 +83,7 @@ export class DelayedIndex {
    * return, so `nextCursor` is null exactly when nothing follows.
    */
   public async list(topic: Topic, cursor: string | null, limit: number, now: number): Promise<DelayedPage> {
-    const after = cursor === null ? undefined : decodeCursor(cursor, (value) => (typeof value === 'string' && CURSOR.test(value) ? value : null));
+    const after = cursor === null ? undefined : decodeCursor(cursor, topicScope(topic), (value) => (typeof value === 'string' && CURSOR.test(value) ? value : null));
     const pk = metaKeys.delayedMessages(topic);
     const budget = new ResponseBudget(this.responseBytes);
     const messages: DelayedMessage[] = [];
@@ -106,7 +106,7 @@ export class DelayedIndex {
       );
       for (const item of (page.Items ?? []) as DelayedMessageItem[]) {
         const message = toDelayedMessage(topic.name, item);
-        if (messages.length === limit || !budget.admit(storedMessageBytes(message, item.body))) return { messages, nextCursor: lastKey === undefined ? null : encodeCursor(lastKey) };
+        if (messages.length === limit || !budget.admit(storedMessageBytes(message, item.body))) return { messages, nextCursor: lastKey === undefined ? null : encodeCursor(topicScope(topic), lastKey) };
         messages.push(message);
         lastKey = item.sk;
       }
