@@ -112,6 +112,44 @@ describe('Class: AwsDelayedMessages (the index of delayed messages)', () => {
     expect(offsetsAndBodies(await suite.log.read(topic, 0, { offset: 0 }, 10))).toEqual([[0, { remind: 'gone' }]]);
   });
 
+  describe('a cancel and a release of one message that race', () => {
+    const index = (): DelayedIndex => new DelayedIndex(dynamo().clients.dynamo, TABLES);
+
+    it('delivers the message and cancels nothing when the release commits between the cancel reading the entry and writing', async () => {
+      // Prepare: the cancel has read the waiting entry; the release commits before the cancel writes
+      const topic = await suite.createTopic({ name: 'release-wins' });
+      await suite.log.append(topic, [later('raced', MINUTE)]);
+      const [read] = await index().waiting(topic, 'raced');
+      suite.clock.advance(MINUTE);
+      await suite.log.release(topic, [{ ...read!, clientId: false }]);
+
+      // Act
+      const cancelled = await index().cancel(topic, read!, suite.clock.now());
+
+      // Assess
+      expect(cancelled).toBe(false);
+      expect(offsetsAndBodies(await suite.log.read(topic, 0, { offset: 0 }, 10))).toEqual([[0, { remind: 'raced' }]]);
+      expect(await delayed().count(topic)).toBe(0);
+    });
+
+    it('delivers nothing when the cancel commits between the release reading the entry and appending it', async () => {
+      // Prepare: the release has read the waiting entry; the cancel commits before the release appends
+      const topic = await suite.createTopic({ name: 'cancel-wins' });
+      await suite.log.append(topic, [later('raced', MINUTE)]);
+      const [read] = await index().waiting(topic, 'raced');
+      const cancelled = await index().cancel(topic, read!, suite.clock.now());
+      suite.clock.advance(MINUTE);
+
+      // Act
+      await suite.log.release(topic, [{ ...read!, clientId: false }]);
+
+      // Assess
+      expect(cancelled).toBe(true);
+      expect((await suite.log.read(topic, 0, { offset: 0 }, 10)).messages).toEqual([]);
+      expect(await delayed().count(topic)).toBe(0);
+    });
+  });
+
   it('cancels only the id asked for, not an id it is a prefix of', async () => {
     // Prepare
     const topic = await suite.createTopic({ name: 'prefixes' });
