@@ -103,6 +103,12 @@ export interface Message {
 export interface Delivery extends Message {
   readonly ackId: string;
   readonly deliveryAttempt: number;
+  /**
+   * The ack deadline this lease was given, in seconds: the subscription's
+   * ackDeadlineSeconds when the message was leased (a PATCH afterwards does
+   * not change a lease already taken).
+   */
+  readonly leaseSeconds: number;
 }
 
 /** A message waiting for its delivery time: published, not yet in the log (it gets its offset when due). */

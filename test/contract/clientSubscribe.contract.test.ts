@@ -153,6 +153,40 @@ describeContract('Typed client: subscribe() (conveyor/client)', (target) => {
   );
 
   it(
+    'keeps the lease of a slow handler after a PATCH lowers the ack deadline: it is acked once, never delivered again',
+    async () => {
+      // Prepare: the loop runs under a 30 s deadline, then the deadline drops to 2 s
+      const topic = 'sub-deadline-lowered';
+      const seen: Array<Seen & { readonly leaseSeconds: number }> = [];
+      const competing: Delivery[] = [];
+      const subscription = await consume(topic, NO_BACKOFF, [], async (message) => {
+        seen.push({ ...seenOf(message), leaseSeconds: message.leaseSeconds });
+        await sleep(5000);
+      });
+      await client.updateSubscription(topic, 'worker', { ackDeadlineSeconds: 2 });
+      // A long-poll begun before the PATCH may still lease under 30 s: publish once every such pull has ended.
+      await sleep(1500);
+
+      // Act: a handler of 2.5 deadlines, while another consumer keeps pulling
+      await publishOk(target().api, topic, labelled(['slow']));
+      await until('the handler started', () => seen.length === 1);
+      while (subscription.stats().processed === 0) {
+        competing.push(...(await pull(target().api, { topic, subscription: 'worker' }, { max: 10 })));
+        await sleep(250);
+      }
+      await until('the ack settled', () => subscription.stats().inFlight === 0);
+      await subscription.close();
+
+      // Assess
+      expect(seen.map(({ label, attempt, leaseSeconds }) => ({ label, attempt, leaseSeconds }))).toEqual([{ label: 'slow', attempt: 1, leaseSeconds: 2 }]);
+      expect(competing).toEqual([]);
+      expect(await pullAll(target().api, { topic, subscription: 'worker' })).toEqual([]);
+      expect(errors).toEqual([]);
+    },
+    SPEC_TIMEOUT_MS,
+  );
+
+  it(
     'keeps the order of each key on an ordered subscription while running several keys at once',
     async () => {
       // Prepare

@@ -109,7 +109,7 @@ describe('Function: consume, under the emulated SQS event source mapping', () =>
       const message = decodeQueueBody(delivered.body);
       if (message === null) throw new Error(`not a Conveyor message: ${delivered.body}`);
       const events = new DeliveryEvents({ topic: created, subscription: { ordered }, queueArn, region: 'us-east-1' });
-      const [local] = events.batch([{ ...message, ackId: 'ack', deliveryAttempt: 1 }], Date.now()).event.Records;
+      const [local] = events.batch([{ ...message, ackId: 'ack', deliveryAttempt: 1, leaseSeconds: 30 }], Date.now()).event.Records;
       if (local === undefined) throw new Error('no record was built');
       // moto's rule targets leave out the event's `account`, which EventBridge's events carry.
       const emulatorGap = ordered ? {} : { account: expect.any(String) };

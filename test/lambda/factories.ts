@@ -23,6 +23,7 @@ export function deliveryOf(index: number, overrides: Partial<Delivery> = {}): De
     publishedAt: '2025-03-01T12:00:00.123Z',
     ackId: `ack-${index}`,
     deliveryAttempt: 1,
+    leaseSeconds: 30,
     ...overrides,
   };
 }

@@ -104,6 +104,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
       const received = await queues.queue.receive({
         max: subscription.ordered ? 1 : Math.min(options.max - leased.length, budget.room()),
         waitSeconds,
+        // Always given, never left to the queue's attribute: each delivery says how long its lease is (leaseSeconds).
         visibilitySeconds: subscription.ackDeadlineSeconds,
         ...(signal === undefined ? {} : { signal }),
       });
@@ -244,7 +245,7 @@ export class SqsSubscriptionQueues implements SubscriptionQueues {
         },
         ackIds.signer,
       );
-      deliveries.push({ delivery: { ...message, ackId, deliveryAttempt: sqsMessage.receiveCount }, receiptHandle: sqsMessage.receiptHandle });
+      deliveries.push({ delivery: { ...message, ackId, deliveryAttempt: sqsMessage.receiveCount, leaseSeconds: subscription.ackDeadlineSeconds }, receiptHandle: sqsMessage.receiptHandle });
     }
     try {
       await moveToDeadLetters(subscription, queues, spent, this.telemetry);

@@ -181,7 +181,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
       }
       const token = randomInt(1, 2 ** 31);
       take.run(leaseEnd, attempts + 1, token, sub.id, seq);
-      leased.push({ ...message, ackId: encodeAckId({ subId: sub.id, seq, token }), deliveryAttempt: attempts + 1 });
+      leased.push({ ...message, ackId: encodeAckId({ subId: sub.id, seq, token }), deliveryAttempt: attempts + 1, leaseSeconds: sub.ack_deadline_seconds });
     }
     return leased;
   }

@@ -358,12 +358,21 @@ export interface paths {
          *     are fixed: sent with the value they have they change nothing, with another value the request
          *     fails with `409 Conflict` whose message names the field (`filter cannot change: …`) and
          *     nothing changes; create a subscription under another name instead. A body that names no
-         *     setting, or an unknown field, is `400 InvalidRequest`.
+         *     setting, a `retryBackoff` that names neither bound, or an unknown field, is `400 InvalidRequest`.
+         *
+         *     Concurrent PATCHes do not undo each other: the change is merged into the settings read and
+         *     stored only if no other change was stored since that read (compare-and-set); otherwise it is
+         *     read, merged and checked again (the `minSeconds` ≤ `maxSeconds` check included). A PATCH that
+         *     loses this race 8 times in a row answers `503 Unavailable` with nothing of it stored; sending
+         *     it again is safe.
          *
          *     On AWS the change is applied to the subscription's SQS queue (VisibilityTimeout =
-         *     `ackDeadlineSeconds`, redrive `maxReceiveCount` = `maxDeliveries + 1`) and its alarm. A
-         *     Lambda function attached with `addLambdaConsumer` learnt `maxDeliveries` when it was
-         *     deployed; declare the change in the CDK app to give it the new value.
+         *     `ackDeadlineSeconds`, redrive `maxReceiveCount` = `maxDeliveries + 1`) and its alarm once
+         *     the settings are stored, and concurrent PATCHes leave them at the settings stored last (each
+         *     applies what it reads back until that no longer moves); when applying fails the settings stay
+         *     stored and sending the PATCH again applies them. A Lambda function attached with
+         *     `addLambdaConsumer` learnt `maxDeliveries` when it was deployed; declare the change in the
+         *     CDK app to give it the new value.
          */
         patch: operations["updateSubscription"];
         trace?: never;
@@ -389,7 +398,8 @@ export interface paths {
          *     ends. With `waitSeconds > 0` the request long-polls: it returns as soon as at least one
          *     message is ready, or with an empty list when the wait is over.
          *
-         *     Each delivery has a fresh `ackId` and a `deliveryAttempt` (1 on first delivery). A lease
+         *     Each delivery has a fresh `ackId`, a `deliveryAttempt` (1 on first delivery) and the
+         *     `leaseSeconds` its lease was given (the deadline in force when it was leased). A lease
          *     that expires without an ack counts as a failed delivery: the message is redelivered after
          *     the retry backoff `min(maxSeconds, minSeconds·2^(attempt−1))`, and after `maxDeliveries`
          *     failed deliveries it is dead-lettered. Ordered subscriptions deliver messages of the
@@ -993,6 +1003,8 @@ export interface components {
             ackId: string;
             /** @description 1 on first delivery, incremented on every redelivery. */
             deliveryAttempt: number;
+            /** @description The ack deadline this lease was given: the lease ends this many seconds after the message was leased, at the latest when the pull answers. It is the subscription's ackDeadlineSeconds at the time of leasing; a PATCH of the deadline applies to leases taken afterwards, so a long-poll that began before the PATCH may still answer leases of the former length. A consumer that extends leases should time each one from just before it sent the pull, with this length. */
+            leaseSeconds: number;
         };
         AckIds: string[];
         AckRequest: {
@@ -1422,7 +1434,7 @@ export interface components {
         ReadLimit: number;
         /** @description Maximum number of delayed messages to return. */
         DelayedLimit: number;
-        /** @description The `nextCursor` of the previous page; the first page when absent. Any other value gets `400 InvalidRequest`. */
+        /** @description The `nextCursor` of the previous page of the same topic; the first page when absent. Any other value, a cursor another topic answered included, gets `400 InvalidRequest`. */
         Cursor: string;
         /**
          * @description A message id as published (1–128 characters), percent-encoded as a path segment needs (`/`
@@ -1758,7 +1770,7 @@ export interface operations {
             query?: {
                 /** @description Maximum number of delayed messages to return. */
                 limit?: components["parameters"]["DelayedLimit"];
-                /** @description The `nextCursor` of the previous page; the first page when absent. Any other value gets `400 InvalidRequest`. */
+                /** @description The `nextCursor` of the previous page of the same topic; the first page when absent. Any other value, a cursor another topic answered included, gets `400 InvalidRequest`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;

@@ -8,45 +8,56 @@ const MAX_ACK_IDS = 1000;
 const MARGIN = 1 / 3;
 
 export interface LeaseKeeperSettings {
-  /** The subscription's ackDeadlineSeconds: each lease lasts that long, and each extension renews it by as much. */
-  readonly deadlineSeconds: number;
   readonly extend: (ackIds: string[], seconds: number) => Promise<AckResult>;
   readonly retry: RetryPolicy;
   readonly onError: (error: unknown) => void;
   readonly now?: () => number;
 }
 
+/** A lease in hand: when it ends (ms) and how long each of its terms lasts (ms). */
+interface Lease {
+  readonly endsAt: number;
+  readonly lengthMs: number;
+}
+
 /**
  * Keeps the leases of the messages in hand: once two thirds of a lease have
  * passed, it extends it (with every other lease that is due within the next
- * sixth, in one request) by the subscription's ack deadline, for as long as
- * the message is tracked. A lease the server refuses to extend is lost: it
- * is dropped and reported, and the message will be delivered again. A
- * failed request is retried with the client's backoff.
+ * sixth of its own length, one request per lease length) by the length the
+ * lease was given (the delivery's `leaseSeconds`), for as long as the
+ * message is tracked. Each lease has its own length, so a deadline changed
+ * while the loop runs applies to the leases taken under it. A lease the
+ * server refuses to extend is lost: it is dropped and reported, and the
+ * message will be delivered again. A failed request is retried with the
+ * client's backoff.
  *
  * @example
- * const keeper = new LeaseKeeper({ deadlineSeconds: 30, extend: (ackIds, seconds) => client.extend(topic, sub, { ackIds, seconds }), retry, onError });
- * keeper.track(delivery.ackId); // … keeper.release(delivery.ackId)
+ * const keeper = new LeaseKeeper({ extend: (ackIds, seconds) => client.extend(topic, sub, { ackIds, seconds }), retry, onError });
+ * const sentAt = Date.now();
+ * const { messages } = await client.pull(topic, sub);
+ * for (const delivery of messages) keeper.track(delivery.ackId, delivery.leaseSeconds, sentAt); // … keeper.release(delivery.ackId)
  */
 export class LeaseKeeper {
-  /** Ack id → when the lease ends (ms). */
-  private readonly leases = new Map<string, number>();
+  private readonly leases = new Map<string, Lease>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private extending = false;
   private failures = 0;
   private stopped = false;
   private readonly now: () => number;
-  private readonly deadlineMs: number;
 
   public constructor(private readonly settings: LeaseKeeperSettings) {
     this.now = settings.now ?? Date.now;
-    this.deadlineMs = settings.deadlineSeconds * 1000;
   }
 
-  /** Starts keeping a lease that began at `leasedAt`. */
-  public track(ackId: string, leasedAt = this.now()): void {
+  /**
+   * Starts keeping a lease of `leaseSeconds` that began no earlier than
+   * `leasedAt`: the moment the pull that leased it was sent, since the server
+   * may have leased it any time between then and its answer.
+   */
+  public track(ackId: string, leaseSeconds: number, leasedAt = this.now()): void {
     if (this.stopped) return;
-    this.leases.set(ackId, leasedAt + this.deadlineMs);
+    const lengthMs = leaseSeconds * 1000;
+    this.leases.set(ackId, { endsAt: leasedAt + lengthMs, lengthMs });
     this.schedule();
   }
 
@@ -62,13 +73,13 @@ export class LeaseKeeper {
     this.cancel();
   }
 
-  private dueAt(endsAt: number): number {
-    return endsAt - this.deadlineMs * MARGIN;
+  private static dueAt(lease: Lease): number {
+    return lease.endsAt - lease.lengthMs * MARGIN;
   }
 
   private schedule(delayMs?: number): void {
     if (this.stopped || this.extending || this.leases.size === 0) return;
-    const earliest = Math.min(...[...this.leases.values()].map((endsAt) => this.dueAt(endsAt)));
+    const earliest = Math.min(...[...this.leases.values()].map((lease) => LeaseKeeper.dueAt(lease)));
     const wait = delayMs ?? Math.max(0, earliest - this.now());
     this.cancel();
     this.timer = setTimeout(() => void this.extendDue(), wait);
@@ -81,19 +92,31 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 
+  /** The leases due now or within the next sixth of their length, by length. */
+  private dueByLength(): Map<number, string[]> {
+    const now = this.now();
+    const byLength = new Map<number, string[]>();
+    for (const [ackId, lease] of this.leases) {
+      if (LeaseKeeper.dueAt(lease) > now + lease.lengthMs / 6) continue;
+      byLength.set(lease.lengthMs, [...(byLength.get(lease.lengthMs) ?? []), ackId]);
+    }
+    return byLength;
+  }
+
   private async extendDue(): Promise<void> {
     this.timer = undefined;
-    const horizon = this.now() + this.deadlineMs / 6;
-    const due = [...this.leases].filter(([, endsAt]) => this.dueAt(endsAt) <= horizon).map(([ackId]) => ackId);
-    if (due.length === 0) return this.schedule();
+    const due = this.dueByLength();
+    if (due.size === 0) return this.schedule();
     this.extending = true;
     let retryInMs: number | undefined;
     try {
-      const sentAt = this.now();
-      for (let start = 0; start < due.length; start += MAX_ACK_IDS) {
-        const chunk = due.slice(start, start + MAX_ACK_IDS);
-        const outcome = await this.settings.extend(chunk, this.settings.deadlineSeconds);
-        this.renew(chunk, outcome, sentAt);
+      for (const [lengthMs, ackIds] of due) {
+        for (let start = 0; start < ackIds.length; start += MAX_ACK_IDS) {
+          const chunk = ackIds.slice(start, start + MAX_ACK_IDS);
+          const sentAt = this.now();
+          const outcome = await this.settings.extend(chunk, lengthMs / 1000);
+          this.renew(chunk, outcome, sentAt);
+        }
       }
       this.failures = 0;
     } catch (error) {
@@ -106,16 +129,17 @@ export class LeaseKeeper {
     this.schedule(retryInMs);
   }
 
-  /** The extended leases now end a deadline after the request went out; the refused ones are lost. */
+  /** The extended leases now end a term after the request went out; the refused ones are lost. */
   private renew(chunk: readonly string[], outcome: AckResult, sentAt: number): void {
     const refused = new Map(outcome.failed.map((failure) => [failure.ackId, failure]));
     const lost: Array<AckResult['failed'][number]> = [];
     for (const ackId of chunk) {
       // A lease released meanwhile (its message acked) is refused as expected: not a loss.
-      if (!this.leases.has(ackId)) continue;
+      const lease = this.leases.get(ackId);
+      if (lease === undefined) continue;
       const failure = refused.get(ackId);
       if (failure === undefined) {
-        this.leases.set(ackId, sentAt + this.deadlineMs);
+        this.leases.set(ackId, { endsAt: sentAt + lease.lengthMs, lengthMs: lease.lengthMs });
       } else {
         this.leases.delete(ackId);
         lost.push(failure);

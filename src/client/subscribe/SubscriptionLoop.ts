@@ -33,12 +33,12 @@ const LIMITS = { concurrency: [1, 1000], maxInFlight: [1, 100_000], batchSize: [
 
 /**
  * The consumer loop behind ConveyorClient.subscribe: reads the
- * subscription once (ack deadline, ordered), then pulls with long polling
+ * subscription once (ordered), then pulls with long polling
  * while fewer than `maxInFlight` messages are in hand and fewer than
  * `batchSize` wait for a handler. Handlers run `concurrency` at a time
  * (DeliveryQueue keeps one key at a time on an ordered subscription); each
  * ends in an ack or a nack (Settler), and every lease in hand is extended
- * until then (LeaseKeeper). A failed pull is reported and retried with the
+ * until then by the length it was given (LeaseKeeper). A failed pull is reported and retried with the
  * client's backoff; one the server refuses for good (400, 401, 403, 404)
  * ends the loop, and `closed` rejects with it. Nothing the loop does throws
  * into the caller's process.
@@ -122,7 +122,6 @@ export class SubscriptionLoop implements Subscription {
       if (this.settings.extendLeases) {
         const { topic, subscription: name } = this.target;
         this.keeper = new LeaseKeeper({
-          deadlineSeconds: subscription.ackDeadlineSeconds,
           extend: (ackIds, seconds) => this.api.extend(topic, name, { ackIds, seconds }),
           retry: this.api.retry,
           onError: (error) => this.report(error),
@@ -154,8 +153,11 @@ export class SubscriptionLoop implements Subscription {
       await this.room();
       if (this.stopped) return;
       let deliveries: Delivery[];
+      let sentAt: number;
       try {
         const max = Math.min(this.settings.batchSize, this.settings.maxInFlight - this.inHand.size);
+        // The leases begin at the earliest when the pull goes out: timed from then, none is kept too late.
+        sentAt = Date.now();
         ({ messages: deliveries } = await this.api.pull(topic, subscription, { max, waitSeconds: this.settings.waitSeconds, signal: this.pulling.signal }));
         failures = 0;
       } catch (error) {
@@ -165,10 +167,10 @@ export class SubscriptionLoop implements Subscription {
         continue;
       }
       if (deliveries.length === 0 && this.settings.waitSeconds === 0) await pause(EMPTY_PULL_PAUSE_MS, this.stopping.signal).catch(() => undefined);
-      const leasedAt = Date.now();
       for (const delivery of deliveries) {
         this.inHand.add(delivery.ackId);
-        this.keeper?.track(delivery.ackId, leasedAt);
+        // Each lease has the length it was given: a deadline changed meanwhile applies to the leases taken under it.
+        this.keeper?.track(delivery.ackId, delivery.leaseSeconds, sentAt);
       }
       this.queue!.add(deliveries);
       // Pulled just as close() came: given back with the rest in finish().

@@ -115,11 +115,11 @@ describe('Class: SubscriptionLoop', () => {
   });
 
   describe('Leases', () => {
-    it('extends the lease of a message still running after two thirds of the ack deadline, by the deadline', async () => {
+    it('extends the lease of a message still running after two thirds of its lease, by the length of its lease', async () => {
       // Prepare
-      const api = new FakeSubscriptionApi(subscriptionOf({ ackDeadlineSeconds: 1 }));
+      const api = new FakeSubscriptionApi();
       const gated = gatedHandler();
-      api.offer(deliveryOf('slow'));
+      api.offer(deliveryOf('slow', { leaseSeconds: 1 }));
 
       // Act
       start(api, gated.handler);
@@ -134,11 +134,45 @@ describe('Class: SubscriptionLoop', () => {
       ]);
     });
 
+    it('keeps each lease by its own length, whatever the subscription said when the loop started', async () => {
+      // Prepare: the loop read a deadline of 30 s; the leases came with 1 s and 2 s
+      const api = new FakeSubscriptionApi(subscriptionOf({ ackDeadlineSeconds: 30 }));
+      const gated = gatedHandler();
+      api.offer(deliveryOf('short', { leaseSeconds: 1 }), deliveryOf('longer', { leaseSeconds: 2 }));
+
+      // Act
+      start(api, gated.handler, { concurrency: 2 });
+      await eventually(() => api.extended.some((request) => request.ackIds.includes('ack-longer')), 3000);
+      gated.finish('short');
+      gated.finish('longer');
+      await eventually(() => api.acked.length === 2);
+
+      // Assess
+      const lengths = new Map(api.extended.flatMap((request) => request.ackIds.map((ackId) => [ackId, request.seconds] as const)));
+      expect(Object.fromEntries(lengths)).toEqual({ 'ack-short': 1, 'ack-longer': 2 });
+    });
+
+    it('times a lease from when the pull was sent, so an answer that came late is extended before the lease ends', async () => {
+      // Prepare: the answer takes 0.9 of the 1 s lease to arrive
+      const api = new FakeSubscriptionApi();
+      api.answerDelayMs = 900;
+      const gated = gatedHandler();
+      api.offer(deliveryOf('late', { leaseSeconds: 1 }));
+
+      // Act
+      start(api, gated.handler);
+      await eventually(() => api.extended.length >= 1);
+      gated.finish('late');
+
+      // Assess: the first extension went out within the lease counted from the pull's sending
+      expect(api.extendedAt[0]! - api.pulledAt[0]!).toBeLessThan(1000);
+    });
+
     it('does not extend leases when extendLeases is false', async () => {
       // Prepare
-      const api = new FakeSubscriptionApi(subscriptionOf({ ackDeadlineSeconds: 1 }));
+      const api = new FakeSubscriptionApi();
       const gated = gatedHandler();
-      api.offer(deliveryOf('slow'));
+      api.offer(deliveryOf('slow', { leaseSeconds: 1 }));
 
       // Act
       start(api, gated.handler, { extendLeases: false });

@@ -16,6 +16,7 @@ export function deliveryOf(label: string, fields: Partial<Delivery> = {}): Deliv
     publishedAt: '2024-05-01T12:00:00.000Z',
     ackId: `ack-${label}`,
     deliveryAttempt: 1,
+    leaseSeconds: 30,
     ...fields,
   };
 }
@@ -44,13 +45,20 @@ const settled = (count: number): AckResult => ({ acked: count, notAcked: 0, fail
  * `offer` queued (a long-poll waits for it up to waitSeconds, and ends empty
  * when aborted),
  * and every ack, nack and extend is recorded. `failPulls` makes the next
- * pulls throw.
+ * pulls throw; `answerDelayMs` holds back the answer of a pull that leased
+ * messages.
  */
 export class FakeSubscriptionApi implements SubscriptionApi {
   public readonly retry = new RetryPolicy({ baseDelayMs: 1, maxDelayMs: 10 });
   public readonly acked: string[] = [];
   public readonly nacked: NackRequest[] = [];
   public readonly extended: ExtendRequest[] = [];
+  /** When each extend request came (Date.now()), in order. */
+  public readonly extendedAt: number[] = [];
+  /** When each pull request came (Date.now()), in order. */
+  public readonly pulledAt: number[] = [];
+  /** How long a pull that has messages takes to answer, as a slow network or a busy server would. */
+  public answerDelayMs = 0;
   public pulls = 0;
   private readonly ready: Delivery[] = [];
   private readonly pullFailures: unknown[] = [];
@@ -73,6 +81,7 @@ export class FakeSubscriptionApi implements SubscriptionApi {
 
   public async pull(_topic: string, _subscription: string, options: PullOptions & { readonly signal?: AbortSignal }): Promise<PullResponse> {
     this.pulls += 1;
+    this.pulledAt.push(Date.now());
     if (this.pullFailures.length > 0) throw this.pullFailures.shift();
     const until = Date.now() + (options.waitSeconds ?? 0) * 1000;
     while (this.ready.length === 0) {
@@ -84,7 +93,9 @@ export class FakeSubscriptionApi implements SubscriptionApi {
         options.signal?.addEventListener('abort', () => resolve(), { once: true });
       });
     }
-    return { messages: this.ready.splice(0, options.max ?? 10) };
+    const messages = this.ready.splice(0, options.max ?? 10);
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+    return { messages };
   }
 
   public async ack(_topic: string, _subscription: string, ackIds: readonly string[]): Promise<AckResult> {
@@ -99,6 +110,7 @@ export class FakeSubscriptionApi implements SubscriptionApi {
 
   public async extend(_topic: string, _subscription: string, items: ExtendRequest): Promise<AckResult> {
     this.extended.push(items);
+    this.extendedAt.push(Date.now());
     return settled(items.ackIds.length);
   }
 }
