@@ -34,15 +34,24 @@ export async function endToEndRun(context: ScenarioContext, shape: EndToEndShape
   const flow = new Flow(1, profile.maxLag);
   const consumers = await startConsumers(target, 1, shape.consumers, flow, acks);
   const publishers = await openPublishers(target, shape.publishers);
-  const { phase } = await measured(driver, async () => {
-    flow.windowOpen = true;
-    flow.latencyFrom = nowMs();
-    const deadline = nowMs() + profile.durationMs;
-    const producing = Promise.all(publishers.map((publisher) => publishUntil(publisher, batch, deadline, flow)));
-    await sleep(profile.durationMs);
-    flow.windowOpen = false;
-    await producing;
-  });
+  let phase;
+  try {
+    ({ phase } = await measured(driver, async () => {
+      flow.windowOpen = true;
+      flow.latencyFrom = nowMs();
+      const deadline = nowMs() + profile.durationMs;
+      const producing = Promise.all(publishers.map((publisher) => publishUntil(publisher, batch, deadline, flow)));
+      // A publish failing during the window fails the scenario when awaited below, not the process as an unhandled rejection.
+      producing.catch(() => undefined);
+      await sleep(profile.durationMs);
+      flow.windowOpen = false;
+      await producing;
+    }));
+  } catch (error) {
+    // Failed: stop every client so none keeps loading the broker during the next phases, then report the failure.
+    await Promise.allSettled([closeAll(publishers), closeAll(consumers)]);
+    throw error;
+  }
   await closeAll(publishers);
   await closeAll(consumers);
   await target.delete();
