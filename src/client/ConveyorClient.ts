@@ -42,8 +42,8 @@ import type {
 } from './types.js';
 
 const DEFAULT_USER_AGENT = 'conveyor-client';
-const IDEMPOTENT: SendPolicy = { idempotent: true };
-const NOT_IDEMPOTENT: SendPolicy = { idempotent: false };
+const REPEATABLE: SendPolicy = { repeatable: true };
+const NOT_REPEATABLE: SendPolicy = { repeatable: false };
 
 /** What openapi-fetch answers: the parsed body of a 2xx, or the error body, with the response. */
 interface Answer {
@@ -55,9 +55,11 @@ interface Answer {
 /**
  * Conveyor's HTTP API, one typed method per operation of docs/openapi.yaml
  * (request and response types generated from it). Every answer outside 2xx
- * throws a ConveyorError; 429 and 503 are retried first, honouring
- * Retry-After, and so are unanswered GET, PUT and DELETE requests (and a
- * publish whose every message has an `id`, which dedup makes safe to repeat).
+ * throws a ConveyorError. A 429 is retried first, honouring Retry-After. A
+ * 503 or no answer at all may follow work done in part, so they are retried
+ * only for requests that are safe to repeat: GET, PUT, DELETE and PATCH (but
+ * a commit of group offsets), a publish whose every message has an `id`
+ * (which dedup makes safe within the topic's dedup window), ack and extend.
  *
  * @example
  * const client = new ConveyorClient({ url: 'http://127.0.0.1:8080' });
@@ -115,13 +117,15 @@ export class ConveyorClient {
   // -------------------------------------------------------------- messages
 
   /**
-   * Publishes one message or up to 500, all or nothing. Without an answer it
-   * is sent again only when every message has an `id` (dedup makes that safe).
+   * Publishes one message or up to 500. After a 503 or without an answer it
+   * is sent again only when every message has an `id`: part of it may have
+   * been stored, and dedup makes the repeat safe within the topic's dedup
+   * window (not at all with `dedupWindowSeconds` 0).
    */
   public async publish(topic: string, messages: PublishMessage | readonly PublishMessage[]): Promise<PublishResponse> {
     const list = Array.isArray(messages) ? [...(messages as readonly PublishMessage[])] : [messages as PublishMessage];
-    const policy = list.length > 0 && list.every((message) => typeof message.id === 'string' && message.id !== '') ? IDEMPOTENT : NOT_IDEMPOTENT;
-    const answer = await this.api.POST('/v1/topics/{topic}/messages', { params: { path: { topic } }, body: { messages: list }, fetch: (request) => this.transport.send(request, policy) });
+    const policy = list.length > 0 && list.every((message) => typeof message.id === 'string' && message.id !== '') ? REPEATABLE : NOT_REPEATABLE;
+    const answer = await this.api.POST('/v1/topics/{topic}/messages', { params: { path: { topic } }, body: { messages: list }, fetch: this.sendAs(policy) });
     return unwrap('POST', answer);
   }
 
@@ -135,8 +139,9 @@ export class ConveyorClient {
     return unwrap('GET', await this.api.GET('/v1/topics/{topic}/groups/{group}', { params: { path: { topic, group } } }));
   }
 
+  /** Not sent again after a 503 or without an answer: another member of the group may have committed further meanwhile. */
   public async commitGroupOffsets(topic: string, group: string, body: CommitOffsetsRequest): Promise<GroupState> {
-    return unwrap('PUT', await this.api.PUT('/v1/topics/{topic}/groups/{group}/offsets', { params: { path: { topic, group } }, body }));
+    return unwrap('PUT', await this.api.PUT('/v1/topics/{topic}/groups/{group}/offsets', { params: { path: { topic, group } }, body, fetch: this.sendAs(NOT_REPEATABLE) }));
   }
 
   // --------------------------------------------------------- subscriptions
@@ -172,8 +177,10 @@ export class ConveyorClient {
     return unwrap('POST', answer);
   }
 
+  /** Acking the same ack ids twice does no harm: sent again after a 503 or without an answer. */
   public async ack(topic: string, subscription: string, ackIds: readonly string[]): Promise<AckResult> {
-    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/ack', { params: { path: { topic, subscription } }, body: { ackIds: [...ackIds] } }));
+    const answer = await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/ack', { params: { path: { topic, subscription } }, body: { ackIds: [...ackIds] }, fetch: this.sendAs(REPEATABLE) });
+    return unwrap('POST', answer);
   }
 
   /** Gives leased messages back: `{ ackIds, delaySeconds?, reason? }`. */
@@ -181,9 +188,10 @@ export class ConveyorClient {
     return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/nack', { params: { path: { topic, subscription } }, body: items }));
   }
 
-  /** Sets the leases' ends `seconds` from now: `{ ackIds, seconds }`. */
+  /** Sets the leases' ends `seconds` from now: `{ ackIds, seconds }`. Sent again after a 503 or without an answer, as an ack is. */
   public async extend(topic: string, subscription: string, items: ExtendRequest): Promise<AckResult> {
-    return unwrap('POST', await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/extend', { params: { path: { topic, subscription } }, body: items }));
+    const answer = await this.api.POST('/v1/topics/{topic}/subscriptions/{subscription}/extend', { params: { path: { topic, subscription } }, body: items, fetch: this.sendAs(REPEATABLE) });
+    return unwrap('POST', answer);
   }
 
   public async seek(topic: string, subscription: string, body: SeekRequest): Promise<SeekResponse> {
@@ -257,11 +265,19 @@ export class ConveyorClient {
   public subscribe(topic: string, subscription: string, handler: MessageHandler, options: SubscribeOptions = {}): Subscription {
     return SubscriptionLoop.start(this, { topic, subscription }, handler, options);
   }
+
+  /** A fetch for one request that is repeatable, or not, whatever its method. */
+  private sendAs(policy: SendPolicy): (request: Request) => Promise<Response> {
+    return (request) => this.transport.send(request, policy);
+  }
 }
 
-/** GET, PUT and DELETE are idempotent; POST is not (publish decides for itself). */
+/**
+ * GET, PUT, DELETE and PATCH are repeatable; a POST is not (a pull, a nack, a
+ * seek, a redrive). Publish, ack, extend and the commit of offsets decide for themselves.
+ */
 function policyOf(method: string): SendPolicy {
-  return method === 'GET' || method === 'PUT' || method === 'DELETE' ? IDEMPOTENT : NOT_IDEMPOTENT;
+  return method === 'GET' || method === 'PUT' || method === 'DELETE' || method === 'PATCH' ? REPEATABLE : NOT_REPEATABLE;
 }
 
 /** The body of a 2xx answer; any other answer throws its ConveyorError. */

@@ -11,21 +11,32 @@ export interface TransportSettings {
   readonly signer?: () => Promise<RequestSigner>;
 }
 
-/** Whether a request may be sent again after it went out and no answer came. */
+/** Whether a request may be sent again after it may have been carried out. */
 export interface SendPolicy {
-  readonly idempotent: boolean;
+  /**
+   * True when doing it twice does what doing it once does: reads, PUT, DELETE
+   * and PATCH, a publish whose every message has an `id` (within the topic's
+   * dedup window), an ack or an extend. False for a publish without ids, a
+   * pull, a nack, a seek, a redrive, and a commit of group offsets (another
+   * member may have committed further meanwhile).
+   */
+  readonly repeatable: boolean;
 }
 
-/** Statuses that say nothing was done and the same request may pass later. */
-const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+/** Refused at the edge before any work: any request may be sent again. */
+const REFUSED_UNDONE: ReadonlySet<number> = new Set([429]);
+/** Also a 503, which a backend may answer after doing part of the work: only a repeatable request is sent again. */
+const REFUSED_MAYBE_PART_DONE: ReadonlySet<number> = new Set([429, 503]);
 
 /**
  * Sends conveyor/client's requests: adds the user agent and the bearer token
- * or the SigV4 signature (fresh for every attempt), and retries an answer of
- * 429 or 503 after the backoff or the Retry-After it asks for, up to
- * `retry.maxAttempts` in all. A request that got no answer (connection
- * refused or reset) is sent again only when `idempotent`: a publish without
- * ids might have been stored, so it is reported instead (NetworkError).
+ * or the SigV4 signature (fresh for every attempt), and sends a refused
+ * request again after the backoff or the Retry-After it asks for, up to
+ * `retry.maxAttempts` in all. Any request is sent again after 429, which
+ * the API answers before doing anything. 503 and no answer at all (connection
+ * refused or reset) may follow work done in part (on AWS a publish may have
+ * appended some of its messages), so after them only a `repeatable` request
+ * is sent again; another gets the 503, or a NetworkError.
  * The last answer is returned as it came; the caller turns a non-2xx into a
  * ConveyorError.
  */
@@ -45,11 +56,12 @@ export class HttpTransport {
         response = await this.settings.fetch(request.url, { method: request.method, headers, signal, ...(body === undefined ? {} : { body }) });
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        if (!policy.idempotent || attempt >= retry.maxAttempts) throw networkError(request, error, attempt);
+        if (!policy.repeatable || attempt >= retry.maxAttempts) throw networkError(request, error, attempt);
         await pause(retry.delayMs(attempt), signal);
         continue;
       }
-      if (!RETRIED_STATUSES.has(response.status) || attempt >= retry.maxAttempts) return response;
+      const retried = policy.repeatable ? REFUSED_MAYBE_PART_DONE : REFUSED_UNDONE;
+      if (!retried.has(response.status) || attempt >= retry.maxAttempts) return response;
       const delay = retry.delayMs(attempt, retryAfterSeconds(response.headers.get('retry-after')));
       // The server asked for a longer wait than the caller allows: the caller decides.
       if (delay > retry.maxDelayMs) return response;

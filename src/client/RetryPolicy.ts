@@ -1,4 +1,4 @@
-/** How conveyor/client retries a request answered 429 or 503, or not answered at all. */
+/** How conveyor/client retries a request answered 429 (any request), or 503 or not at all (those safe to repeat). */
 export interface RetryOptions {
   /** Attempts in all, the first included; 1 never retries. @default 5 */
   readonly maxAttempts?: number;

@@ -16,7 +16,7 @@ export interface ConveyorClientOptions {
   readonly token?: string;
   /** Sign every request with SigV4 (service `execute-api`) for the AWS backend's IAM authorizer. */
   readonly aws?: true | AwsSigningOptions;
-  /** Retries of 429 and 503 answers, and of unanswered idempotent requests. */
+  /** Retries of 429 answers, and of 503 answers and unanswered requests where repeating is safe. */
   readonly retry?: RetryOptions;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;

@@ -22,7 +22,8 @@ export interface SettlerSettings {
  * Acks and nacks in batches: what is queued while a round of requests is out
  * goes in the next round, one request per kind (acks; nacks of the same
  * reason and delay). A request that fails for a reason that may pass is sent
- * again with the client's backoff, up to its attempts; then, or when the
+ * again with the client's backoff, up to its attempts (a nack only when it
+ * was refused before any work, 429); then, or when the
  * server refuses some ack ids, the error is reported and those messages come
  * back after their leases.
  *
@@ -63,7 +64,7 @@ export class Settler {
     const operation = first.outcome;
     for (let start = 0; start < group.length; start += MAX_ACK_IDS) {
       const ackIds = group.slice(start, start + MAX_ACK_IDS).map((settlement) => settlement.ackId);
-      const outcome = await this.attempt(() =>
+      const outcome = await this.attempt(operation, () =>
         first.outcome === 'ack' ? this.settings.ack(ackIds) : this.settings.nack(ackIds, nackReason(first.reason), first.delaySeconds),
       );
       if (outcome !== undefined && outcome.failed.length > 0) this.report(new LeaseLostError(operation, outcome.failed));
@@ -71,13 +72,17 @@ export class Settler {
     }
   }
 
-  /** The call's answer, or undefined once it failed for good (reported). */
-  private async attempt(call: () => Promise<AckResult>): Promise<AckResult | undefined> {
+  /**
+   * The call's answer, or undefined once it failed for good (reported). An
+   * ack is safe to send twice; a nack is sent again only after a 429, which
+   * says nothing was done (after a 503 or no answer it may have counted).
+   */
+  private async attempt(operation: Settlement['outcome'], call: () => Promise<AckResult>): Promise<AckResult | undefined> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await call();
       } catch (error) {
-        const retryable = error instanceof ConveyorError && error.retryable;
+        const retryable = error instanceof ConveyorError && (operation === 'ack' ? error.retryable : error.status === 429);
         if (!retryable || attempt >= this.settings.retry.maxAttempts) {
           this.report(error);
           return undefined;

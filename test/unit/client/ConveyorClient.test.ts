@@ -196,23 +196,56 @@ describe('Class: ConveyorClient', () => {
       expect(sent).toHaveLength(1);
     });
 
-    it.each([
-      { case: 'a GET is sent again', call: (client: ConveyorClient) => client.getSubscription('orders', 'billing'), calls: 2 },
-      { case: 'a PUT is sent again', call: (client: ConveyorClient) => client.putSubscription('orders', 'billing'), calls: 2 },
-      { case: 'a DELETE is sent again', call: (client: ConveyorClient) => client.deleteSchedule('nightly'), calls: 2 },
-      { case: 'a publish whose every message has an id is sent again', call: (client: ConveyorClient) => client.publish('orders', [{ id: 'a', body: 1 }, { id: 'b', body: 2 }]), calls: 2 },
-      { case: 'a publish with a message without id is not', call: (client: ConveyorClient) => client.publish('orders', [{ id: 'a', body: 1 }, { body: 2 }]), calls: 1 },
-      { case: 'a pull is not', call: (client: ConveyorClient) => client.pull('orders', 'billing', { max: 1 }), calls: 1 },
-      { case: 'an ack is not', call: (client: ConveyorClient) => client.ack('orders', 'billing', ['x']), calls: 1 },
-    ])('after no answer, $case', async ({ call, calls }) => {
+    /** One call of each kind of request, and whether it is safe to send again after it may have been done. */
+    const REQUESTS = [
+      { case: 'a GET', call: (client: ConveyorClient) => client.getSubscription('orders', 'billing'), repeatable: true },
+      { case: 'a PUT', call: (client: ConveyorClient) => client.putSubscription('orders', 'billing'), repeatable: true },
+      { case: 'a DELETE', call: (client: ConveyorClient) => client.deleteSchedule('nightly'), repeatable: true },
+      { case: 'a PATCH', call: (client: ConveyorClient) => client.updateSubscription('orders', 'billing', { ackDeadlineSeconds: 10 }), repeatable: true },
+      { case: 'a publish whose every message has an id', call: (client: ConveyorClient) => client.publish('orders', [{ id: 'a', body: 1 }, { id: 'b', body: 2 }]), repeatable: true },
+      { case: 'an ack', call: (client: ConveyorClient) => client.ack('orders', 'billing', ['x']), repeatable: true },
+      { case: 'an extend', call: (client: ConveyorClient) => client.extend('orders', 'billing', { ackIds: ['x'], seconds: 30 }), repeatable: true },
+      { case: 'a publish with a message without id', call: (client: ConveyorClient) => client.publish('orders', [{ id: 'a', body: 1 }, { body: 2 }]), repeatable: false },
+      { case: 'a pull', call: (client: ConveyorClient) => client.pull('orders', 'billing', { max: 1 }), repeatable: false },
+      { case: 'a nack', call: (client: ConveyorClient) => client.nack('orders', 'billing', { ackIds: ['x'] }), repeatable: false },
+      { case: 'a seek', call: (client: ConveyorClient) => client.seek('orders', 'billing', { time: '2024-05-01T12:00:00.000Z' }), repeatable: false },
+      { case: 'a redrive', call: (client: ConveyorClient) => client.redriveDeadLetters('orders', 'billing'), repeatable: false },
+      { case: 'a commit of group offsets', call: (client: ConveyorClient) => client.commitGroupOffsets('orders', 'audit', { offsets: [{ partition: 0, offset: 5 }] }), repeatable: false },
+    ];
+
+    it.each(REQUESTS)('after no answer, $case is sent again only when repeatable ($repeatable)', async ({ call, repeatable }) => {
       // Prepare
       const { client, sent } = clientAnswering({ networkError: 'socket hang up' }, { status: 200, body: {} });
+
+      // Act
+      const outcome = await call(client).catch((error: unknown) => error);
+
+      // Assess
+      expect(sent).toHaveLength(repeatable ? 2 : 1);
+      if (!repeatable) expect(outcome).toMatchObject({ code: 'NetworkError', status: 0 });
+    });
+
+    it.each(REQUESTS)('after a 503, which may follow work done in part, $case is sent again only when repeatable ($repeatable)', async ({ call, repeatable }) => {
+      // Prepare
+      const { client, sent } = clientAnswering(apiError(503, 'Unavailable', 'partly appended'), { status: 200, body: {} });
+
+      // Act
+      const outcome = await call(client).catch((error: unknown) => error);
+
+      // Assess
+      expect(sent).toHaveLength(repeatable ? 2 : 1);
+      if (!repeatable) expect(outcome).toMatchObject({ code: 'Unavailable', status: 503 });
+    });
+
+    it.each(REQUESTS)('after a 429, refused before any work, $case is sent again', async ({ call }) => {
+      // Prepare
+      const { client, sent } = clientAnswering(apiError(429, 'RateLimited', 'over the limit'), { status: 200, body: {} });
 
       // Act
       await call(client).catch((error: unknown) => error);
 
       // Assess
-      expect(sent).toHaveLength(calls);
+      expect(sent).toHaveLength(2);
     });
   });
 

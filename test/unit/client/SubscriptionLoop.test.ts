@@ -202,6 +202,29 @@ describe('Class: SubscriptionLoop', () => {
       expect(api.pulls).toBeGreaterThanOrEqual(3);
     });
 
+    it.each([
+      { case: 'an ack answered 503 is sent again (acking twice does no harm)', operation: 'ack' as const, failure: apiFailure(503, 'Unavailable'), calls: 2 },
+      { case: 'a nack answered 429 is sent again (refused before any work)', operation: 'nack' as const, failure: apiFailure(429, 'RateLimited'), calls: 2 },
+      { case: 'a nack answered 503 is not (it may have counted a delivery), and is reported', operation: 'nack' as const, failure: apiFailure(503, 'Unavailable'), calls: 1 },
+    ])('$case', async ({ operation, failure, calls }) => {
+      // Prepare
+      const api = new FakeSubscriptionApi();
+      api.failSettles(operation, failure);
+      api.offer(deliveryOf('one'));
+      const errors: unknown[] = [];
+
+      // Act
+      const running = start(api, () => {
+        if (operation === 'nack') throw new Error('card declined');
+      }, { onError: (error) => errors.push(error) });
+      await eventually(() => running.stats().inFlight === 0 && api.calls[operation] >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      // Assess
+      expect(api.calls[operation]).toBe(calls);
+      expect(errors).toEqual(calls === 1 ? [failure] : []);
+    });
+
     it('ends when a pull is refused for good: closed rejects with the error', async () => {
       // Prepare
       const api = new FakeSubscriptionApi();

@@ -45,7 +45,7 @@ const settled = (count: number): AckResult => ({ acked: count, notAcked: 0, fail
  * `offer` queued (a long-poll waits for it up to waitSeconds, and ends empty
  * when aborted),
  * and every ack, nack and extend is recorded. `failPulls` makes the next
- * pulls throw; `answerDelayMs` holds back the answer of a pull that leased
+ * pulls throw, `failSettles` the next acks or nacks; `answerDelayMs` holds back the answer of a pull that leased
  * messages.
  */
 export class FakeSubscriptionApi implements SubscriptionApi {
@@ -60,6 +60,9 @@ export class FakeSubscriptionApi implements SubscriptionApi {
   /** How long a pull that has messages takes to answer, as a slow network or a busy server would. */
   public answerDelayMs = 0;
   public pulls = 0;
+  /** Ack and nack requests made, answered or not. */
+  public readonly calls = { ack: 0, nack: 0 };
+  private readonly settleFailures: { ack: unknown[]; nack: unknown[] } = { ack: [], nack: [] };
   private readonly ready: Delivery[] = [];
   private readonly pullFailures: unknown[] = [];
   private waiter: (() => void) | undefined;
@@ -73,6 +76,11 @@ export class FakeSubscriptionApi implements SubscriptionApi {
 
   public failPulls(...errors: unknown[]): void {
     this.pullFailures.push(...errors);
+  }
+
+  /** The next ack (or nack) requests throw these errors, one each. */
+  public failSettles(operation: 'ack' | 'nack', ...errors: unknown[]): void {
+    this.settleFailures[operation].push(...errors);
   }
 
   public async getSubscription(): Promise<SubscriptionView> {
@@ -99,11 +107,15 @@ export class FakeSubscriptionApi implements SubscriptionApi {
   }
 
   public async ack(_topic: string, _subscription: string, ackIds: readonly string[]): Promise<AckResult> {
+    this.calls.ack += 1;
+    if (this.settleFailures.ack.length > 0) throw this.settleFailures.ack.shift();
     this.acked.push(...ackIds);
     return settled(ackIds.length);
   }
 
   public async nack(_topic: string, _subscription: string, items: NackRequest): Promise<AckResult> {
+    this.calls.nack += 1;
+    if (this.settleFailures.nack.length > 0) throw this.settleFailures.nack.shift();
     this.nacked.push(items);
     return settled(items.ackIds.length);
   }
