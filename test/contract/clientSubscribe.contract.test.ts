@@ -266,4 +266,41 @@ describeContract('Typed client: subscribe() (conveyor/client)', (target) => {
     },
     SPEC_TIMEOUT_MS,
   );
+
+  it(
+    'close() with maxDeliveries 1 dead-letters nothing: every pulled message is handled or ready again',
+    async () => {
+      // Prepare: every message is on its last attempt; one runs, two wait for the handler
+      const started: string[] = [];
+      let finish: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      const subscription = await consume(
+        'sub-close-last',
+        { maxDeliveries: 1 },
+        ['m1', 'm2', 'm3'],
+        async (message) => {
+          started.push(labelOfBody(message.body));
+          await gate;
+        },
+        { concurrency: 1, batchSize: 3 },
+      );
+      await until('one running and three in hand', () => started.length === 1 && subscription.stats().inFlight === 3);
+
+      // Act
+      const closing = subscription.close();
+      finish();
+      await closing;
+      const ready = await pullAll(target().api, { topic: 'sub-close-last', subscription: 'worker' });
+      const { messages: deadLetters } = await client.listDeadLetters('sub-close-last', 'worker');
+
+      // Assess
+      expect(deadLetters).toEqual([]);
+      expect([...started, ...ready.map((delivery) => labelOfBody(delivery.body))].sort()).toEqual(['m1', 'm2', 'm3']);
+      expect(subscription.stats()).toEqual({ processed: started.length, failed: 0, inFlight: 0 });
+      expect(errors).toEqual([]);
+    },
+    SPEC_TIMEOUT_MS,
+  );
 });

@@ -52,6 +52,10 @@ export class SubscriptionLoop implements Subscription {
   private readonly inHand = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private queue: DeliveryQueue | undefined;
+  /** The subscription's maxDeliveries as last read: a message on that attempt is run by close(), not given back. */
+  private maxDeliveries = Number.POSITIVE_INFINITY;
+  /** Set by finish(): the messages on their last attempt still start, though the loop has stopped. */
+  private runningLastAttempts = false;
   private keeper: LeaseKeeper | undefined;
   private readonly settler: Settler;
   private readonly settings: Required<Omit<SubscribeOptions, 'onError'>>;
@@ -119,6 +123,7 @@ export class SubscriptionLoop implements Subscription {
       const subscription = await this.describe();
       if (subscription === undefined) return;
       this.queue = new DeliveryQueue(subscription.ordered);
+      this.maxDeliveries = subscription.maxDeliveries;
       if (this.settings.extendLeases) {
         const { topic, subscription: name } = this.target;
         this.keeper = new LeaseKeeper({
@@ -173,7 +178,7 @@ export class SubscriptionLoop implements Subscription {
         this.keeper?.track(delivery.ackId, delivery.leaseSeconds, sentAt);
       }
       this.queue!.add(deliveries);
-      // Pulled just as close() came: given back with the rest in finish().
+      // Pulled just as close() came: given back with the rest in finish() (or run, on their last attempt).
       if (!this.stopped) this.dispatch();
     }
   }
@@ -198,7 +203,7 @@ export class SubscriptionLoop implements Subscription {
 
   /** Starts handlers while there are slots and messages that may start. */
   private dispatch(): void {
-    while (this.running.size < this.settings.concurrency && !this.stopped) {
+    while (this.running.size < this.settings.concurrency && (!this.stopped || this.runningLastAttempts)) {
       const delivery = this.queue!.take();
       if (delivery === undefined) return;
       const run = this.handle(delivery).finally(() => {
@@ -223,17 +228,39 @@ export class SubscriptionLoop implements Subscription {
     }
   }
 
-  /** Gives back what never started, lets the running handlers end, and waits for every ack and nack. */
+  /**
+   * Gives back what never started, but runs the messages on their last
+   * attempt (a nack would dead-letter them unhandled), lets the running
+   * handlers end, and waits for every ack and nack.
+   */
   private async finish(): Promise<void> {
     this.stopping.abort();
     this.pulling.abort();
-    for (const delivery of this.queue?.drain() ?? []) {
+    const waiting = this.queue?.drain() ?? [];
+    const maxDeliveries = waiting.length === 0 ? this.maxDeliveries : await this.currentMaxDeliveries();
+    const lastAttempts = waiting.filter((delivery) => delivery.deliveryAttempt >= maxDeliveries);
+    for (const delivery of waiting.filter((delivery) => delivery.deliveryAttempt < maxDeliveries)) {
       this.keeper?.release(delivery.ackId);
       this.settler.add({ ackId: delivery.ackId, outcome: 'nack', reason: RELEASED, delaySeconds: 0 });
+    }
+    if (lastAttempts.length > 0) {
+      this.queue!.add(lastAttempts);
+      this.runningLastAttempts = true;
+      this.dispatch();
     }
     while (this.running.size > 0) await Promise.all(this.running);
     await this.settler.idle();
     this.keeper?.stop();
+  }
+
+  /** maxDeliveries read again (a PATCH may have changed it since the start); the one read at the start when that fails. */
+  private async currentMaxDeliveries(): Promise<number> {
+    try {
+      return (await this.api.getSubscription(this.target.topic, this.target.subscription)).maxDeliveries;
+    } catch (error) {
+      this.report(error);
+      return this.maxDeliveries;
+    }
   }
 
   private forget(ackId: string): void {

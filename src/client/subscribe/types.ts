@@ -44,8 +44,10 @@ export interface SubscriptionStats {
 export interface Subscription {
   /**
    * Stops pulling, gives back the messages pulled but not started (a nack
-   * with delay 0: they are ready again at once, and count a delivery), lets
-   * running handlers finish and settles them. A long-poll in progress is cut
+   * with delay 0: they are ready again at once, and count a delivery), but
+   * runs those on their last attempt (deliveryAttempt at or past the
+   * subscription's maxDeliveries, read again now), which a nack would
+   * dead-letter unhandled; lets running handlers finish and settles them. A long-poll in progress is cut
    * short when nothing is to be given back; otherwise it ends first (within
    * `waitSeconds`), so that it cannot lease what is given back. Resolves when
    * all that is done; calling it again answers the same promise.

@@ -305,6 +305,50 @@ describe('Class: SubscriptionLoop', () => {
       expect(running.stats()).toEqual({ processed: 1, failed: 0, inFlight: 0 });
     });
 
+    it('runs the messages on their last attempt instead of giving them back, which would dead-letter them unhandled', async () => {
+      // Prepare: maxDeliveries 3; one message running, one waiting on its last attempt, one on an earlier attempt
+      const api = new FakeSubscriptionApi(subscriptionOf({ maxDeliveries: 3 }));
+      const gated = gatedHandler();
+      api.offer(deliveryOf('running'), deliveryOf('last', { deliveryAttempt: 3 }), deliveryOf('earlier', { deliveryAttempt: 2 }));
+      const running = start(api, gated.handler, { concurrency: 1 });
+      await eventually(() => gated.started.length === 1);
+
+      // Act
+      const closing = running.close();
+      await eventually(() => api.nacked.length === 1);
+      gated.finish('running');
+      await eventually(() => gated.started.length === 2);
+      gated.finish('last');
+      await closing;
+
+      // Assess
+      expect(api.nacked).toEqual([{ ackIds: ['ack-earlier'], reason: 'released unstarted: the consumer closed', delaySeconds: 0 }]);
+      expect(gated.started).toEqual(['running', 'last']);
+      expect(api.acked).toEqual(['ack-running', 'ack-last']);
+      expect(running.stats()).toEqual({ processed: 2, failed: 0, inFlight: 0 });
+    });
+
+    it('judges the last attempt by maxDeliveries as it is at close(), read again', async () => {
+      // Prepare: the loop starts under maxDeliveries 5, lowered to 2 before close()
+      const api = new FakeSubscriptionApi(subscriptionOf({ maxDeliveries: 5 }));
+      const gated = gatedHandler();
+      api.offer(deliveryOf('running'), deliveryOf('second', { deliveryAttempt: 2 }));
+      const running = start(api, gated.handler, { concurrency: 1 });
+      await eventually(() => gated.started.length === 1);
+      api.changeSubscription({ maxDeliveries: 2 });
+
+      // Act
+      const closing = running.close();
+      gated.finish('running');
+      await eventually(() => gated.started.length === 2);
+      gated.finish('second');
+      await closing;
+
+      // Assess
+      expect(api.nacked).toEqual([]);
+      expect(api.acked).toEqual(['ack-running', 'ack-second']);
+    });
+
     it('with messages to give back, lets the long-poll in progress end first, and gives back what it brought too', async () => {
       // Prepare
       const api = new FakeSubscriptionApi();

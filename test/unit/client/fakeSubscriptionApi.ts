@@ -67,7 +67,12 @@ export class FakeSubscriptionApi implements SubscriptionApi {
   private readonly pullFailures: unknown[] = [];
   private waiter: (() => void) | undefined;
 
-  public constructor(private readonly subscription: SubscriptionView = subscriptionOf()) {}
+  public constructor(private subscription: SubscriptionView = subscriptionOf()) {}
+
+  /** What getSubscription answers from now on, as after a PATCH. */
+  public changeSubscription(fields: Partial<SubscriptionView>): void {
+    this.subscription = { ...this.subscription, ...fields };
+  }
 
   public offer(...deliveries: Delivery[]): void {
     this.ready.push(...deliveries);
