@@ -113,36 +113,37 @@ describeContract('Typed client: subscribe() (conveyor/client)', (target) => {
   ])(
     '$case',
     async ({ extendLeases }) => {
-      // Prepare: a 3 s lease, a handler of 7 s, and no backoff after an expired lease
+      // Prepare: a 6 s lease, a handler of 2.5 leases, and no backoff after an expired lease
       const topic = extendLeases ? 'sub-slow' : 'sub-slow-unkept';
       const seen: Seen[] = [];
-      const meanwhile: Delivery[][] = [];
-      const attempts = (): number[] => [...seen.map((entry) => entry.attempt), ...meanwhile.flat().map((delivery) => delivery.deliveryAttempt)];
+      const competing: Delivery[] = [];
+      const attempts = (): number[] => [...seen, ...competing.map(seenOf)].map((entry) => entry.attempt);
+      let handlerDone = false;
 
-      // Act
+      // Act: another consumer pulls all along while the handler runs
       const subscription = await consume(
         topic,
-        { ackDeadlineSeconds: 3, ...NO_BACKOFF },
+        { ackDeadlineSeconds: 6, ...NO_BACKOFF },
         ['slow'],
         async (message) => {
           seen.push(seenOf(message));
-          if (message.deliveryAttempt === 1) await sleep(7000);
+          if (message.deliveryAttempt === 1) await sleep(15_000);
+          handlerDone = true;
         },
         { extendLeases },
       );
       await until('the handler started', () => seen.length === 1);
-      await sleep(4500);
-      meanwhile.push(await pull(target().api, { topic, subscription: 'worker' }, { max: 10 }));
-      await sleep(2000);
-      meanwhile.push(await pull(target().api, { topic, subscription: 'worker' }, { max: 10 }));
-      await until('the handler finished', () => subscription.stats().processed >= 1);
-      if (!extendLeases) await until('a second delivery', () => attempts().includes(2));
+      while (!handlerDone && !(extendLeases === false && attempts().includes(2))) {
+        competing.push(...(await pull(target().api, { topic, subscription: 'worker' }, { max: 10 })));
+        await sleep(500);
+      }
+      if (extendLeases) await until('the ack settled', () => subscription.stats().processed === 1 && subscription.stats().inFlight === 0);
       await subscription.close();
 
       // Assess
       if (extendLeases) {
-        expect(meanwhile).toEqual([[], []]);
         expect(attempts()).toEqual([1]);
+        expect(competing).toEqual([]);
         expect(await pullAll(target().api, { topic, subscription: 'worker' })).toEqual([]);
         expect(errors).toEqual([]);
       } else {
