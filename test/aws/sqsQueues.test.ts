@@ -64,17 +64,18 @@ describe('Class: SqsSubscriptionQueues', () => {
       expect([...first, ...rest].map((delivery) => delivery.deliveryAttempt)).toEqual([1, 1, 1, 1, 1]);
     });
 
-    it('delivers the message as published, with its world().log position', async () => {
+    it('delivers the message as published, with its world().log position and the lease it was given', async () => {
       // Prepare
-      const worker = await subscribe('worker');
+      const worker = await subscribe('worker', { ackDeadlineSeconds: 45 });
       const [published] = await publish(['full'], { key: 'k-1', attributes: { region: 'eu' }, partition: 2 });
 
       // Act
-      const { ackId, deliveryAttempt, ...delivered } = await receiveOne(worker);
+      const { ackId, deliveryAttempt, leaseSeconds, ...delivered } = await receiveOne(worker);
 
       // Assess
       expect(delivered).toEqual(published);
       expect(deliveryAttempt).toBe(1);
+      expect(leaseSeconds).toBe(45);
       expect(typeof ackId).toBe('string');
     });
 

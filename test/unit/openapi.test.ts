@@ -374,7 +374,7 @@ describe('Function: assertResponseMatchesSpec', () => {
   it('accepts deliveries, dead letters, group state and schedules with nullable fields', () => {
     // Prepare
     const sub = '/v1/topics/orders/subscriptions/billing';
-    const delivery = { ...message, ackId: 'ack-1', deliveryAttempt: 1 };
+    const delivery = { ...message, ackId: 'ack-1', deliveryAttempt: 1, leaseSeconds: 30 };
     const deadLetter = { ...message, deliveryAttempt: 5, deadLetteredAt: '2024-05-01T12:10:00.000Z', lastError: null };
     const group = {
       topic: 'orders',
@@ -411,6 +411,8 @@ describe('Function: assertResponseMatchesSpec', () => {
     expect(() => assertResponseMatchesSpec(doc, 'POST', `${sub}/pull`, 200, { messages: [{ ...delivery, deliveryAttempt: 0 }] })).toThrow(
       /deliveryAttempt/,
     );
+    const { leaseSeconds: _leaseSeconds, ...withoutLease } = delivery;
+    expect(() => assertResponseMatchesSpec(doc, 'POST', `${sub}/pull`, 200, { messages: [withoutLease] })).toThrow(/leaseSeconds/);
   });
 
   it('accepts 404 NotFound for unknown paths and 405 MethodNotAllowed for known paths only', () => {
