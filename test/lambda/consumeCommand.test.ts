@@ -137,6 +137,31 @@ describe('Command: conveyor consume', () => {
     });
   });
 
+  describe('Lambda context', () => {
+    it("gives the handler the time left of the batch's lease, which a PATCH of the ack deadline changes while it runs", async () => {
+      // Prepare: a consumer that has handled one message under leases of 30 s.
+      const topic = await subscription({ ackDeadlineSeconds: 30 });
+      requireStatus('publish', await api.publish(topic, [{ id: 'order-1', body: 1 }]));
+      // Short polls: a long-poll waiting when the deadline changes keeps the lease length it started with.
+      const { consumer: running, recording } = consume(topic, 'handler', ['--wait-seconds', '0']);
+      await eventually('the first message was handled', () => invocations(recording).length === 1);
+
+      // Act: leases of 7 s from now on, and one more message.
+      requireStatus('change the ack deadline', await api.updateSubscription(topic, 'billing', { ackDeadlineSeconds: 7 }));
+      requireStatus('publish', await api.publish(topic, [{ id: 'order-2', body: 2 }]));
+      await eventually('the second message was handled', () => invocations(recording).length === 2);
+      running.child.kill('SIGINT');
+      await running.exited;
+
+      // Assess
+      const [first, second] = invocations(recording);
+      expect(first?.remainingMs).toBeGreaterThan(7_000);
+      expect(first?.remainingMs).toBeLessThanOrEqual(30_000);
+      expect(second?.remainingMs).toBeGreaterThan(0);
+      expect(second?.remainingMs).toBeLessThanOrEqual(7_000);
+    });
+  });
+
   describe('Acks and nacks', () => {
     it('acks what succeeded and nacks what batchItemFailures lists, which a handler without consume() gives no reason for', async () => {
       // Prepare

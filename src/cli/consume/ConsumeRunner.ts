@@ -112,7 +112,9 @@ export class ConsumeRunner {
   private async work(handler: SqsLambdaHandler, events: DeliveryEvents, subscription: SubscriptionView, region: string): Promise<void> {
     while (!this.stopped) {
       let deliveries: Delivery[];
+      let pulledAt: number;
       try {
+        pulledAt = Date.now();
         const pulled = await this.client.pull(this.settings.topic, this.settings.subscription, { max: this.settings.batchSize, waitSeconds: this.settings.waitSeconds, signal: this.stopping.signal });
         deliveries = fromJson(pulled.messages);
       } catch (error) {
@@ -127,14 +129,20 @@ export class ConsumeRunner {
         continue;
       }
       // A batch in hand is finished even when a stop comes meanwhile.
-      if (deliveries.length > 0) await this.invoke(handler, events, subscription, region, deliveries);
+      if (deliveries.length > 0) await this.invoke(handler, events, subscription, region, deliveries, pulledAt);
     }
   }
 
-  private async invoke(handler: SqsLambdaHandler, events: DeliveryEvents, subscription: SubscriptionView, region: string, deliveries: Delivery[]): Promise<void> {
+  /**
+   * Runs the handler on one batch. Its context's time ends with the batch's
+   * shortest lease, counted from when the pull was sent (each delivery says
+   * how long its lease is, which a PATCH of the ack deadline may have changed).
+   */
+  private async invoke(handler: SqsLambdaHandler, events: DeliveryEvents, subscription: SubscriptionView, region: string, deliveries: Delivery[], pulledAt: number): Promise<void> {
     const now = Date.now();
     const { event, ackIds } = events.batch(deliveries, now);
-    const context = localLambdaContext({ functionName: `${subscription.topic}-${subscription.name}`, deadline: now + subscription.ackDeadlineSeconds * 1000, region });
+    const leaseSeconds = Math.min(...deliveries.map((delivery) => delivery.leaseSeconds));
+    const context = localLambdaContext({ functionName: `${subscription.topic}-${subscription.name}`, deadline: pulledAt + leaseSeconds * 1000, region });
     let failed: Map<string, string>;
     try {
       failed = this.failures((await handler(event, context)) ?? undefined, ackIds);
