@@ -1,6 +1,7 @@
 import { ConveyorError } from '../../../src/client/errors.js';
 import { RetryPolicy } from '../../../src/client/RetryPolicy.js';
 import type { SubscriptionApi } from '../../../src/client/subscribe/SubscriptionLoop.js';
+import { subscriptionView } from '../../helpers/subscriptionView.js';
 import type { AckResult, Delivery, ExtendRequest, NackRequest, PullOptions, PullResponse, SubscriptionView } from '../../../src/client/types.js';
 
 /** A delivery of `label` (its body), with a fresh ack id. */
@@ -22,20 +23,7 @@ export function deliveryOf(label: string, fields: Partial<Delivery> = {}): Deliv
 }
 
 export function subscriptionOf(fields: Partial<SubscriptionView> = {}): SubscriptionView {
-  return {
-    topic: 'orders',
-    name: 'billing',
-    filter: null,
-    ackDeadlineSeconds: 30,
-    maxDeliveries: 5,
-    retryBackoff: { minSeconds: 1, maxSeconds: 600 },
-    ordered: false,
-    startFrom: 'latest',
-    deadLetterAlarm: true,
-    createdAt: '2024-05-01T12:00:00.000Z',
-    stats: { backlog: 0, inFlight: 0, delayed: 0, deadLetters: 0, oldestUnackedAgeSeconds: 0 },
-    ...fields,
-  };
+  return subscriptionView(fields);
 }
 
 const settled = (count: number): AckResult => ({ acked: count, notAcked: 0, failed: [] });

@@ -1,6 +1,7 @@
 import type { SubscriptionView, TopicDetails } from '../../../../src/client/index.js';
 import { metricSamples } from '../../../../src/cli/stats/prometheusCounters.js';
 import { StatsSampler, viewOf, type StatsSource } from '../../../../src/cli/stats/StatsSampler.js';
+import { subscriptionView } from '../../../helpers/subscriptionView.js';
 
 function topicWith(nextOffsets: number[]): TopicDetails {
   // Topic stats as the API answers them, with the count of delayed messages it is gaining.
@@ -9,19 +10,7 @@ function topicWith(nextOffsets: number[]): TopicDetails {
 }
 
 function subscription(name: string, backlog: number): SubscriptionView {
-  return {
-    topic: 'orders',
-    name,
-    filter: null,
-    ackDeadlineSeconds: 30,
-    maxDeliveries: 5,
-    retryBackoff: { minSeconds: 1, maxSeconds: 600 },
-    ordered: false,
-    startFrom: 'latest',
-    deadLetterAlarm: true,
-    createdAt: '2026-01-01T00:00:00Z',
-    stats: { backlog, inFlight: 1, delayed: 0, deadLetters: 2, oldestUnackedAgeSeconds: 4.5 },
-  };
+  return subscriptionView({ name, createdAt: '2026-01-01T00:00:00Z', stats: { backlog, inFlight: 1, deadLetters: 2, oldestUnackedAgeSeconds: 4.5 } });
 }
 
 /** A source whose offsets and acked counters move as the spec says between samples. */
