@@ -3,7 +3,7 @@ import { Conveyor } from '../contract/harness/Conveyor.js';
 import { readPartition } from '../contract/harness/logFixtures.js';
 import { startServerProcess, stopServer, type ServerProcess } from '../helpers/serverProcess.js';
 import { within } from './processTree.js';
-import { itUnless } from './itUnless.js';
+import { itRequiring } from './itRequiring.js';
 import { mountTmpfs, resizeTmpfs, tmpfsUnavailable, unmountTmpfs } from './tmpfs.js';
 
 const PAD = 'x'.repeat(100_000);
@@ -46,7 +46,7 @@ async function storedIds(api: Conveyor): Promise<{ ids: string[]; damaged: strin
 }
 
 describe('Embedded store: a full disk', () => {
-  const itWithTmpfs = itUnless(tmpfsUnavailable());
+  const itWithTmpfs = itRequiring(tmpfsUnavailable());
   let dataDir: string | undefined;
   let server: ServerProcess | undefined;
 

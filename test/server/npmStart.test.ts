@@ -5,7 +5,7 @@ import { makeDataDir, removeDataDir } from '../helpers/dataDir.js';
 import { startServerProcess, stopServer, type ServerProcess } from '../helpers/serverProcess.js';
 import { startNpm } from './npmStart.js';
 import { isAlive, killLeftovers, processTreeUnavailable, within } from './processTree.js';
-import { itUnless } from './itUnless.js';
+import { itRequiring } from './itRequiring.js';
 
 // npm passes SIGINT and SIGTERM on to the script it runs, and a script runs under `sh -c`. Without `exec`
 // the shell took the signal: on SIGTERM it died and the server ran on, re-parented and never stopped; on
@@ -13,7 +13,7 @@ import { itUnless } from './itUnless.js';
 describe('npm start: the process a supervisor holds', () => {
   const seen = new Set<number>();
   const dataDirs: string[] = [];
-  const itWithProcessTree = itUnless(processTreeUnavailable());
+  const itWithProcessTree = itRequiring(processTreeUnavailable());
   let restarted: ServerProcess | undefined;
 
   afterEach(async () => {

@@ -1,8 +1,8 @@
 /**
  * Where a backend knowingly promises less than the embedded broker, because the
- * AWS service underneath works that way. A spec of such a promise runs on every
- * backend without the difference and is reported as skipped, under its own
- * name, on the others. The README lists the same differences for users.
+ * AWS service underneath works that way. A spec of such a promise passes on
+ * every backend without the difference and, on the others, runs and must fail,
+ * under a name that says so. The README lists the same differences for users.
  */
 export const Difference = {
   /**
