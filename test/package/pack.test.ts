@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildResult } from 'esbuild';
 import { copyCompiledSqlite, writeProject } from './userProject.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -30,6 +30,11 @@ function userEnv(): NodeJS.ProcessEnv {
 }
 
 const timings: Array<[string, number]> = [];
+
+/** Bundles `entry` of the user's `project` as a Lambda or a small program would be: esbuild, Node 20, ESM, minified, in memory, with its inputs listed. */
+function bundleInProject(project: string, entry: string): Promise<BuildResult<{ metafile: true; write: false }>> {
+  return build({ absWorkingDir: project, entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'esm', minify: true, metafile: true, write: false, outdir: 'out', logLevel: 'silent' });
+}
 
 function run(step: string, command: string, args: readonly string[], cwd: string): Run {
   const started = Date.now();
@@ -181,19 +186,7 @@ describe('Package: conveyor installed from its tarball into an empty project', (
     it('bundles a one-line consumer with esbuild without better-sqlite3, aws-cdk-lib, constructs or the server', async () => {
       // Act
       const started = Date.now();
-      const bundled = await build({
-        absWorkingDir: project,
-        entryPoints: ['src/consumer.ts'],
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'esm',
-        minify: true,
-        metafile: true,
-        write: false,
-        outfile: 'out/index.mjs',
-        logLevel: 'silent',
-      });
+      const bundled = await bundleInProject(project, 'src/consumer.ts');
       timings.push(['esbuild of the one-line consumer', Date.now() - started]);
       const inputs = Object.keys(bundled.metafile.inputs);
 
@@ -213,19 +206,7 @@ describe('Package: conveyor installed from its tarball into an empty project', (
 
     it('bundles the publisher with esbuild without the signing packages, the AWS SDK, better-sqlite3, aws-cdk-lib or the server', async () => {
       // Act
-      const bundled = await build({
-        absWorkingDir: project,
-        entryPoints: ['src/publisher.ts'],
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'esm',
-        minify: true,
-        metafile: true,
-        write: false,
-        outfile: 'out/publisher.mjs',
-        logLevel: 'silent',
-      });
+      const bundled = await bundleInProject(project, 'src/publisher.ts');
       const inputs = Object.keys(bundled.metafile.inputs);
 
       // Assess
