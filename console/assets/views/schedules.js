@@ -5,6 +5,7 @@ import { confirmAction } from '../confirm.js';
 import { h, keyedTable } from '../dom.js';
 import { localTime, preview, relative } from '../format.js';
 import { alertSlot, attempt, notify } from '../notices.js';
+import { poll } from '../poll.js';
 
 const REFRESH_MS = 5000;
 
@@ -30,46 +31,31 @@ export function renderSchedules(main) {
       h('div', { class: 'card table-card' }, h('div', { class: 'table-scroll' }, table.element)),
     ),
   );
-  let timer;
-  let stopped = false;
   const remove = async (name) => {
     if (!(await confirmAction({ title: `Delete schedule ${name}?`, text: 'It fires no more. Messages it already published stay in the topic.' }))) return;
     await attempt(alert, [], async () => {
       await api.deleteSchedule(name);
       notify(`Schedule ${name} deleted.`);
-      await load();
+      await live.refresh();
     });
   };
-  const load = async () => {
-    clearTimeout(timer);
-    try {
-      const { schedules } = await api.listSchedules();
-      if (stopped) return;
-      alert.clear();
-      const sorted = [...schedules].sort((a, b) => (a.nextFireAt ?? '9999').localeCompare(b.nextFireAt ?? '9999'));
-      table.update(
-        sorted,
-        keyOf,
-        (s) => [
-          table.keep(keyOf(s), 'name', () => h('strong', { text: s.name })),
-          table.keep(keyOf(s), 'topic', () => h('a', { href: `#/topics/${encodeURIComponent(s.topic)}`, text: s.topic })),
-          table.keep(keyOf(s), 'cron', () => h('code', { text: s.cron })),
-          s.timezone,
-          when(s.nextFireAt, 'never again'),
-          when(s.lastFiredAt, 'not yet'),
-          preview(s.message.body, 50),
-          table.keep(keyOf(s), 'delete', () => h('button', { type: 'button', class: 'secondary small danger-text', text: 'Delete', 'aria-label': `Delete schedule ${s.name}`, on: { click: () => remove(s.name) } })),
-        ],
-      );
-    } catch (error) {
-      if (!stopped) alert.show(error);
-    } finally {
-      if (!stopped) timer = setTimeout(load, REFRESH_MS);
-    }
+  const show = ({ schedules }) => {
+    const sorted = [...schedules].sort((a, b) => (a.nextFireAt ?? '9999').localeCompare(b.nextFireAt ?? '9999'));
+    table.update(
+      sorted,
+      keyOf,
+      (s) => [
+        table.keep(keyOf(s), 'name', () => h('strong', { text: s.name })),
+        table.keep(keyOf(s), 'topic', () => h('a', { href: `#/topics/${encodeURIComponent(s.topic)}`, text: s.topic })),
+        table.keep(keyOf(s), 'cron', () => h('code', { text: s.cron })),
+        s.timezone,
+        when(s.nextFireAt, 'never again'),
+        when(s.lastFiredAt, 'not yet'),
+        preview(s.message.body, 50),
+        table.keep(keyOf(s), 'delete', () => h('button', { type: 'button', class: 'secondary small danger-text', text: 'Delete', 'aria-label': `Delete schedule ${s.name}`, on: { click: () => remove(s.name) } })),
+      ],
+    );
   };
-  void load();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  const live = poll({ intervalMs: REFRESH_MS, read: () => api.listSchedules(), show, alert });
+  return live.stop;
 }

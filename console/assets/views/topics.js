@@ -6,6 +6,7 @@ import { field, h, keyedTable } from '../dom.js';
 import { FormError, defined, optionalInteger } from '../forms.js';
 import { count, localTime } from '../format.js';
 import { alertSlot, attempt, notify } from '../notices.js';
+import { poll } from '../poll.js';
 
 const REFRESH_MS = 5000;
 const NAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9_\\-]{0,47}';
@@ -79,37 +80,21 @@ export function renderTopics(main) {
       createTopicForm(),
     ),
   );
-  let timer;
-  let stopped = false;
-  const load = async () => {
-    try {
-      const { topics } = await api.listTopics();
-      const rows = await Promise.all(topics.map(topicRow));
-      if (stopped) return;
-      alert.clear();
-      table.update(
-        rows,
-        (row) => row.topic.name,
-        (row) => [
-          table.keep(row.topic.name, 'link', () => h('a', { href: `#/topics/${encodeURIComponent(row.topic.name)}`, text: row.topic.name })),
-          row.topic.partitions,
-          count(row.messages),
-          count(row.subscriptions),
-          count(row.backlog),
-          count(row.deadLetters),
-          `${row.topic.retentionHours} h`,
-          localTime(row.topic.createdAt),
-        ],
-      );
-    } catch (error) {
-      if (!stopped) alert.show(error);
-    } finally {
-      if (!stopped) timer = setTimeout(load, REFRESH_MS);
-    }
-  };
-  void load();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  const show = (rows) =>
+    table.update(
+      rows,
+      (row) => row.topic.name,
+      (row) => [
+        table.keep(row.topic.name, 'link', () => h('a', { href: `#/topics/${encodeURIComponent(row.topic.name)}`, text: row.topic.name })),
+        row.topic.partitions,
+        count(row.messages),
+        count(row.subscriptions),
+        count(row.backlog),
+        count(row.deadLetters),
+        `${row.topic.retentionHours} h`,
+        localTime(row.topic.createdAt),
+      ],
+    );
+  const read = async () => Promise.all((await api.listTopics()).topics.map(topicRow));
+  return poll({ intervalMs: REFRESH_MS, read, show, alert }).stop;
 }
