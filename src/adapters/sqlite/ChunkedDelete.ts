@@ -1,3 +1,5 @@
+import type { LeaseTable } from './LeaseTable.js';
+import type { RecentMessages } from './RecentMessages.js';
 import type { SqliteStore } from './SqliteStore.js';
 
 /** Rows removed per transaction while a topic or subscription is being deleted. */
@@ -14,6 +16,8 @@ export const DELETE_CHUNK_ROWS = 2000;
 export class ChunkedDelete {
   public constructor(
     private readonly store: SqliteStore,
+    private readonly recent: RecentMessages,
+    private readonly leases: LeaseTable,
     private readonly chunkRows = DELETE_CHUNK_ROWS,
   ) {}
 
@@ -43,6 +47,7 @@ export class ChunkedDelete {
         .run(topicId, topicId, this.chunkRows - removed).changes;
     }
     if (removed < this.chunkRows) {
+      this.recent.clear();
       removed += this.store
         .statement('DELETE FROM log WHERE seq IN (SELECT seq FROM log WHERE topic_id = ? ORDER BY published_at LIMIT ?)')
         .run(topicId, this.chunkRows - removed).changes;
@@ -51,6 +56,7 @@ export class ChunkedDelete {
   }
 
   private queueChunk(subId: number, rows: number): number {
+    this.leases.forget(subId);
     return this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq IN (SELECT seq FROM deliveries WHERE sub_id = ? LIMIT ?)').run(subId, subId, rows)
       .changes;
   }

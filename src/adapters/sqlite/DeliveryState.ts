@@ -2,7 +2,7 @@
 export const DeliveryState = {
   /** Deliverable from `due_at` on. */
   Ready: 0,
-  /** Leased to a consumer until `due_at`. */
+  /** Leased to a consumer until `due_at`: written only by schema versions up to 3 (leases are in memory now, LeaseTable). */
   Leased: 1,
   /** Ordered subscription: waits until the earlier messages of its key are done. */
   Blocked: 2,

@@ -14,6 +14,8 @@ export interface WriteContext {
    * Enlisted work runs even if the enlisting job rolls back.
    */
   enlist<T>(work: (context: WriteContext) => T): Promise<T>;
+  /** Runs if this job's writes are rolled back (its savepoint, or the whole batch): undoes what it did outside the database. */
+  onRollback(callback: () => void): void;
 }
 
 type Job = {
@@ -69,6 +71,8 @@ export class GroupCommitWriter {
   private syncing: Promise<void> | undefined;
   private readonly runBatch: (jobs: Job[]) => Settlement[];
   private readonly maxBatch: number;
+  /** The rollback callbacks of the running batch's jobs that have succeeded so far. */
+  private batchUndo: Array<() => void> = [];
 
   public constructor(
     db: Database,
@@ -85,9 +89,13 @@ export class GroupCommitWriter {
       for (let index = 0; index < jobs.length; index += 1) {
         const job = jobs[index]!;
         const hooks: Array<() => void> = [];
+        const undo: Array<() => void> = [];
         try {
-          settlements.push({ job, ok: true, value: runJob(job, { afterCommit: (callback) => hooks.push(callback), enlist }), hooks });
+          const context: WriteContext = { afterCommit: (callback) => hooks.push(callback), enlist, onRollback: (callback) => undo.push(callback) };
+          settlements.push({ job, ok: true, value: runJob(job, context), hooks });
+          this.batchUndo.push(...undo);
         } catch (error) {
+          for (const callback of undo) callback();
           // Disk full, I/O errors and the like roll back the whole transaction, not just the savepoint:
           // the jobs after this one would run outside any transaction, so stop here.
           if (!db.inTransaction) throw new BatchAborted(index, error);
@@ -122,9 +130,11 @@ export class GroupCommitWriter {
     while (this.queue.length > 0) {
       const jobs = this.queue.splice(0, this.maxBatch);
       let settlements: Settlement[];
+      this.batchUndo = [];
       try {
         settlements = this.runBatch(jobs);
       } catch (error) {
+        for (const callback of this.batchUndo) callback();
         if (error instanceof BatchAborted) {
           // Nothing of this batch was kept: the job that broke it fails, the others go again.
           // Only resource failures (disk full, I/O, memory) end a transaction this way: worth a retry later.
@@ -139,6 +149,7 @@ export class GroupCommitWriter {
         }
         continue;
       }
+      this.batchUndo = [];
       this.stats.batches += 1;
       this.stats.jobs += jobs.length;
       this.options.betweenBatches?.();

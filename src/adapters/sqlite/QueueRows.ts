@@ -1,4 +1,5 @@
 import { DeliveryState } from './DeliveryState.js';
+import type { LeaseTable } from './LeaseTable.js';
 import type { SqliteStore } from './SqliteStore.js';
 
 export interface QueuedRef {
@@ -13,18 +14,26 @@ export interface QueuedRef {
  * wait as Blocked and are promoted one at a time.
  */
 export class QueueRows {
-  public constructor(private readonly store: SqliteStore) {}
+  public constructor(
+    private readonly store: SqliteStore,
+    /** Told whenever a row becomes ready, so that pulls look at it (LeaseTable's cursor). */
+    public readonly leases: LeaseTable,
+  ) {}
 
   /** Queues references to log rows; rows already in the queue are left as they are. Returns how many were added. */
   public enqueue(subId: number, ordered: boolean, refs: readonly QueuedRef[], now: number): number {
     const insert = this.store.statement('INSERT OR IGNORE INTO deliveries (sub_id, seq, state, due_at, order_key) VALUES (?, ?, ?, ?, ?)');
     let added = 0;
+    let firstReady = Number.POSITIVE_INFINITY;
     const keys = new Set<string>();
     for (const { seq, key } of refs) {
       const chained = ordered && key !== null;
-      added += insert.run(subId, seq, chained ? DeliveryState.Blocked : DeliveryState.Ready, now, chained ? key : null).changes;
+      const changes = insert.run(subId, seq, chained ? DeliveryState.Blocked : DeliveryState.Ready, now, chained ? key : null).changes;
+      added += changes;
       if (chained) keys.add(key);
+      else if (changes > 0 && seq < firstReady) firstReady = seq;
     }
+    if (firstReady !== Number.POSITIVE_INFINITY) this.leases.rewind(subId, { dueAt: now, seq: firstReady });
     for (const key of keys) this.promoteHead(subId, key, now);
     return added;
   }
@@ -36,19 +45,17 @@ export class QueueRows {
   public promoteHead(subId: number, key: string, now: number): boolean {
     const busy = this.store
       .statement(
-        `SELECT 1 FROM deliveries WHERE sub_id = ? AND order_key = ? AND order_key IS NOT NULL AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased}) LIMIT 1`,
+        `SELECT 1 FROM deliveries WHERE sub_id = ? AND order_key = ? AND order_key IS NOT NULL AND state = ${DeliveryState.Ready} LIMIT 1`,
       )
       .get(subId, key);
     if (busy !== undefined) return false;
-    return (
-      this.store
-        .statement(
-          `UPDATE deliveries SET state = ${DeliveryState.Ready}, due_at = ?
-           WHERE sub_id = ? AND seq = (SELECT MIN(seq) FROM deliveries
-             WHERE sub_id = ? AND order_key = ? AND order_key IS NOT NULL AND state = ${DeliveryState.Blocked})`,
-        )
-        .run(now, subId, subId, key).changes > 0
-    );
+    const next = this.store
+      .statement(`SELECT MIN(seq) AS seq FROM deliveries WHERE sub_id = ? AND order_key = ? AND order_key IS NOT NULL AND state = ${DeliveryState.Blocked}`)
+      .get(subId, key) as { seq: number | null };
+    if (next.seq === null) return false;
+    this.store.statement(`UPDATE deliveries SET state = ${DeliveryState.Ready}, due_at = ? WHERE sub_id = ? AND seq = ?`).run(now, subId, next.seq);
+    this.leases.rewind(subId, { dueAt: now, seq: next.seq });
+    return true;
   }
 
   /**
@@ -58,10 +65,11 @@ export class QueueRows {
   public dropUpTo(subId: number, seq: number, now: number): void {
     const keys = this.store
       .statement(
-        `SELECT DISTINCT order_key FROM deliveries WHERE sub_id = ? AND seq <= ? AND order_key IS NOT NULL AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased})`,
+        `SELECT DISTINCT order_key FROM deliveries WHERE sub_id = ? AND seq <= ? AND order_key IS NOT NULL AND state = ${DeliveryState.Ready}`,
       )
       .all(subId, seq) as Array<{ order_key: string }>;
     this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?').run(subId, seq);
+    this.leases.dropUpTo(subId, seq);
     for (const { order_key: key } of keys) this.promoteHead(subId, key, now);
   }
 

@@ -59,7 +59,8 @@ export class SqliteDeadLetterQueues implements DeadLetterQueues {
       const keys = new Set<string>();
       for (const row of dead) {
         update.run(row.order_key === null ? DeliveryState.Ready : DeliveryState.Blocked, now, sub.id, row.seq);
-        if (row.order_key !== null) keys.add(row.order_key);
+        if (row.order_key === null) this.rows.leases.rewind(sub.id, { dueAt: now, seq: row.seq });
+        else keys.add(row.order_key);
       }
       for (const key of keys) this.rows.promoteHead(sub.id, key, now);
       if (dead.length > 0) this.waiters.handOver(sub.id, context, dead.length);

@@ -7,6 +7,7 @@ import type { Clock } from '../../ports/Clock.js';
 import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
 import type { DelayedRows } from './DelayedRows.js';
 import type { QueueRows } from './QueueRows.js';
+import type { RecentMessages } from './RecentMessages.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import { attributesColumn, toMessage, type LogRow } from './rows.js';
 import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
@@ -46,6 +47,7 @@ export class SqliteMessageLog implements MessageLog {
     private readonly delayedRows: DelayedRows,
     private readonly queueRows: QueueRows,
     private readonly clock: Clock,
+    private readonly recent: RecentMessages,
     /** Bytes of messages one read returns at most (ResponseBudget). */
     private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {
@@ -72,6 +74,7 @@ export class SqliteMessageLog implements MessageLog {
   public appendInTransaction(topicId: number, dedupWindowSeconds: number, entries: readonly LogEntry[], context: WriteContext): PublishOutcome[] {
     const now = this.clock.now();
     const publishedAt = Math.max(now, this.lastPublishedAt);
+    const publishedIso = new Date(publishedAt).toISOString();
     const expiresAt = now + dedupWindowSeconds * 1000;
     const nextOffsets = new Map<number, number>();
     const appended: AppendedRow[] = [];
@@ -91,18 +94,14 @@ export class SqliteMessageLog implements MessageLog {
       }
       const offset = nextOffsets.get(entry.partition) ?? this.nextOffset(topicId, entry.partition);
       nextOffsets.set(entry.partition, offset + 1);
-      const { lastInsertRowid } = insert.run(
-        topicId,
-        entry.partition,
-        offset,
-        entry.id,
-        entry.key,
-        JSON.stringify(entry.body),
-        attributesColumn(entry.attributes),
-        publishedAt,
-      );
+      const body = JSON.stringify(entry.body);
+      const { lastInsertRowid } = insert.run(topicId, entry.partition, offset, entry.id, entry.key, body, attributesColumn(entry.attributes), publishedAt);
+      const seq = Number(lastInsertRowid);
+      const { id, partition, key, attributes } = entry;
+      this.recent.add(seq, { id, partition, offset, key, body: entry.body, attributes, publishedAt: publishedIso, bytes: storedMessageBytes(entry, body) });
+      context.onRollback(() => this.recent.forget(seq));
       if (remember) this.dedup.rememberAppended(topicId, entry.id, expiresAt, entry.partition, offset);
-      appended.push({ seq: Number(lastInsertRowid), key: entry.key, body: entry.body, attributes: entry.attributes });
+      appended.push({ seq, key: entry.key, body: entry.body, attributes: entry.attributes });
       return { id: entry.id, partition: entry.partition, offset, duplicate: false };
     });
     const update = this.store.statement('UPDATE partitions SET next_offset = ? WHERE topic_id = ? AND partition = ?');
@@ -165,6 +164,7 @@ export class SqliteMessageLog implements MessageLog {
       .statement('SELECT MAX(seq) AS seq FROM (SELECT seq FROM log WHERE topic_id = ? AND published_at < ? ORDER BY published_at LIMIT ?)')
       .get(topicId, cutoff, TRIM_BATCH) as { seq: number | null };
     if (last.seq === null) return 0;
+    this.recent.clear();
     const now = this.clock.now();
     for (const { id } of this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topicId) as Array<{ id: number }>) {
       this.queueRows.dropUpTo(id, last.seq, now);

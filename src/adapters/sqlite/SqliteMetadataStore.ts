@@ -5,6 +5,7 @@ import { sameChangeableSettings } from '../../domain/subscriptionSettings.js';
 import { SubscriptionUpdate, type Created, type MetadataStore } from '../../ports/MetadataStore.js';
 import { ChunkedDelete } from './ChunkedDelete.js';
 import type { QueueRows } from './QueueRows.js';
+import type { RecentMessages } from './RecentMessages.js';
 import { toContent, toSchedule, type ContentColumns, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
 
@@ -23,9 +24,10 @@ export class SqliteMetadataStore implements MetadataStore {
   public constructor(
     private readonly store: SqliteStore,
     private readonly queueRows: QueueRows,
+    recent: RecentMessages,
     chunkRows?: number,
   ) {
-    this.chunked = new ChunkedDelete(store, chunkRows);
+    this.chunked = new ChunkedDelete(store, recent, queueRows.leases, chunkRows);
   }
 
   public createTopic(topic: Topic): Promise<Created<Topic>> {

@@ -9,30 +9,32 @@ import type { ReceiveOptions, SubscriptionQueues } from '../../ports/Subscriptio
 import type { Telemetry } from '../../ports/Telemetry.js';
 import { decodeAckId, encodeAckId } from './AckIds.js';
 import { DeliveryState } from './DeliveryState.js';
+import type { Lease, LeaseTable, SubscriptionLeases } from './LeaseTable.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import type { LongPollWaiters } from './LongPollWaiters.js';
 import type { QueueRows } from './QueueRows.js';
-import { toMessage, type LogRow } from './rows.js';
+import type { RecentMessage, RecentMessages } from './RecentMessages.js';
+import { toContent, type LogRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
 import { requireSubscriptionRow, SUBSCRIPTION_ROW_SELECT, type SubscriptionRow } from './subscriptionRows.js';
 
-interface DeliveryRow {
+type LeaseCheck = { ok: true; seq: number; lease: Lease } | { ok: false; code: (typeof AckFailure)[keyof typeof AckFailure] };
+
+interface ReadyRow {
   seq: number;
-  state: number;
   due_at: number;
   attempts: number;
-  token: number;
   order_key: string | null;
 }
 
-type LeaseCheck = { ok: true; row: DeliveryRow; seq: number } | { ok: false; code: (typeof AckFailure)[keyof typeof AckFailure] };
-
-const LOG_SELECT = `SELECT l.*, t.name AS topic FROM log l JOIN topics t ON t.id = l.topic_id WHERE l.seq = ?`;
+const LOG_SELECT = `SELECT * FROM log WHERE seq = ?`;
 
 /**
  * Work queues in SQLite. Every state change runs as a group-committed write job,
  * so competing consumers are serialized: a message is leased to one at a time.
- * Due times are indexed; nothing keeps a timer per message.
+ * Due times are indexed; nothing keeps a timer per message. Leases live in
+ * memory (LeaseTable): a pull writes nothing, an ack deletes the row, and a
+ * failed delivery (nack, expiry) writes its attempts and its next due time.
  */
 export class SqliteSubscriptionQueues implements SubscriptionQueues {
   public constructor(
@@ -41,6 +43,8 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     private readonly waiters: LongPollWaiters,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry,
+    private readonly recent: RecentMessages,
+    private readonly leases: LeaseTable,
     /** Bytes of messages one pull takes at most (ResponseBudget). */
     private readonly responseBytes: number = ResponseLimits.bytes.default,
   ) {}
@@ -69,21 +73,26 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   public ack(subscription: Subscription, ackIds: readonly string[]): Promise<AckOutcome> {
-    return this.settle(subscription, ackIds, (sub, seq, row, now) => this.rows.remove(sub.id, seq, row.order_key, now));
+    return this.settle(subscription, ackIds, (sub, seq, lease, now) => this.rows.remove(sub.id, seq, lease.orderKey, now));
   }
 
   public nack(subscription: Subscription, ackIds: readonly string[], delayMs: number | undefined, reason: string | undefined): Promise<AckOutcome> {
-    return this.settle(subscription, ackIds, (sub, seq, row, now, context) => {
-      this.fail(sub, seq, row, now, delayMs, reason ?? null, context);
+    return this.settle(subscription, ackIds, (sub, seq, lease, now, context) => {
+      this.fail(sub, seq, lease, now, delayMs, reason ?? null, context);
       return true;
     });
   }
 
   public extend(subscription: Subscription, ackIds: readonly string[], seconds: number): Promise<AckOutcome> {
-    return this.settle(subscription, ackIds, (sub, seq, _row, now) => {
-      this.store.statement('UPDATE deliveries SET due_at = ? WHERE sub_id = ? AND seq = ?').run(now + seconds * 1000, sub.id, seq);
-      return false;
-    });
+    return this.settle(
+      subscription,
+      ackIds,
+      (sub, _seq, lease, now) => {
+        this.leases.of(sub.id).extend(lease, now + seconds * 1000);
+        return false;
+      },
+      { keepsLease: true },
+    );
   }
 
   public requeue(subscription: Subscription, messages: readonly Message[]): Promise<number> {
@@ -109,21 +118,22 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
       // Each count is a range of the (sub_id, state, due_at) index, never a scan of the queue.
       const row = this.store
         .statement(
-          `SELECT (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Ready} AND due_at <= @now) AS backlog,
-                  (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Leased}) AS in_flight,
+          `SELECT (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Ready} AND due_at <= @now) AS due,
                   (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Ready} AND due_at > @now)
                     + (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Blocked}) AS delayed,
                   (SELECT COUNT(*) FROM deliveries WHERE sub_id = @sub AND state = ${DeliveryState.Dead}) AS dead,
                   (SELECT seq FROM deliveries WHERE sub_id = @sub AND state <> ${DeliveryState.Dead} ORDER BY seq LIMIT 1) AS oldest_seq`,
         )
-        .get({ sub: sub.id, now }) as { backlog: number; in_flight: number; delayed: number; dead: number; oldest_seq: number | null };
+        .get({ sub: sub.id, now }) as { due: number; delayed: number; dead: number; oldest_seq: number | null };
       const oldest =
         row.oldest_seq === null
           ? undefined
           : (this.store.statement('SELECT published_at FROM log WHERE seq = ?').get(row.oldest_seq) as { published_at: number } | undefined);
+      // A leased row stays ready, due no later than when it was leased: the due rows count it.
+      const inFlight = this.leases.find(sub.id)?.leases.size ?? 0;
       return {
-        backlog: row.backlog,
-        inFlight: row.in_flight,
+        backlog: Math.max(0, row.due - inFlight),
+        inFlight,
         delayed: row.delayed,
         deadLetters: row.dead,
         oldestUnackedAgeSeconds: oldest === undefined ? 0 : Math.max(0, now - oldest.published_at) / 1000,
@@ -131,21 +141,26 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     });
   }
 
-  /** One job for every subscription: each probe is an index seek, so idle subscriptions cost little. */
+  /** One job for every subscription holding leases; a lease that has not ended costs a comparison. */
   public expireLeases(now: number): Promise<number> {
     return this.store.writer.submit((context) => {
-      const subs = this.store.statement(SUBSCRIPTION_ROW_SELECT).all() as SubscriptionRow[];
-      return subs.reduce((expired, sub) => expired + this.expire(sub, now, context), 0);
+      let expired = 0;
+      for (const [subId, leases] of [...this.leases.entries()]) {
+        const sub = this.store.statement(`${SUBSCRIPTION_ROW_SELECT} WHERE s.id = ?`).get(subId) as SubscriptionRow | undefined;
+        if (sub === undefined) this.leases.forget(subId);
+        else expired += this.expire(sub, leases, now, context);
+      }
+      return expired;
     });
   }
 
   public async nextLeaseExpiryAt(): Promise<number | null> {
-    return this.store.read(() => {
-      const row = this.store
-        .statement(`SELECT MIN((SELECT MIN(due_at) FROM deliveries d WHERE d.sub_id = s.id AND d.state = ${DeliveryState.Leased})) AS due FROM subscriptions s`)
-        .get() as { due: number | null };
-      return row.due;
-    });
+    let earliest: number | null = null;
+    for (const [, leases] of this.leases.entries()) {
+      const end = leases.nextEnd();
+      if (end !== null && (earliest === null || end < earliest)) earliest = end;
+    }
+    return earliest;
   }
 
   /**
@@ -155,85 +170,134 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
    */
   private lease(sub: SubscriptionRow, max: number, context: WriteContext): Delivery[] {
     const now = this.clock.now();
-    this.expire(sub, now, context);
-    const candidates = this.store
-      .statement(
-        `SELECT seq, attempts, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND due_at <= ? ORDER BY due_at, seq LIMIT ?`,
-      )
-      .all(sub.id, now, max) as Array<{ seq: number; attempts: number; order_key: string | null }>;
-    const take = this.store.statement(`UPDATE deliveries SET state = ${DeliveryState.Leased}, due_at = ?, attempts = ?, token = ? WHERE sub_id = ? AND seq = ?`);
-    const readLog = this.store.statement(LOG_SELECT);
+    const leases = this.leases.of(sub.id);
+    this.expire(sub, leases, now, context);
     const leaseEnd = now + sub.ack_deadline_seconds * 1000;
     const budget = new ResponseBudget(this.responseBytes);
     const leased: Delivery[] = [];
-    // One log row at a time: the candidates are small index rows, the messages may be large.
-    for (const [index, { seq, attempts, order_key: key }] of candidates.entries()) {
-      const log = readLog.get(seq) as LogRow | undefined;
-      if (log === undefined) {
-        this.rows.remove(sub.id, seq, key, now); // trimmed by retention meanwhile
-        continue;
+    const taken: number[] = [];
+    context.onRollback(() => this.giveBack(leases, taken));
+    // Rows at or before the cursor were all leased when a pull passed them; some may be again after a rewind, and are skipped.
+    for (let more = true; more && leased.length < max; ) {
+      const from = leases.cursor ?? { dueAt: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
+      const wanted = max - leased.length;
+      const rows = this.store
+        .statement(
+          `SELECT seq, due_at, attempts, order_key FROM deliveries
+           WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND (due_at, seq) > (?, ?) AND due_at <= ? ORDER BY due_at, seq LIMIT ?`,
+        )
+        .all(sub.id, from.dueAt, from.seq, now, wanted) as ReadyRow[];
+      more = rows.length === wanted;
+      // One message at a time: the candidates are small index rows, the messages may be large.
+      for (const [index, row] of rows.entries()) {
+        if (leases.leases.has(row.seq)) {
+          leases.cursor = { dueAt: row.due_at, seq: row.seq };
+          continue;
+        }
+        const message = this.recent.get(row.seq) ?? this.readLogged(row.seq);
+        if (message === undefined) {
+          this.rows.remove(sub.id, row.seq, row.order_key, now); // trimmed by retention meanwhile
+          continue;
+        }
+        if (!budget.admit(message.bytes)) {
+          // Waiting pulls were handed these messages by count; the ones this pull could not hold go to the next.
+          this.waiters.handOver(sub.id, context, rows.length - index);
+          more = false;
+          break;
+        }
+        const lease: Lease = { token: randomInt(1, 2 ** 31), until: leaseEnd, attempts: row.attempts + 1, orderKey: row.order_key };
+        leases.add(row.seq, lease);
+        leases.cursor = { dueAt: row.due_at, seq: row.seq };
+        taken.push(row.seq);
+        leased.push({
+          id: message.id,
+          topic: sub.topic,
+          partition: message.partition,
+          offset: message.offset,
+          key: message.key,
+          body: message.body,
+          attributes: message.attributes,
+          publishedAt: message.publishedAt,
+          ackId: encodeAckId({ subId: sub.id, seq: row.seq, token: lease.token }),
+          deliveryAttempt: lease.attempts,
+          leaseSeconds: sub.ack_deadline_seconds,
+        });
       }
-      const message = toMessage(log);
-      if (!budget.admit(storedMessageBytes(message, log.body))) {
-        // Waiting pulls were handed these messages by count; the ones this pull could not hold go to the next.
-        this.waiters.handOver(sub.id, context, candidates.length - index);
-        break;
-      }
-      const token = randomInt(1, 2 ** 31);
-      take.run(leaseEnd, attempts + 1, token, sub.id, seq);
-      leased.push({ ...message, ackId: encodeAckId({ subId: sub.id, seq, token }), deliveryAttempt: attempts + 1, leaseSeconds: sub.ack_deadline_seconds });
     }
     return leased;
   }
 
-  /** Settles every lease of `sub` that ended at or before `now` as a failed delivery. */
-  private expire(sub: SubscriptionRow, now: number, context: WriteContext): number {
-    const expired = this.store
-      .statement(`SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Leased} AND due_at <= ?`)
-      .all(sub.id, now) as DeliveryRow[];
-    // An expiry has no reason of its own: lastError keeps the last nack reason.
-    for (const row of expired) this.fail(sub, row.seq, row, row.due_at, undefined, null, context);
-    if (expired.length > 0) this.waiters.handOver(sub.id, context, expired.length);
-    return expired.length;
+  /** A lease job rolled back: the messages it took were never handed out. */
+  private giveBack(leases: SubscriptionLeases, taken: readonly number[]): void {
+    for (const seq of taken) leases.leases.delete(seq);
+    leases.cursor = null;
   }
 
-  /** A delivery failed (nack or expiry): retry after the backoff, or dead-letter after maxDeliveries. */
-  private fail(sub: SubscriptionRow, seq: number, row: DeliveryRow, at: number, delayMs: number | undefined, reason: string | null, context: WriteContext): void {
-    if (row.attempts >= sub.max_deliveries) {
+  /** Settles every lease of `sub` that ended at or before `now` as a failed delivery. */
+  private expire(sub: SubscriptionRow, leases: SubscriptionLeases, now: number, context: WriteContext): number {
+    const ended = leases.ended(now);
+    // An expiry has no reason of its own: lastError keeps the last nack reason.
+    for (const [seq, lease] of ended) {
+      leases.leases.delete(seq);
+      context.onRollback(() => this.restore(leases, seq, lease));
+      this.fail(sub, seq, lease, lease.until, undefined, null, context);
+    }
+    if (ended.length > 0) this.waiters.handOver(sub.id, context, ended.length);
+    return ended.length;
+  }
+
+  /** A settlement rolled back: the lease is held again, and the row is looked at again in case it is not. */
+  private restore(leases: SubscriptionLeases, seq: number, lease: Lease): void {
+    leases.add(seq, lease);
+    leases.cursor = null;
+  }
+
+  /** A delivery failed (nack or expiry; its lease is already released): retry after the backoff, or dead-letter after maxDeliveries. */
+  private fail(sub: SubscriptionRow, seq: number, lease: Lease, at: number, delayMs: number | undefined, reason: string | null, context: WriteContext): void {
+    if (lease.attempts >= sub.max_deliveries) {
       this.store
-        .statement(`UPDATE deliveries SET state = ${DeliveryState.Dead}, due_at = ?, dead_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
-        .run(at, at, reason, sub.id, seq);
+        .statement(
+          `UPDATE deliveries SET state = ${DeliveryState.Dead}, attempts = ?, due_at = ?, dead_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`,
+        )
+        .run(lease.attempts, at, at, reason, sub.id, seq);
       context.afterCommit(() => this.telemetry.deadLettered(sub.topic, sub.name, 1));
-      if (row.order_key !== null) this.rows.promoteHead(sub.id, row.order_key, at);
+      if (lease.orderKey !== null) this.rows.promoteHead(sub.id, lease.orderKey, at);
       return;
     }
-    const delay = delayMs ?? retryDelayMs({ minSeconds: sub.backoff_min_seconds, maxSeconds: sub.backoff_max_seconds }, row.attempts);
+    const delay = delayMs ?? retryDelayMs({ minSeconds: sub.backoff_min_seconds, maxSeconds: sub.backoff_max_seconds }, lease.attempts);
     this.store
-      .statement(`UPDATE deliveries SET state = ${DeliveryState.Ready}, due_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
-      .run(at + delay, reason, sub.id, seq);
+      .statement(`UPDATE deliveries SET attempts = ?, due_at = ?, last_error = COALESCE(?, last_error) WHERE sub_id = ? AND seq = ?`)
+      .run(lease.attempts, at + delay, reason, sub.id, seq);
+    this.leases.rewind(sub.id, { dueAt: at + delay, seq });
   }
 
   /**
-   * Applies `action` to every ack id whose lease is still held; reports the others.
-   * `action` says whether it may have made a message ready (or due at another time),
-   * so that waiting pulls get a look.
+   * Applies `action` to every ack id whose lease is still held, and releases the
+   * lease unless `keepsLease`; reports the others. `action` says whether it may
+   * have made a message ready (or due at another time), so that waiting pulls get a look.
    */
   private settle(
     subscription: Subscription,
     ackIds: readonly string[],
-    action: (sub: SubscriptionRow, seq: number, row: DeliveryRow, now: number, context: WriteContext) => boolean,
+    action: (sub: SubscriptionRow, seq: number, lease: Lease, now: number, context: WriteContext) => boolean,
+    { keepsLease = false } = {},
   ): Promise<AckOutcome> {
     return this.store.writer.submit((context) => {
       const sub = requireSubscriptionRow(this.store, subscription);
+      const leases = this.leases.of(sub.id);
       const now = this.clock.now();
       let acked = 0;
       let wake = false;
       const failed: Array<{ ackId: string; code: (typeof AckFailure)[keyof typeof AckFailure] }> = [];
       for (const ackId of ackIds) {
-        const check = this.checkLease(sub, ackId, now);
+        const check = this.checkLease(sub, leases, ackId, now);
         if (!check.ok) failed.push({ ackId, code: check.code });
         else {
-          wake = action(sub, check.seq, check.row, now, context) || wake;
+          if (!keepsLease) {
+            leases.leases.delete(check.seq);
+            context.onRollback(() => this.restore(leases, check.seq, check.lease));
+          }
+          wake = action(sub, check.seq, check.lease, now, context) || wake;
           acked += 1;
         }
       }
@@ -242,24 +306,40 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     });
   }
 
-  private checkLease(sub: SubscriptionRow, ackId: string, now: number): LeaseCheck {
+  private checkLease(sub: SubscriptionRow, leases: SubscriptionLeases, ackId: string, now: number): LeaseCheck {
     const parts = decodeAckId(ackId);
     if (parts === null || parts.subId !== sub.id) return { ok: false, code: AckFailure.InvalidAckId };
-    const row = this.store
-      .statement('SELECT seq, state, due_at, attempts, token, order_key FROM deliveries WHERE sub_id = ? AND seq = ?')
-      .get(sub.id, parts.seq) as DeliveryRow | undefined;
+    const lease = leases.leases.get(parts.seq);
+    if (lease !== undefined && lease.token === parts.token && lease.until > now) return { ok: true, seq: parts.seq, lease };
     // Gone (acked, or its dead letter deleted) reads as unknown; still there but no longer ours is an ended lease.
-    if (row === undefined) return { ok: false, code: AckFailure.InvalidAckId };
-    if (row.state !== DeliveryState.Leased || row.token !== parts.token || row.due_at <= now) return { ok: false, code: AckFailure.LeaseExpired };
-    return { ok: true, row, seq: parts.seq };
+    const row = this.store.statement('SELECT 1 FROM deliveries WHERE sub_id = ? AND seq = ?').get(sub.id, parts.seq);
+    return { ok: false, code: row === undefined ? AckFailure.InvalidAckId : AckFailure.LeaseExpired };
   }
 
+  /** A message the recent ones no longer hold, from its log row. */
+  private readLogged(seq: number): RecentMessage | undefined {
+    const row = this.store.statement(LOG_SELECT).get(seq) as Omit<LogRow, 'topic'> | undefined;
+    if (row === undefined) return undefined;
+    const content = toContent(row);
+    return {
+      id: row.id,
+      partition: row.partition,
+      offset: row.offset,
+      ...content,
+      publishedAt: new Date(row.published_at).toISOString(),
+      bytes: storedMessageBytes({ ...content, id: row.id }, row.body),
+    };
+  }
+
+  /** When something of the subscription may next become deliverable: a ready row not yet handed out, or a lease ending. */
   private nextReadyAt(subId: number): number | null {
+    const leases = this.leases.find(subId);
+    const from = leases?.cursor ?? { dueAt: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
     const row = this.store
-      .statement(`SELECT MIN(due_at) AS due FROM deliveries WHERE sub_id = ? AND state IN (${DeliveryState.Ready}, ${DeliveryState.Leased})`)
-      .get(subId) as { due: number | null };
-    return row.due;
+      .statement(`SELECT MIN(due_at) AS due FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND (due_at, seq) > (?, ?)`)
+      .get(subId, from.dueAt, from.seq) as { due: number | null };
+    const leaseEnd = leases?.nextEnd() ?? null;
+    if (row.due === null) return leaseEnd;
+    return leaseEnd === null ? row.due : Math.min(row.due, leaseEnd);
   }
-
-
 }

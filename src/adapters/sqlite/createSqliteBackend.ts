@@ -3,8 +3,10 @@ import type { Backend } from '../../ports/Backend.js';
 import type { Clock } from '../../ports/Clock.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
 import { DelayedRows } from './DelayedRows.js';
+import { LeaseTable } from './LeaseTable.js';
 import { LongPollWaiters } from './LongPollWaiters.js';
 import { QueueRows } from './QueueRows.js';
+import { RecentMessages } from './RecentMessages.js';
 import { SqliteDeadLetterQueues } from './SqliteDeadLetterQueues.js';
 import { SqliteDedupIndex } from './SqliteDedupIndex.js';
 import { SqliteDelayedMessages } from './SqliteDelayedMessages.js';
@@ -34,15 +36,17 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const telemetry = options.telemetry ?? noTelemetry;
   const store = SqliteStore.open(options);
   const waiters = new LongPollWaiters();
-  const rows = new QueueRows(store);
+  const leases = new LeaseTable();
+  const rows = new QueueRows(store, leases);
   const dedup = new SqliteDedupIndex(store);
-  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock, responseBytes);
+  const recent = new RecentMessages();
+  const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock, recent, responseBytes);
   return {
     name: 'sqlite',
-    metadata: new SqliteMetadataStore(store, rows),
+    metadata: new SqliteMetadataStore(store, rows, recent),
     log,
     delayed: new SqliteDelayedMessages(store, dedup, log, responseBytes),
-    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, responseBytes),
+    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, recent, leases, responseBytes),
     deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock, responseBytes),
     groups: new SqliteGroupOffsets(store),
     close: async () => {

@@ -3,7 +3,7 @@
  * global commit order; partitions' offsets are dense per (topic, partition).
  * A subscription's queue holds references (`seq`) into the log, never copies.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * What turns a database written by an earlier version into the current schema:
@@ -16,6 +16,8 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly sql:
   { version: 2, sql: 'ALTER TABLE subscriptions ADD COLUMN dead_letter_alarm INTEGER NOT NULL DEFAULT 1' },
   // Delayed messages stored before it was kept have no publish time: listings show null.
   { version: 3, sql: 'ALTER TABLE delayed ADD COLUMN published_at INTEGER' },
+  // Leases are kept in memory now: a row leased by an earlier version is ready again, from when its lease ends.
+  { version: 4, sql: 'UPDATE deliveries SET state = 0 WHERE state = 1' },
 ];
 
 export const SCHEMA = `
@@ -93,8 +95,9 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   UNIQUE (topic_id, name)
 );
 
--- state: 0 ready (deliverable from due_at), 1 leased (until due_at),
--- 2 blocked (ordered: waits for an earlier message of its key), 3 dead.
+-- state: 0 ready (deliverable from due_at; leased or not: leases are kept in memory),
+-- 2 blocked (ordered: waits for an earlier message of its key), 3 dead. (1, leased until
+-- due_at, was written by schema versions up to 3.) attempts counts failed deliveries; token is unused.
 CREATE TABLE IF NOT EXISTS deliveries (
   sub_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,

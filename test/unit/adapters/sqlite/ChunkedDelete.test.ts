@@ -1,3 +1,5 @@
+import { LeaseTable } from '../../../../src/adapters/sqlite/LeaseTable.js';
+import { RecentMessages } from '../../../../src/adapters/sqlite/RecentMessages.js';
 import { QueueRows } from '../../../../src/adapters/sqlite/QueueRows.js';
 import { SqliteMetadataStore } from '../../../../src/adapters/sqlite/SqliteMetadataStore.js';
 import { SqliteStore } from '../../../../src/adapters/sqlite/SqliteStore.js';
@@ -6,7 +8,7 @@ const CHUNK = 10;
 
 function storeWithTopic(messages: number): { store: SqliteStore; metadata: SqliteMetadataStore } {
   const store = SqliteStore.open({ dataDir: ':memory:' });
-  const metadata = new SqliteMetadataStore(store, new QueueRows(store), CHUNK);
+  const metadata = new SqliteMetadataStore(store, new QueueRows(store, new LeaseTable()), new RecentMessages(), CHUNK);
   const { db } = store;
   db.prepare(`INSERT INTO topics (name, partitions, retention_hours, dedup_window_seconds, created_at) VALUES ('orders', 1, 24, 60, 0)`).run();
   db.prepare(`INSERT INTO topics (name, partitions, retention_hours, dedup_window_seconds, created_at) VALUES ('other', 1, 24, 60, 0)`).run();

@@ -90,6 +90,51 @@ describe('Class: GroupCommitWriter', () => {
     });
   });
 
+  describe('Method: onRollback (of the write context)', () => {
+    it('runs the callbacks of a job whose savepoint rolls back, and no other job\'s', async () => {
+      // Prepare
+      const db = openDatabase();
+      const writer = new GroupCommitWriter(db);
+      const undone: string[] = [];
+
+      // Act
+      await Promise.allSettled([
+        writer.submit((context) => {
+          context.onRollback(() => undone.push('kept'));
+          insert(db, 'kept')();
+        }),
+        writer.submit((context) => {
+          context.onRollback(() => undone.push('failed'));
+          insert(db, 'failed')();
+          throw new Error('job failed');
+        }),
+      ]);
+
+      // Assess
+      expect(undone).toEqual(['failed']);
+      expect(values(db)).toEqual(['kept']);
+    });
+
+    it('runs the callbacks of every job done so far when the whole transaction rolls back', async () => {
+      // Prepare: a database that is nearly full, so one large write fails with SQLITE_FULL
+      const db = openDatabase();
+      db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true })) + 2}`);
+      const writer = new GroupCommitWriter(db);
+      const undone: string[] = [];
+      const job = (value: string) => (context: Parameters<Parameters<GroupCommitWriter['submit']>[0]>[0]) => {
+        context.onRollback(() => undone.push(value));
+        insert(db, value)();
+      };
+
+      // Act
+      await Promise.allSettled([writer.submit(job('before')), writer.submit(job('x'.repeat(1_000_000))), writer.submit(job('after'))]);
+
+      // Assess: the first attempt's 'before' was undone with its batch and stored by the retry; the large job undid itself
+      expect(undone.map((value) => value.slice(0, 6))).toEqual(['xxxxxx', 'before']);
+      expect(values(db)).toEqual(['before', 'after']);
+    });
+  });
+
   describe('Method: enlist (of the write context)', () => {
     it('runs enlisted work after the enlisting job, in the same transaction, and settles it with the batch', async () => {
       // Prepare

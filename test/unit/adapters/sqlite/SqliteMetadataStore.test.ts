@@ -1,3 +1,5 @@
+import { LeaseTable } from '../../../../src/adapters/sqlite/LeaseTable.js';
+import { RecentMessages } from '../../../../src/adapters/sqlite/RecentMessages.js';
 import { QueueRows } from '../../../../src/adapters/sqlite/QueueRows.js';
 import { SqliteMetadataStore } from '../../../../src/adapters/sqlite/SqliteMetadataStore.js';
 import { SqliteStore } from '../../../../src/adapters/sqlite/SqliteStore.js';
@@ -20,7 +22,7 @@ const read: Subscription = {
 
 async function storeWithSubscription(): Promise<SqliteMetadataStore> {
   const store = SqliteStore.open({ dataDir: ':memory:' });
-  const metadata = new SqliteMetadataStore(store, new QueueRows(store));
+  const metadata = new SqliteMetadataStore(store, new QueueRows(store, new LeaseTable()), new RecentMessages());
   await metadata.createTopic({ name: 'orders', partitions: 1, retentionHours: 24, dedupWindowSeconds: 60, createdAt: '2026-01-01T00:00:00.000Z' });
   await metadata.createSubscription(read);
   return metadata;

@@ -103,6 +103,31 @@ describe('Class: SqliteStore', () => {
       expect(await reopened.delayed.cancel(topic, 'old-reminder')).toBe(1);
     });
 
+    it('opens a database written by schema version 3 and delivers what it had leased once the lease has ended, counting that delivery', async () => {
+      // Prepare: version 3 wrote a lease into the row (state 1, due when the lease ends)
+      const first = open();
+      await first.metadata.createTopic({ name: 'orders', partitions: 1, retentionHours: 24, dedupWindowSeconds: 60, createdAt: '2026-01-01T00:00:00.000Z' });
+      const billing = subscription('billing');
+      await first.metadata.createSubscription(billing);
+      const topic = (await first.metadata.getTopic('orders'))!;
+      await first.log.append(topic, [{ id: 'order-1', partition: 0, key: null, body: { total: 7 }, attributes: {}, clientId: true }]);
+      await first.close();
+      const db = new BetterSqlite3(join(dataDir, 'conveyor.db'));
+      db.prepare('UPDATE deliveries SET state = 1, attempts = 1, token = 12345, due_at = ?').run(Date.now() - 1000);
+      db.pragma('user_version = 3');
+      db.close();
+
+      // Act
+      const reopened = open();
+      const deliveries = await reopened.queues.receive(billing, { max: 10, waitMs: 0 });
+
+      // Assess
+      expect(deliveries.map((delivery) => [delivery.id, delivery.deliveryAttempt])).toEqual([['order-1', 2]]);
+      await reopened.close();
+      backend = undefined;
+      expect(userVersion(dataDir)).toBe(SCHEMA_VERSION);
+    });
+
     it('keeps deadLetterAlarm false across a restart', async () => {
       // Prepare
       const first = open();
