@@ -1,6 +1,7 @@
 import { monotonicFactory, type ULIDFactory } from 'ulidx';
 import { PublishLimits } from '../domain/constants.js';
 import { InvalidRequestError } from '../domain/errors.js';
+import { checkMessageSize } from '../domain/messageSize.js';
 import type { OutgoingMessage, PublishResult } from '../domain/types.js';
 import type { Backend } from '../ports/Backend.js';
 import type { Clock } from '../ports/Clock.js';
@@ -37,6 +38,8 @@ export class Publisher {
   ) {}
 
   public async publish(topicName: string, messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
+    // Each body is serialized once: for its size here, and as the text the log stores.
+    const bodyTexts = messages.map((message, index) => checkMessageSize(message, `body.messages[${index}]`));
     const topic = await this.topics.require(topicName);
     const now = this.clock.now();
     const latest = now + PublishLimits.delaySeconds.max * 1000;
@@ -47,7 +50,7 @@ export class Publisher {
         );
       }
     });
-    const entries = messages.map((message): LogEntry => {
+    const entries = messages.map((message, index): LogEntry => {
       const key = message.key ?? null;
       const dueAt = message.deliverAt ?? now + (message.delaySeconds ?? 0) * 1000;
       return {
@@ -56,6 +59,7 @@ export class Publisher {
         partition: this.partitioner.partitionFor(key, topic.partitions),
         key,
         body: message.body,
+        bodyText: bodyTexts[index]!,
         attributes: message.attributes ?? {},
         ...(dueAt > now ? { dueAt } : {}),
       };

@@ -28,9 +28,11 @@ export function storedMessageBytes(message: SizedMessage, bodyText: string = JSO
 
 /**
  * Refuses a message over PublishLimits.messageBytes with PayloadTooLarge (413),
- * naming where it is in the request and its size.
+ * naming where it is in the request and its size. Returns the serialized body.
  */
-export function checkMessageSize(message: SizedMessage, where: string): void {
-  const size = storedMessageBytes(message);
+export function checkMessageSize(message: SizedMessage, where: string): string {
+  const bodyText = JSON.stringify(message.body);
+  const size = storedMessageBytes(message, bodyText);
   if (size > PublishLimits.messageBytes) throw new PayloadTooLargeError(`${where} (body serialized, key, id and attributes)`, PublishLimits.messageBytes, size);
+  return bodyText;
 }

@@ -6,6 +6,8 @@ export interface LogEntry {
   readonly partition: number;
   readonly key: string | null;
   readonly body: Json;
+  /** `body` serialized, when the caller has it already (a publish checked its size with it). */
+  readonly bodyText?: string;
   readonly attributes: Readonly<Record<string, string>>;
   /** Whether the id came from the client, so it must be remembered for dedup. */
   readonly clientId: boolean;

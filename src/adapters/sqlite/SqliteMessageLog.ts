@@ -94,7 +94,7 @@ export class SqliteMessageLog implements MessageLog {
       }
       const offset = nextOffsets.get(entry.partition) ?? this.nextOffset(topicId, entry.partition);
       nextOffsets.set(entry.partition, offset + 1);
-      const body = JSON.stringify(entry.body);
+      const body = entry.bodyText ?? JSON.stringify(entry.body);
       const { lastInsertRowid } = insert.run(topicId, entry.partition, offset, entry.id, entry.key, body, attributesColumn(entry.attributes), publishedAt);
       const seq = Number(lastInsertRowid);
       const { id, partition, key, attributes } = entry;

@@ -1,4 +1,3 @@
-import { checkMessageSize, type SizedMessage } from '../../domain/messageSize.js';
 import type { OutgoingMessage } from '../../domain/types.js';
 import { commitOffsetsBody, partitionParam, publishBody, putTopicBody, readQuery } from '../schemas/topics.js';
 import { Action } from '../../access/grants.js';
@@ -51,8 +50,7 @@ export const topicRoutes: ApiRoute[] = [
     operation: async ({ params, body }, { broker }) => {
       const topic = topicName(params);
       const { messages } = parseBody(publishBody, body);
-      // Too large is 413, not 400: the limit is on size, as SQS and SNS put it, and covers the whole stored message.
-      (messages as SizedMessage[]).forEach((message, index) => checkMessageSize(message, `body.messages[${index}]`));
+      // Too large is 413 (PayloadTooLarge, checked by the publisher), not 400: the limit is on size, as SQS and SNS put it, and covers the whole stored message.
       return ok({ results: await broker.publisher.publish(topic, messages as OutgoingMessage[]) });
     },
   },
