@@ -13,12 +13,19 @@ export interface RecentMessage {
   readonly bytes: number;
 }
 
-/** 4 MiB: a few thousand 1 KiB messages, more than competing consumers usually trail the publishers by. */
-export const RECENT_MESSAGE_BYTES = 4 * 1024 * 1024;
+interface Entry {
+  readonly message: RecentMessage;
+  readonly addedAt: number;
+}
+
+/** 16 MiB: about 14,000 messages of 1 KiB, more than competing consumers that keep up trail the publishers by. */
+export const RECENT_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** A message not pulled within a second of its publish waits in a backlog, read in its turn from the log. */
+export const RECENT_MESSAGE_MS = 1000;
 
 /**
  * The messages appended most recently, by log seq, bounded by their stored
- * bytes (oldest dropped first). A pull of a message published moments ago, the
+ * bytes and by their age (oldest dropped first). A pull of a message published moments ago, the
  * common case of a work queue that keeps up, takes it from here instead of
  * reading and parsing its log row.
  *
@@ -28,24 +35,30 @@ export const RECENT_MESSAGE_BYTES = 4 * 1024 * 1024;
  * cache: no entry ever outlives its row.
  */
 export class RecentMessages {
-  private readonly entries = new Map<number, RecentMessage>();
+  private readonly entries = new Map<number, Entry>();
   private bytes = 0;
 
-  public constructor(private readonly maxBytes: number = RECENT_MESSAGE_BYTES) {}
+  public constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxBytes: number = RECENT_MESSAGE_BYTES,
+    private readonly maxAgeMs: number = RECENT_MESSAGE_MS,
+  ) {}
 
   public get(seq: number): RecentMessage | undefined {
-    return this.entries.get(seq);
+    return this.entries.get(seq)?.message;
   }
 
   public add(seq: number, message: RecentMessage): void {
-    if (message.bytes > this.maxBytes) return;
+    const now = this.now();
     this.forget(seq);
-    this.entries.set(seq, message);
-    this.bytes += message.bytes;
+    if (message.bytes <= this.maxBytes) {
+      this.entries.set(seq, { message, addedAt: now });
+      this.bytes += message.bytes;
+    }
     for (const [oldest, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+      if (this.bytes <= this.maxBytes && entry.addedAt >= now - this.maxAgeMs) break;
       this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
+      this.bytes -= entry.message.bytes;
     }
   }
 
@@ -53,7 +66,7 @@ export class RecentMessages {
     const entry = this.entries.get(seq);
     if (entry === undefined) return;
     this.entries.delete(seq);
-    this.bytes -= entry.bytes;
+    this.bytes -= entry.message.bytes;
   }
 
   /** Log rows were deleted: their seqs may be reused. */

@@ -7,6 +7,12 @@ import type { QueueRows } from './QueueRows.js';
 import type { AppendedRow } from './SqliteMessageLog.js';
 import type { SqliteStore } from './SqliteStore.js';
 
+/**
+ * A subscription whose pulls have passed a row this close to the new ones (in log
+ * seqs) keeps up with its publishers: it will pull them in moments.
+ */
+export const KEEPING_UP_ROWS = 20_000;
+
 interface SubscriptionRouteRow {
   id: number;
   filter: string | null;
@@ -29,18 +35,23 @@ export class SqliteFanOut {
     private readonly clock: Clock,
   ) {}
 
-  public route(topicId: number, appended: readonly AppendedRow[], context: WriteContext): void {
+  /** Queues the rows for every matching subscription; says whether one of them keeps up (KEEPING_UP_ROWS). */
+  public route(topicId: number, appended: readonly AppendedRow[], context: WriteContext): { pulledSoon: boolean } {
     const subscriptions = this.store
       .statement('SELECT id, filter, ordered FROM subscriptions WHERE topic_id = ?')
       .all(topicId) as SubscriptionRouteRow[];
     const now = this.clock.now();
+    let pulledSoon = false;
     for (const subscription of subscriptions) {
       const matcher = this.matcherFor(subscription);
       const matching = appended.filter((row) => matcher.matches(row));
       if (matching.length === 0) continue;
       const added = this.rows.enqueue(subscription.id, subscription.ordered === 1, matching, now);
       if (added > 0) this.waiters.handOver(subscription.id, context, added);
+      const pulledUpTo = this.rows.leases.find(subscription.id)?.cursor?.seq;
+      if (pulledUpTo !== undefined && matching[0]!.seq - pulledUpTo <= KEEPING_UP_ROWS) pulledSoon = true;
     }
+    return { pulledSoon };
   }
 
   private matcherFor(subscription: SubscriptionRouteRow): SubscriptionMatcher {

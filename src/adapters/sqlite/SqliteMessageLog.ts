@@ -7,7 +7,7 @@ import type { Clock } from '../../ports/Clock.js';
 import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
 import type { DelayedRows } from './DelayedRows.js';
 import type { QueueRows } from './QueueRows.js';
-import type { RecentMessages } from './RecentMessages.js';
+import type { RecentMessage, RecentMessages } from './RecentMessages.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import { attributesColumn, toMessage, type LogRow } from './rows.js';
 import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
@@ -78,6 +78,7 @@ export class SqliteMessageLog implements MessageLog {
     const expiresAt = now + dedupWindowSeconds * 1000;
     const nextOffsets = new Map<number, number>();
     const appended: AppendedRow[] = [];
+    const recent: Array<[number, RecentMessage]> = [];
     const insert = this.store.statement(
       'INSERT INTO log (topic_id, partition, offset, id, key, body, attributes, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -98,8 +99,7 @@ export class SqliteMessageLog implements MessageLog {
       const { lastInsertRowid } = insert.run(topicId, entry.partition, offset, entry.id, entry.key, body, attributesColumn(entry.attributes), publishedAt);
       const seq = Number(lastInsertRowid);
       const { id, partition, key, attributes } = entry;
-      this.recent.add(seq, { id, partition, offset, key, body: entry.body, attributes, publishedAt: publishedIso, bytes: storedMessageBytes(entry, body) });
-      context.onRollback(() => this.recent.forget(seq));
+      recent.push([seq, { id, partition, offset, key, body: entry.body, attributes, publishedAt: publishedIso, bytes: storedMessageBytes(entry, body) }]);
       if (remember) this.dedup.rememberAppended(topicId, entry.id, expiresAt, entry.partition, offset);
       appended.push({ seq, key: entry.key, body: entry.body, attributes: entry.attributes });
       return { id: entry.id, partition: entry.partition, offset, duplicate: false };
@@ -108,7 +108,11 @@ export class SqliteMessageLog implements MessageLog {
     for (const [partition, next] of nextOffsets) update.run(next, topicId, partition);
     if (appended.length > 0) {
       this.lastPublishedAt = publishedAt;
-      this.fanOut.route(topicId, appended, context);
+      // Kept for the pulls only when some subscription's pulls are about to reach them: a backlog is read in its turn.
+      if (this.fanOut.route(topicId, appended, context).pulledSoon) {
+        for (const [seq, message] of recent) this.recent.add(seq, message);
+        context.onRollback(() => recent.forEach(([seq]) => this.recent.forget(seq)));
+      }
     }
     return outcomes;
   }

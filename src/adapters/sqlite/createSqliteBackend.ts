@@ -39,7 +39,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const leases = new LeaseTable();
   const rows = new QueueRows(store, leases);
   const dedup = new SqliteDedupIndex(store);
-  const recent = new RecentMessages();
+  const recent = new RecentMessages(() => clock.now());
   const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock, recent, responseBytes);
   return {
     name: 'sqlite',

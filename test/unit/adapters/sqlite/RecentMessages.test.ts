@@ -5,7 +5,7 @@ const message = (id: string, bytes: number): RecentMessage => ({ id, partition: 
 describe('Class: RecentMessages', () => {
   it('keeps the newest messages within its byte bound, dropping the oldest first', () => {
     // Prepare
-    const recent = new RecentMessages(250);
+    const recent = new RecentMessages(() => 0, 250);
 
     // Act
     for (const seq of [1, 2, 3]) recent.add(seq, message(`m${seq}`, 100));
@@ -14,9 +14,25 @@ describe('Class: RecentMessages', () => {
     expect([1, 2, 3].map((seq) => recent.get(seq)?.id)).toEqual([undefined, 'm2', 'm3']);
   });
 
+  it('drops the messages older than its age bound when another is added', () => {
+    // Prepare
+    let now = 0;
+    const recent = new RecentMessages(() => now, 1000, 50);
+    recent.add(1, message('old', 100));
+    now = 30;
+    recent.add(2, message('younger', 100));
+
+    // Act
+    now = 60;
+    recent.add(3, message('new', 100));
+
+    // Assess
+    expect([1, 2, 3].map((seq) => recent.get(seq)?.id)).toEqual([undefined, 'younger', 'new']);
+  });
+
   it('does not keep a message larger than its whole bound', () => {
     // Prepare
-    const recent = new RecentMessages(250);
+    const recent = new RecentMessages(() => 0, 250);
     recent.add(1, message('small', 100));
 
     // Act
@@ -28,7 +44,7 @@ describe('Class: RecentMessages', () => {
 
   it('replaces what a reused seq held and frees the bytes of forgotten and cleared entries', () => {
     // Prepare
-    const recent = new RecentMessages(200);
+    const recent = new RecentMessages(() => 0, 200);
     recent.add(1, message('old', 100));
     recent.add(1, message('new', 100));
     recent.add(2, message('kept', 100));
