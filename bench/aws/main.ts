@@ -6,6 +6,7 @@ import { CostDeployment } from './deployment.js';
 import { PRICES } from './prices.js';
 import { measureLambdaConsumers } from './lambdaConsumer.js';
 import type { AwsMeasurements } from './measurements.js';
+import { renderAwsGoal } from './goal.js';
 import { costRows, renderReport, type CostRow } from './report.js';
 import { measureDelayed, measureFanOut, PULL_BATCHES } from './scenarios.js';
 
@@ -66,7 +67,7 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
   } finally {
     await deployment.stop();
   }
-  const markdown = renderReport(measurements);
+  const markdown = `${renderAwsGoal(measurements)}\n\n${renderReport(measurements)}`;
   log(`\n${markdown}\n`);
   log(`measured in ${((Date.now() - started) / 1000).toFixed(0)} s; prices: bench/aws/prices.ts (us-east-1, ${PRICES.lambdaRequest.asOf})`);
   const result = { measurements, costs: costRows(measurements, 10), costsPull100: costRows(measurements, 100), markdown };

@@ -1,6 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { BillingMeter } from '../../bench/aws/BillingMeter.js';
 import { consumerCostRows, idleMonthlyCost } from '../../bench/aws/consumerReport.js';
+import { awsGoal, renderAwsGoal } from '../../bench/aws/goal.js';
 import { conveyorMessage, costOf, eventBridgeToSqs, eventBridgeToSqsConsumedBy, perMillion, snsToSqs, snsToSqsConsumedBy } from '../../bench/aws/model.js';
 import { PRICES } from '../../bench/aws/prices.js';
 import { chunks64k, itemBytes, readUnits, writeUnits } from '../../bench/aws/sizes.js';
@@ -185,6 +186,23 @@ describe('AWS cost model arithmetic', () => {
       expect(rows[1]!.conveyor.total).toBeCloseTo(delivered + 3 * esm, 9);
       expect(rows[1]!.consumerSide.total).toBeCloseTo(esm, 9);
       expect(rows[1]!.snsToSqs.total).toBeCloseTo(0.05 + 3 * 0.4 + 3 * esm, 9);
+    });
+
+    it('judges the AWS goal on the cheapest N = 3 configuration against SNS→SQS with the same consumers', () => {
+      // Prepare: the publish and fan-out of the spec above, then a cheaper fan-out
+      const consumers = { pullAck: [phase(usageOf({ apiGatewayRequests: 2, sqsRequests: 2 }))], pullBatches: [10], delayed: [], lambdaConsumers: [{ batchSize: 10, consume: phase(usageOf({ sqsRequests: 2, lambda: lambda(1, 0.001) })) }] };
+      const dear: AwsMeasurements = { messagesPerRun: 10, memoryMb: MEMORY, fanOut: [{ subscriptions: 3, batch: 10, publish: phase(usageOf({ dynamoWriteUnits: 56 })), fanOut: phase(usageOf({ eventBridgeEvents: 10, serviceSqsSends: 30 })) }], ...consumers };
+      const cheap: AwsMeasurements = { ...dear, fanOut: [{ subscriptions: 3, batch: 10, publish: phase(usageOf({ dynamoWriteUnits: 1 })), fanOut: phase(usageOf({ serviceSqsSends: 3 })) }] };
+
+      // Act
+      const [dearGoal, cheapGoal] = [awsGoal(dear), awsGoal(cheap)];
+
+      // Assess: pulling and the Lambda mapping at N = 3 are both judged; 3 sends per 10 messages beat SNS→SQS's 3 per message
+      expect(dearGoal.rows.map((row) => row.label)).toEqual(['publish 10, pulling 10 at a time', 'publish 10, Lambda through an event source mapping, batch 10']);
+      expect(dearGoal.met).toBe(false);
+      expect(cheapGoal.met).toBe(true);
+      expect(renderAwsGoal(dear)).toContain('NOT MET: the cheapest N = 3 configuration (publish 10, Lambda through an event source mapping, batch 10)');
+      expect(renderAwsGoal(cheap)).toMatch(/^### Goal[^\n]*\n\nMET: /);
     });
 
     it('prices a month of waiting: a long-polling consumer holds the API function 20 s per empty pull, a mapping pays only empty receives', () => {
