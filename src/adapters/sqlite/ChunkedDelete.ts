@@ -1,4 +1,3 @@
-import type { LeaseTable } from './LeaseTable.js';
 import type { RecentMessages } from './RecentMessages.js';
 import type { SqliteStore } from './SqliteStore.js';
 
@@ -17,7 +16,6 @@ export class ChunkedDelete {
   public constructor(
     private readonly store: SqliteStore,
     private readonly recent: RecentMessages,
-    private readonly leases: LeaseTable,
     private readonly chunkRows = DELETE_CHUNK_ROWS,
   ) {}
 
@@ -56,7 +54,6 @@ export class ChunkedDelete {
   }
 
   private queueChunk(subId: number, rows: number): number {
-    this.leases.forget(subId);
     return this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq IN (SELECT seq FROM deliveries WHERE sub_id = ? LIMIT ?)').run(subId, subId, rows)
       .changes;
   }

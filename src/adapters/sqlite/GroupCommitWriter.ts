@@ -14,7 +14,7 @@ export interface WriteContext {
    * Enlisted work runs even if the enlisting job rolls back.
    */
   enlist<T>(work: (context: WriteContext) => T): Promise<T>;
-  /** Runs if this job's writes are rolled back (its savepoint, or the whole batch): undoes what it did outside the database. */
+  /** Runs if this job's writes are rolled back (its savepoint, or the whole batch), newest first: undoes what it did outside the database. */
   onRollback(callback: () => void): void;
 }
 
@@ -95,7 +95,7 @@ export class GroupCommitWriter {
           settlements.push({ job, ok: true, value: runJob(job, context), hooks });
           this.batchUndo.push(...undo);
         } catch (error) {
-          for (const callback of undo) callback();
+          for (const callback of undo.reverse()) callback();
           // Disk full, I/O errors and the like roll back the whole transaction, not just the savepoint:
           // the jobs after this one would run outside any transaction, so stop here.
           if (!db.inTransaction) throw new BatchAborted(index, error);
@@ -134,7 +134,8 @@ export class GroupCommitWriter {
       try {
         settlements = this.runBatch(jobs);
       } catch (error) {
-        for (const callback of this.batchUndo) callback();
+        // Newest first: a later job may have built on what an earlier one did (a lease taken again after an expiry).
+        for (const callback of this.batchUndo.reverse()) callback();
         if (error instanceof BatchAborted) {
           // Nothing of this batch was kept: the job that broke it fails, the others go again.
           // Only resource failures (disk full, I/O, memory) end a transaction this way: worth a retry later.

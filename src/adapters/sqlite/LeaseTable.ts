@@ -6,6 +6,8 @@ export interface Lease {
   /** Deliveries including this one. The row keeps the count of the earlier, failed ones. */
   readonly attempts: number;
   readonly orderKey: string | null;
+  /** The row's due time when it was leased (the row keeps it while leased). */
+  readonly dueAt: number;
 }
 
 /** A position in a subscription's ready index, (due_at, seq). */
@@ -95,16 +97,13 @@ export class LeaseTable {
     this.subscriptions.get(subId)?.rewind(position);
   }
 
-  /**
-   * Rows of the subscription up to `seq` were deleted (retention): their leases go
-   * too, and the next pull looks from the start (had the deletion been rolled back,
-   * its rows are ready again).
-   */
-  public dropUpTo(subId: number, seq: number): void {
+  /** Rows of the subscription up to `seq` were deleted (retention): their leases go too. Returns them, to be given back if the deletion rolls back. */
+  public dropUpTo(subId: number, seq: number): Array<[number, Lease]> {
     const leases = this.subscriptions.get(subId);
-    if (leases === undefined) return;
-    for (const leased of leases.leases.keys()) if (leased <= seq) leases.leases.delete(leased);
-    leases.cursor = null;
+    if (leases === undefined) return [];
+    const dropped = [...leases.leases].filter(([leased]) => leased <= seq);
+    for (const [leased] of dropped) leases.leases.delete(leased);
+    return dropped;
   }
 
   /** The subscription is being emptied or deleted. */

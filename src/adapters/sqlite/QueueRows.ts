@@ -1,4 +1,5 @@
 import { DeliveryState } from './DeliveryState.js';
+import type { WriteContext } from './GroupCommitWriter.js';
 import type { LeaseTable } from './LeaseTable.js';
 import type { SqliteStore } from './SqliteStore.js';
 
@@ -62,14 +63,16 @@ export class QueueRows {
    * Drops every queue entry of `subId` that points at log rows up to `seq` (retention
    * trimmed them), then lets each affected key's next message move up.
    */
-  public dropUpTo(subId: number, seq: number, now: number): void {
+  public dropUpTo(subId: number, seq: number, now: number, context: WriteContext): void {
     const keys = this.store
       .statement(
         `SELECT DISTINCT order_key FROM deliveries WHERE sub_id = ? AND seq <= ? AND order_key IS NOT NULL AND state = ${DeliveryState.Ready}`,
       )
       .all(subId, seq) as Array<{ order_key: string }>;
     this.store.statement('DELETE FROM deliveries WHERE sub_id = ? AND seq <= ?').run(subId, seq);
-    this.leases.dropUpTo(subId, seq);
+    const dropped = this.leases.dropUpTo(subId, seq);
+    // Rolled back, the rows are back and held as before.
+    if (dropped.length > 0) context.onRollback(() => dropped.forEach(([leased, lease]) => this.leases.of(subId).add(leased, lease)));
     for (const { order_key: key } of keys) this.promoteHead(subId, key, now);
   }
 

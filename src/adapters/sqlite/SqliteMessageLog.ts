@@ -153,7 +153,7 @@ export class SqliteMessageLog implements MessageLog {
     for (const topic of topics) {
       const cutoff = now - topic.retention_hours * 3_600_000;
       for (;;) {
-        const deleted = await this.store.writer.submit(() => this.trimBatch(topic.id, cutoff));
+        const deleted = await this.store.writer.submit((context) => this.trimBatch(topic.id, cutoff, context));
         trimmed += deleted;
         if (deleted < TRIM_BATCH) break;
       }
@@ -163,7 +163,7 @@ export class SqliteMessageLog implements MessageLog {
   }
 
   /** Deletes the oldest expired rows of one topic and the queue entries that point at them. */
-  private trimBatch(topicId: number, cutoff: number): number {
+  private trimBatch(topicId: number, cutoff: number, context: WriteContext): number {
     const last = this.store
       .statement('SELECT MAX(seq) AS seq FROM (SELECT seq FROM log WHERE topic_id = ? AND published_at < ? ORDER BY published_at LIMIT ?)')
       .get(topicId, cutoff, TRIM_BATCH) as { seq: number | null };
@@ -171,7 +171,7 @@ export class SqliteMessageLog implements MessageLog {
     this.recent.clear();
     const now = this.clock.now();
     for (const { id } of this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topicId) as Array<{ id: number }>) {
-      this.queueRows.dropUpTo(id, last.seq, now);
+      this.queueRows.dropUpTo(id, last.seq, now, context);
     }
     return this.store.statement('DELETE FROM log WHERE topic_id = ? AND seq <= ?').run(topicId, last.seq).changes;
   }

@@ -24,10 +24,10 @@ export class SqliteMetadataStore implements MetadataStore {
   public constructor(
     private readonly store: SqliteStore,
     private readonly queueRows: QueueRows,
-    recent: RecentMessages,
+    private readonly recent: RecentMessages,
     chunkRows?: number,
   ) {
-    this.chunked = new ChunkedDelete(store, recent, queueRows.leases, chunkRows);
+    this.chunked = new ChunkedDelete(store, recent, chunkRows);
   }
 
   public createTopic(topic: Topic): Promise<Created<Topic>> {
@@ -58,7 +58,16 @@ export class SqliteMetadataStore implements MetadataStore {
     if (topic === undefined) return false;
     const subIds = this.store.read(() => this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topic.id) as Array<{ id: number }>);
     await this.chunked.emptyTopic(topic.id, subIds.map(({ id }) => id));
-    return this.store.writer.submit(() => this.store.statement('DELETE FROM topics WHERE name = ?').run(name).changes > 0);
+    return this.store.writer.submit(() => {
+      // What was published and leased while the chunks ran goes with the cascade: its cached messages (their seqs may be reused) and leases too.
+      const cascaded = this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topic.id) as Array<{ id: number }>;
+      const deleted = this.store.statement('DELETE FROM topics WHERE id = ?').run(topic.id).changes > 0;
+      if (deleted) {
+        this.recent.clear();
+        for (const { id } of [...subIds, ...cascaded]) this.queueRows.leases.forget(id);
+      }
+      return deleted;
+    });
   }
 
   public createSubscription(subscription: Subscription): Promise<Created<Subscription>> {
@@ -129,11 +138,12 @@ export class SqliteMetadataStore implements MetadataStore {
     const subscription = this.store.read(() => this.subscriptionRow(topic, name));
     if (subscription === undefined) return false;
     await this.chunked.emptySubscription(subscription.id);
-    return this.store.writer.submit(
-      () =>
-        this.store.statement('DELETE FROM subscriptions WHERE name = ? AND topic_id = (SELECT id FROM topics WHERE name = ?)').run(name, topic)
-          .changes > 0,
-    );
+    return this.store.writer.submit(() => {
+      const deleted = this.store.statement('DELETE FROM subscriptions WHERE id = ?').run(subscription.id).changes > 0;
+      // Its leases end with it, not chunk by chunk: until then the rows left are still held by their consumers.
+      if (deleted) this.queueRows.leases.forget(subscription.id);
+      return deleted;
+    });
   }
 
   public putSchedule(schedule: Schedule): Promise<Created<Schedule>> {

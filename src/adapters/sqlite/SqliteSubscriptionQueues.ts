@@ -129,12 +129,13 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
         row.oldest_seq === null
           ? undefined
           : (this.store.statement('SELECT published_at FROM log WHERE seq = ?').get(row.oldest_seq) as { published_at: number } | undefined);
-      // A leased row stays ready, due no later than when it was leased: the due rows count it.
-      const inFlight = this.leases.find(sub.id)?.leases.size ?? 0;
+      // A leased row stays ready with the due time it had: the due or the delayed rows count it (delayed if the clock stepped back).
+      const leases = [...(this.leases.find(sub.id)?.leases.values() ?? [])];
+      const leasedDue = leases.filter((lease) => lease.dueAt <= now).length;
       return {
-        backlog: Math.max(0, row.due - inFlight),
-        inFlight,
-        delayed: row.delayed,
+        backlog: Math.max(0, row.due - leasedDue),
+        inFlight: leases.length,
+        delayed: Math.max(0, row.delayed - (leases.length - leasedDue)),
         deadLetters: row.dead,
         oldestUnackedAgeSeconds: oldest === undefined ? 0 : Math.max(0, now - oldest.published_at) / 1000,
       };
@@ -205,7 +206,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
           more = false;
           break;
         }
-        const lease: Lease = { token: randomInt(1, 2 ** 31), until: leaseEnd, attempts: row.attempts + 1, orderKey: row.order_key };
+        const lease: Lease = { token: randomInt(1, 2 ** 31), until: leaseEnd, attempts: row.attempts + 1, orderKey: row.order_key, dueAt: row.due_at };
         leases.add(row.seq, lease);
         leases.cursor = { dueAt: row.due_at, seq: row.seq };
         taken.push(row.seq);

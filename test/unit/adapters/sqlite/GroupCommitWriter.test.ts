@@ -115,7 +115,7 @@ describe('Class: GroupCommitWriter', () => {
       expect(values(db)).toEqual(['kept']);
     });
 
-    it('runs the callbacks of every job done so far when the whole transaction rolls back', async () => {
+    it('runs the callbacks of every job done so far, newest first, when the whole transaction rolls back', async () => {
       // Prepare: a database that is nearly full, so one large write fails with SQLITE_FULL
       const db = openDatabase();
       db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true })) + 2}`);
@@ -127,11 +127,11 @@ describe('Class: GroupCommitWriter', () => {
       };
 
       // Act
-      await Promise.allSettled([writer.submit(job('before')), writer.submit(job('x'.repeat(1_000_000))), writer.submit(job('after'))]);
+      await Promise.allSettled([writer.submit(job('first')), writer.submit(job('second')), writer.submit(job('x'.repeat(1_000_000))), writer.submit(job('after'))]);
 
-      // Assess: the first attempt's 'before' was undone with its batch and stored by the retry; the large job undid itself
-      expect(undone.map((value) => value.slice(0, 6))).toEqual(['xxxxxx', 'before']);
-      expect(values(db)).toEqual(['before', 'after']);
+      // Assess: the large job undid itself, then the batch's jobs were undone newest first (a later job may build on an earlier one); the retry stored them
+      expect(undone.map((value) => value.slice(0, 6))).toEqual(['xxxxxx', 'second', 'first']);
+      expect(values(db)).toEqual(['first', 'second', 'after']);
     });
   });
 

@@ -1,4 +1,11 @@
+import { pino } from 'pino';
+import { createSqliteBackend } from '../../../../src/adapters/sqlite/createSqliteBackend.js';
 import { RecentMessages, type RecentMessage } from '../../../../src/adapters/sqlite/RecentMessages.js';
+import { Broker } from '../../../../src/broker/Broker.js';
+import { TopicLimits } from '../../../../src/domain/constants.js';
+import type { LogEntry } from '../../../../src/ports/MessageLog.js';
+import { putSubscriptionBody } from '../../../../src/http/schemas/subscriptions.js';
+import { systemClock } from '../../../../src/ports/Clock.js';
 
 const message = (id: string, bytes: number): RecentMessage => ({ id, partition: 0, offset: 0, key: null, body: id, attributes: {}, publishedAt: '2026-01-01T00:00:00.000Z', bytes });
 
@@ -58,5 +65,30 @@ describe('Class: RecentMessages', () => {
     // Assess
     expect(beforeClear).toEqual(['new', undefined, 'fits']);
     expect([1, 3].map((seq) => recent.get(seq))).toEqual([undefined, undefined]);
+  });
+
+  it('never hands out a deleted topic\'s message under a log seq a new topic reuses', async () => {
+    // Prepare: while a topic's deletion runs its chunks, a consumer keeps up with what is still published to it, so that is kept
+    const backend = createSqliteBackend({ dataDir: ':memory:', clock: systemClock });
+    const broker = new Broker({ backend, clock: systemClock, logger: pino({ level: 'silent' }) });
+    const settings = { partitions: 1, retentionHours: TopicLimits.retentionHours.default, dedupWindowSeconds: 0 };
+    const entry = (body: string): LogEntry => ({ id: `id-${body}`, partition: 0, key: null, body, attributes: {}, clientId: false });
+    await broker.topics.create('old', settings);
+    await broker.subscriptions.create('old', 'keeping-up', { ...putSubscriptionBody.parse({}), filter: null });
+    const old = await broker.topics.require('old');
+    const keepingUp = await broker.subscriptions.require('old', 'keeping-up');
+    const deleting = backend.metadata.deleteTopic('old');
+    await Promise.all([backend.log.append(old, [entry('old-a')]), backend.queues.receive(keepingUp, { max: 10, waitMs: 0 }), backend.log.append(old, [entry('old-b')])]);
+    await deleting;
+
+    // Act: a new topic's rows take the freed seqs; its subscription has never pulled, so its publishes are not kept
+    await broker.topics.create('new', settings);
+    await broker.subscriptions.create('new', 'fresh', { ...putSubscriptionBody.parse({}), filter: null });
+    await broker.publisher.publish('new', [{ body: 'new-1' }, { body: 'new-2' }]);
+    const pulled = await broker.delivery.pull('new', 'fresh', { max: 10, waitMs: 0 });
+    await broker.close();
+
+    // Assess
+    expect(pulled.map((delivery) => [delivery.topic, delivery.body])).toEqual([['new', 'new-1'], ['new', 'new-2']]);
   });
 });

@@ -5,6 +5,7 @@ import { AckFailure, TopicLimits } from '../../../../src/domain/constants.js';
 import { putSubscriptionBody } from '../../../../src/http/schemas/subscriptions.js';
 import { systemClock } from '../../../../src/ports/Clock.js';
 import { makeDataDir, removeDataDir } from '../../../helpers/dataDir.js';
+import { TestClock } from '../../../helpers/TestClock.js';
 
 const pullAll = { max: 100, waitMs: 0 };
 
@@ -80,5 +81,53 @@ describe('Leases of the embedded backend', () => {
     // Assess
     expect(next.map((delivery) => [delivery.body, delivery.deliveryAttempt])).toEqual([[1, 2], [4, 1]]);
     expect(stats).toMatchObject({ backlog: 0, inFlight: 4 });
+  });
+
+  it('keeps the leases of a subscription being deleted until its last chunk: no second consumer gets what the first holds', async () => {
+    // Prepare: more rows than one chunk of a deletion (2,000), all leased
+    const backend = createSqliteBackend({ dataDir: ':memory:', clock: systemClock });
+    const inMemory = new Broker({ backend, clock: systemClock, logger: pino({ level: 'silent' }) });
+    await inMemory.topics.create('big', { partitions: 1, retentionHours: TopicLimits.retentionHours.default, dedupWindowSeconds: 0 });
+    await inMemory.subscriptions.create('big', 'workers', { ...putSubscriptionBody.parse({ ackDeadlineSeconds: 600 }), filter: null });
+    const subscription = await inMemory.subscriptions.require('big', 'workers');
+    for (let batch = 0; batch < 21; batch += 1) await inMemory.publisher.publish('big', Array.from({ length: 100 }, (_, index) => ({ body: batch * 100 + index })));
+    const held = new Set<string>();
+    for (let pull = 0; pull < 21; pull += 1) for (const delivery of await backend.queues.receive(subscription, { max: 100, waitMs: 0 })) held.add(delivery.id);
+
+    // Act: a pull between the deletion's chunks
+    const deleting = backend.metadata.deleteSubscription('big', 'workers');
+    const between = await backend.queues.receive(subscription, { max: 100, waitMs: 0 });
+    const deleted = await deleting;
+    await inMemory.close();
+
+    // Assess
+    expect(held.size).toBe(2100);
+    expect(deleted).toBe(true);
+    expect(between).toEqual([]);
+  });
+
+  it('counts a leased message in flight only, even when the clock steps back before the time it came due', async () => {
+    // Prepare
+    const clock = new TestClock();
+    clock.freeze();
+    const stepped = new Broker({ backend: createSqliteBackend({ dataDir: ':memory:', clock }), clock, logger: pino({ level: 'silent' }) });
+    await stepped.topics.create('jobs', { partitions: 1, retentionHours: TopicLimits.retentionHours.default, dedupWindowSeconds: 0 });
+    await stepped.subscriptions.create('jobs', 'workers', { ...putSubscriptionBody.parse({ ackDeadlineSeconds: 600 }), filter: null });
+    await stepped.publisher.publish('jobs', [{ body: 'early' }, { body: 'waiting' }]);
+    clock.advance(10_000);
+    await stepped.publisher.publish('jobs', [{ body: 'late' }]);
+    const early = await stepped.delivery.pull('jobs', 'workers', { max: 1, waitMs: 0 });
+    await stepped.delivery.pull('jobs', 'workers', { max: 1, waitMs: 0 }); // 'waiting'
+    const late = await stepped.delivery.pull('jobs', 'workers', { max: 1, waitMs: 0 });
+    await stepped.delivery.ack('jobs', 'workers', [early[0]!.ackId]);
+
+    // Act: a step back of 5 s puts the time 'late' came due in the future
+    clock.advance(-5_000);
+    const stats = (await stepped.subscriptions.describe('jobs', 'workers')).stats;
+    await stepped.close();
+
+    // Assess
+    expect(late.map((delivery) => delivery.body)).toEqual(['late']);
+    expect(stats).toMatchObject({ backlog: 0, inFlight: 2, delayed: 0 });
   });
 });
