@@ -6,6 +6,7 @@ import { CostDeployment } from './deployment.js';
 import { PRICES } from './prices.js';
 import { measureLambdaConsumers } from './lambdaConsumer.js';
 import type { AwsMeasurements } from './measurements.js';
+import { measureEmulatedFanOut, renderEmulatedFanOut, type EmulatedFanOut } from './emulatedFanOut.js';
 import { renderAwsGoal } from './goal.js';
 import { costRows, renderReport, type CostRow } from './report.js';
 import { measureDelayed, measureFanOut, PULL_BATCHES } from './scenarios.js';
@@ -25,6 +26,8 @@ export interface AwsCostModelOptions {
 
 export interface AwsCostModelResult {
   readonly measurements: AwsMeasurements;
+  /** Fan-out on the local emulator as a developer sees it, idle and busy. */
+  readonly emulatedFanOut: readonly EmulatedFanOut[];
   /** Dollars per million messages, consumers pulling 10 at a time. */
   readonly costs: readonly CostRow[];
   /** The same with consumers pulling 100 at a time. */
@@ -67,10 +70,11 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
   } finally {
     await deployment.stop();
   }
-  const markdown = `${renderAwsGoal(measurements)}\n\n${renderReport(measurements)}`;
+  const emulatedFanOut = await measureEmulatedFanOut(log);
+  const markdown = `${renderAwsGoal(measurements)}\n\n${renderReport(measurements)}\n\n${renderEmulatedFanOut(emulatedFanOut)}`;
   log(`\n${markdown}\n`);
   log(`measured in ${((Date.now() - started) / 1000).toFixed(0)} s; prices: bench/aws/prices.ts (us-east-1, ${PRICES.lambdaRequest.asOf})`);
-  const result = { measurements, costs: costRows(measurements, 10), costsPull100: costRows(measurements, 100), markdown };
+  const result = { measurements, emulatedFanOut, costs: costRows(measurements, 10), costsPull100: costRows(measurements, 100), markdown };
   const outFile = options.outFile === undefined ? join(resultsDir(), `${new Date().toISOString().replace(/[:.]/g, '-')}.json`) : options.outFile;
   if (outFile !== null) {
     mkdirSync(dirname(outFile), { recursive: true });

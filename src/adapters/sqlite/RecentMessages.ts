@@ -1,14 +1,7 @@
-import type { Attributes, Json } from '../../domain/types.js';
+import type { Message } from '../../domain/types.js';
 
-/** A logged message as its publish left it: what a pull hands out without reading the log row again. */
-export interface RecentMessage {
-  readonly id: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly key: string | null;
-  readonly body: Json;
-  readonly attributes: Attributes;
-  readonly publishedAt: string;
+/** A logged message as its publish left it (its topic is the pulling subscription's): what a pull hands out without reading the log row again. */
+export interface RecentMessage extends Omit<Message, 'topic'> {
   /** storedMessageBytes, counted once at publish. */
   readonly bytes: number;
 }
