@@ -1,33 +1,20 @@
-import { randomInt } from 'node:crypto';
-import { AckFailure, ResponseLimits } from '../../domain/constants.js';
-import { storedMessageBytes } from '../../domain/messageSize.js';
-import { ResponseBudget } from '../../domain/ResponseBudget.js';
+import { AckFailure } from '../../domain/constants.js';
 import { retryDelayMs } from '../../domain/retry.js';
 import type { AckOutcome, Delivery, Message, Subscription, SubscriptionStats } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { ReceiveOptions, SubscriptionQueues } from '../../ports/SubscriptionQueues.js';
 import type { Telemetry } from '../../ports/Telemetry.js';
-import { decodeAckId, encodeAckId } from './AckIds.js';
+import { decodeAckId } from './AckIds.js';
 import { DeliveryState } from './DeliveryState.js';
 import type { Lease, LeaseTable, SubscriptionLeases } from './LeaseTable.js';
+import type { LeaseTaker } from './LeaseTaker.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import type { LongPollWaiters } from './LongPollWaiters.js';
 import type { QueueRows } from './QueueRows.js';
-import type { RecentMessage, RecentMessages } from './RecentMessages.js';
-import { toContent, type LogRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
 import { requireSubscriptionRow, SUBSCRIPTION_ROW_SELECT, type SubscriptionRow } from './subscriptionRows.js';
 
 type LeaseCheck = { ok: true; seq: number; lease: Lease } | { ok: false; code: (typeof AckFailure)[keyof typeof AckFailure] };
-
-interface ReadyRow {
-  seq: number;
-  due_at: number;
-  attempts: number;
-  order_key: string | null;
-}
-
-const LOG_SELECT = `SELECT * FROM log WHERE seq = ?`;
 
 /**
  * Work queues in SQLite. Every state change runs as a group-committed write job,
@@ -43,10 +30,8 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     private readonly waiters: LongPollWaiters,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry,
-    private readonly recent: RecentMessages,
     private readonly leases: LeaseTable,
-    /** Bytes of messages one pull takes at most (ResponseBudget). */
-    private readonly responseBytes: number = ResponseLimits.bytes.default,
+    private readonly taker: LeaseTaker,
   ) {}
 
   public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
@@ -165,73 +150,14 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
   }
 
   /**
-   * Leases up to `max` ready messages, oldest due first, as many as the byte
-   * budget holds; expired leases of this subscription are settled first. A
-   * message that does not fit is left ready, its attempts untouched.
+   * Settles this subscription's expired leases, then leases up to `max` ready
+   * messages (LeaseTaker).
    */
   private lease(sub: SubscriptionRow, max: number, context: WriteContext): Delivery[] {
     const now = this.clock.now();
     const leases = this.leases.of(sub.id);
     this.expire(sub, leases, now, context);
-    const leaseEnd = now + sub.ack_deadline_seconds * 1000;
-    const budget = new ResponseBudget(this.responseBytes);
-    const leased: Delivery[] = [];
-    const taken: number[] = [];
-    context.onRollback(() => this.giveBack(leases, taken));
-    // Rows at or before the cursor were all leased when a pull passed them; some may be again after a rewind, and are skipped.
-    for (let more = true; more && leased.length < max; ) {
-      const from = leases.cursor ?? { dueAt: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
-      const wanted = max - leased.length;
-      const rows = this.store
-        .statement(
-          `SELECT seq, due_at, attempts, order_key FROM deliveries
-           WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND (due_at, seq) > (?, ?) AND due_at <= ? ORDER BY due_at, seq LIMIT ?`,
-        )
-        .all(sub.id, from.dueAt, from.seq, now, wanted) as ReadyRow[];
-      more = rows.length === wanted;
-      // One message at a time: the candidates are small index rows, the messages may be large.
-      for (const [index, row] of rows.entries()) {
-        if (leases.leases.has(row.seq)) {
-          leases.cursor = { dueAt: row.due_at, seq: row.seq };
-          continue;
-        }
-        const message = this.recent.get(row.seq) ?? this.readLogged(row.seq);
-        if (message === undefined) {
-          this.rows.remove(sub.id, row.seq, row.order_key, now); // trimmed by retention meanwhile
-          continue;
-        }
-        if (!budget.admit(message.bytes)) {
-          // Waiting pulls were handed these messages by count; the ones this pull could not hold go to the next.
-          this.waiters.handOver(sub.id, context, rows.length - index);
-          more = false;
-          break;
-        }
-        const lease: Lease = { token: randomInt(1, 2 ** 31), until: leaseEnd, attempts: row.attempts + 1, orderKey: row.order_key, dueAt: row.due_at };
-        leases.add(row.seq, lease);
-        leases.cursor = { dueAt: row.due_at, seq: row.seq };
-        taken.push(row.seq);
-        leased.push({
-          id: message.id,
-          topic: sub.topic,
-          partition: message.partition,
-          offset: message.offset,
-          key: message.key,
-          body: message.body,
-          attributes: message.attributes,
-          publishedAt: message.publishedAt,
-          ackId: encodeAckId({ subId: sub.id, seq: row.seq, token: lease.token }),
-          deliveryAttempt: lease.attempts,
-          leaseSeconds: sub.ack_deadline_seconds,
-        });
-      }
-    }
-    return leased;
-  }
-
-  /** A lease job rolled back: the messages it took were never handed out. */
-  private giveBack(leases: SubscriptionLeases, taken: readonly number[]): void {
-    for (const seq of taken) leases.leases.delete(seq);
-    leases.cursor = null;
+    return this.taker.take(sub, leases, max, now, context);
   }
 
   /** Settles every lease of `sub` that ended at or before `now` as a failed delivery. */
@@ -315,21 +241,6 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     // Gone (acked, or its dead letter deleted) reads as unknown; still there but no longer ours is an ended lease.
     const row = this.store.statement('SELECT 1 FROM deliveries WHERE sub_id = ? AND seq = ?').get(sub.id, parts.seq);
     return { ok: false, code: row === undefined ? AckFailure.InvalidAckId : AckFailure.LeaseExpired };
-  }
-
-  /** A message the recent ones no longer hold, from its log row. */
-  private readLogged(seq: number): RecentMessage | undefined {
-    const row = this.store.statement(LOG_SELECT).get(seq) as Omit<LogRow, 'topic'> | undefined;
-    if (row === undefined) return undefined;
-    const content = toContent(row);
-    return {
-      id: row.id,
-      partition: row.partition,
-      offset: row.offset,
-      ...content,
-      publishedAt: new Date(row.published_at).toISOString(),
-      bytes: storedMessageBytes({ ...content, id: row.id }, row.body),
-    };
   }
 
   /** When something of the subscription may next become deliverable: a ready row not yet handed out, or a lease ending. */

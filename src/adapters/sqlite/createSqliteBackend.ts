@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/Clock.js';
 import { noTelemetry, type Telemetry } from '../../ports/Telemetry.js';
 import { DelayedRows } from './DelayedRows.js';
 import { LeaseTable } from './LeaseTable.js';
+import { LeaseTaker } from './LeaseTaker.js';
 import { LongPollWaiters } from './LongPollWaiters.js';
 import { QueueRows } from './QueueRows.js';
 import { RecentMessages } from './RecentMessages.js';
@@ -46,7 +47,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
     metadata: new SqliteMetadataStore(store, rows, recent),
     log,
     delayed: new SqliteDelayedMessages(store, dedup, log, responseBytes),
-    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, recent, leases, responseBytes),
+    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, leases, new LeaseTaker(store, rows, waiters, recent, responseBytes)),
     deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock, responseBytes),
     groups: new SqliteGroupOffsets(store),
     close: async () => {
