@@ -45,7 +45,7 @@ export const responseBytesSetting = responseBytesIn(ResponseLimits.bytes);
  *
  * @example
  * readResponseBytes({ CONVEYOR_RESPONSE_BYTES: '1048576' }); // 1048576
- * readResponseBytes({}); // 8388608
+ * readResponseBytes({}); // 4194304
  * readResponseBytes({}, LambdaResponseBytes); // 2097152
  */
 export function readResponseBytes(env: NodeJS.ProcessEnv = process.env, range: ResponseBytesRange = ResponseLimits.bytes): number {

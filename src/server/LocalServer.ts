@@ -184,7 +184,7 @@ export class LocalServer {
       response.writeHead(structured.statusCode ?? 200, headers as Record<string, string>);
       // As a Buffer: its memory is external, which V8 counts toward collecting the garbage a large answer leaves behind,
       // and the socket sends it without a native copy of the string. 10 concurrent 8 MiB reads peaked at about 250 MB
-      // of RSS instead of about 400 MB.
+      // of RSS instead of about 400 MB (with today's default budget of 4 MiB: 135-153 MB).
       response.end(structured.body === undefined ? undefined : Buffer.from(structured.body));
     } catch (error) {
       const expected = error instanceof ConveyorError;

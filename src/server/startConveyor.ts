@@ -60,7 +60,7 @@ export interface StartConveyorOptions {
    * Most bytes of messages one log read, pull or dead-letter listing returns (as
    * CONVEYOR_RESPONSE_BYTES), 512 KiB to 64 MiB.
    *
-   * @default 8388608 (8 MiB)
+   * @default 4194304 (4 MiB)
    */
   readonly responseBytes?: number;
   /**

@@ -29,7 +29,7 @@ function resetPeak(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
-/** One maximal read over plain fetch (the contract client would validate 8 MiB against the OpenAPI document). */
+/** One maximal read over plain fetch (the contract client would validate megabytes against the OpenAPI document). */
 async function readAll(url: string): Promise<{ status: number; messages: Message[] }> {
   const response = await fetch(`${url}/v1/topics/large/partitions/0/messages?fromOffset=0&limit=${ReadLimits.limit.max}`);
   const body = (await response.json()) as { messages: Message[] };

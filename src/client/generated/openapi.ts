@@ -134,7 +134,7 @@ export interface paths {
          *     sizes (serialized body, key, id and attribute names and values, as the message size limit
          *     counts them) add up to at most the budget, so it may return fewer than `limit` before the
          *     end of the partition, and always at least one message when one is there. `nextOffset` is
-         *     then one past the last returned message, as always: continue from it. The budget is 8 MiB
+         *     then one past the last returned message, as always: continue from it. The budget is 4 MiB
          *     unless the server sets `CONVEYOR_RESPONSE_BYTES` (512 KiB to 64 MiB); on AWS the API
          *     function's is 2 MiB unless set (at most 2.5 MiB), to fit Lambda's 6 MB response limit.
          */

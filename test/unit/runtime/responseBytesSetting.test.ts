@@ -4,8 +4,8 @@ import { LambdaResponseBytes, readResponseBytes } from '../../../src/runtime/res
 import { readConfig } from '../../../src/server/config.js';
 
 describe('Function: readResponseBytes', () => {
-  it('answers the default budget, 8 MiB, when CONVEYOR_RESPONSE_BYTES is not set', () => {
-    expect(readResponseBytes({})).toBe(8 * 1024 * 1024);
+  it('answers the default budget, 4 MiB, when CONVEYOR_RESPONSE_BYTES is not set', () => {
+    expect(readResponseBytes({})).toBe(4 * 1024 * 1024);
   });
 
   it.each([
@@ -41,7 +41,7 @@ describe('Function: readResponseBytes', () => {
 });
 
 describe('Function: readConfig (CONVEYOR_RESPONSE_BYTES)', () => {
-  it('passes the budget to the server, 8 MiB by default', () => {
+  it('passes the budget to the server, 4 MiB by default', () => {
     expect(readConfig({}).responseBytes).toBe(ResponseLimits.bytes.default);
     expect(readConfig({ CONVEYOR_RESPONSE_BYTES: '1048576' }).responseBytes).toBe(1048576);
   });
