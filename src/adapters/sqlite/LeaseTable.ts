@@ -16,6 +16,9 @@ export interface ReadyPosition {
   readonly seq: number;
 }
 
+/** Before every row: where a subscription's first scan starts. */
+const START: ReadyPosition = { dueAt: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
+
 const before = (a: ReadyPosition, b: ReadyPosition): boolean => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
 
 /** One subscription's leases, and how far its ready rows have been handed out. */
@@ -27,6 +30,11 @@ export class SubscriptionLeases {
    * (a failed delivery, a promoted key, a redrive) moves it back (`rewind`).
    */
   public cursor: ReadyPosition | null = null;
+
+  /** Where the next scan of ready rows starts: after the cursor. */
+  public get scanFrom(): ReadyPosition {
+    return this.cursor ?? START;
+  }
   /** No lease ends before this: a lower bound, kept by `add` and `extend` (an ack only raises the true minimum). */
   private earliestUntil = Number.POSITIVE_INFINITY;
 

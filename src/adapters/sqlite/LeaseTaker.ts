@@ -48,7 +48,7 @@ export class LeaseTaker {
     context.onRollback(() => this.giveBack(leases, taken));
     // Rows at or before the cursor were all leased when a pull passed them; some may be again after a rewind, and are skipped.
     for (let more = true; more && leased.length < max; ) {
-      const from = leases.cursor ?? { dueAt: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
+      const from = leases.scanFrom;
       const wanted = max - leased.length;
       const rows = this.store
         .statement(

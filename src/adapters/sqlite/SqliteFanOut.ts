@@ -44,7 +44,7 @@ export class SqliteFanOut {
     let pulledSoon = false;
     for (const subscription of subscriptions) {
       const matcher = this.matcherFor(subscription);
-      const matching = appended.filter((row) => matcher.matches(row));
+      const matching = appended.filter((row) => matcher.matches(row.entry));
       if (matching.length === 0) continue;
       const added = this.rows.enqueue(subscription.id, subscription.ordered === 1, matching, now);
       if (added > 0) this.waiters.handOver(subscription.id, context, added);

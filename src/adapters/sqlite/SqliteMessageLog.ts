@@ -2,11 +2,11 @@ import { ResponseLimits } from '../../domain/constants.js';
 import { TopicNotFoundError } from '../../domain/errors.js';
 import { storedMessageBytes } from '../../domain/messageSize.js';
 import { ResponseBudget } from '../../domain/ResponseBudget.js';
-import type { Json, Message, PartitionStats, Topic } from '../../domain/types.js';
+import type { Message, PartitionStats, Topic } from '../../domain/types.js';
 import type { Clock } from '../../ports/Clock.js';
 import type { LogEntry, MessageLog, PublishOutcome, ReadPage, ReadPosition } from '../../ports/MessageLog.js';
 import type { DelayedRows } from './DelayedRows.js';
-import type { QueueRows } from './QueueRows.js';
+import type { QueuedRef, QueueRows } from './QueueRows.js';
 import type { RecentMessage, RecentMessages } from './RecentMessages.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import { attributesColumn, toMessage, type LogRow } from './rows.js';
@@ -14,12 +14,12 @@ import type { SqliteDedupIndex } from './SqliteDedupIndex.js';
 import type { SqliteFanOut } from './SqliteFanOut.js';
 import type { SqliteStore } from './SqliteStore.js';
 
-/** A row as appended, handed to fan-out in the same transaction. */
-export interface AppendedRow {
-  readonly seq: number;
-  readonly key: string | null;
-  readonly body: Json;
-  readonly attributes: Readonly<Record<string, string>>;
+/** A row as appended, handed to fan-out in the same transaction (and kept among the recent messages when pulled soon). */
+export interface AppendedRow extends QueuedRef {
+  readonly offset: number;
+  readonly entry: LogEntry;
+  /** The body as stored. */
+  readonly bodyText: string;
 }
 
 interface TopicSettingsRow {
@@ -74,11 +74,9 @@ export class SqliteMessageLog implements MessageLog {
   public appendInTransaction(topicId: number, dedupWindowSeconds: number, entries: readonly LogEntry[], context: WriteContext): PublishOutcome[] {
     const now = this.clock.now();
     const publishedAt = Math.max(now, this.lastPublishedAt);
-    const publishedIso = new Date(publishedAt).toISOString();
     const expiresAt = now + dedupWindowSeconds * 1000;
     const nextOffsets = new Map<number, number>();
     const appended: AppendedRow[] = [];
-    const recent: Array<[number, RecentMessage]> = [];
     const insert = this.store.statement(
       'INSERT INTO log (topic_id, partition, offset, id, key, body, attributes, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -98,10 +96,8 @@ export class SqliteMessageLog implements MessageLog {
       const body = entry.bodyText ?? JSON.stringify(entry.body);
       const { lastInsertRowid } = insert.run(topicId, entry.partition, offset, entry.id, entry.key, body, attributesColumn(entry.attributes), publishedAt);
       const seq = Number(lastInsertRowid);
-      const { id, partition, key, attributes } = entry;
-      recent.push([seq, { id, partition, offset, key, body: entry.body, attributes, publishedAt: publishedIso, bytes: storedMessageBytes(entry, body) }]);
       if (remember) this.dedup.rememberAppended(topicId, entry.id, expiresAt, entry.partition, offset);
-      appended.push({ seq, key: entry.key, body: entry.body, attributes: entry.attributes });
+      appended.push({ seq, key: entry.key, offset, entry, bodyText: body });
       return { id: entry.id, partition: entry.partition, offset, duplicate: false };
     });
     const update = this.store.statement('UPDATE partitions SET next_offset = ? WHERE topic_id = ? AND partition = ?');
@@ -109,12 +105,18 @@ export class SqliteMessageLog implements MessageLog {
     if (appended.length > 0) {
       this.lastPublishedAt = publishedAt;
       // Kept for the pulls only when some subscription's pulls are about to reach them: a backlog is read in its turn.
-      if (this.fanOut.route(topicId, appended, context).pulledSoon) {
-        for (const [seq, message] of recent) this.recent.add(seq, message);
-        context.onRollback(() => recent.forEach(([seq]) => this.recent.forget(seq)));
-      }
+      if (this.fanOut.route(topicId, appended, context).pulledSoon) this.keepRecent(appended, new Date(publishedAt).toISOString(), context);
     }
     return outcomes;
+  }
+
+  /** Keeps what this job appended among the recent messages; forgotten if the job rolls back. */
+  private keepRecent(appended: readonly AppendedRow[], publishedAt: string, context: WriteContext): void {
+    for (const { seq, offset, entry, bodyText } of appended) {
+      const message: RecentMessage = { id: entry.id, partition: entry.partition, offset, key: entry.key, body: entry.body, attributes: entry.attributes, publishedAt, bytes: storedMessageBytes(entry, bodyText) };
+      this.recent.add(seq, message);
+    }
+    context.onRollback(() => appended.forEach(({ seq }) => this.recent.forget(seq)));
   }
 
   public async read(topic: Topic, partition: number, from: ReadPosition, limit: number): Promise<ReadPage> {

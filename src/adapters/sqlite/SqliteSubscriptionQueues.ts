@@ -245,12 +245,12 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
 
   /** When something of the subscription may next become deliverable: a ready row not yet handed out, or a lease ending. */
   private nextReadyAt(subId: number): number | null {
-    const leases = this.leases.find(subId);
-    const from = leases?.cursor ?? { dueAt: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
+    const leases = this.leases.of(subId);
+    const from = leases.scanFrom;
     const row = this.store
       .statement(`SELECT MIN(due_at) AS due FROM deliveries WHERE sub_id = ? AND state = ${DeliveryState.Ready} AND (due_at, seq) > (?, ?)`)
       .get(subId, from.dueAt, from.seq) as { due: number | null };
-    const leaseEnd = leases?.nextEnd() ?? null;
+    const leaseEnd = leases.nextEnd();
     if (row.due === null) return leaseEnd;
     return leaseEnd === null ? row.due : Math.min(row.due, leaseEnd);
   }
