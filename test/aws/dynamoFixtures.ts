@@ -5,11 +5,11 @@ import type { DelayedSender, ScheduleTimers, SubscriptionProvisioner } from '../
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
 import { DynamoMetadataStore } from '../../src/adapters/aws/DynamoMetadataStore.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
-import { StartFrom } from '../../src/domain/constants.js';
 import { UnavailableError } from '../../src/domain/errors.js';
 import type { Schedule, Subscription, Topic } from '../../src/domain/types.js';
 import type { LogEntry, ReadPage } from '../../src/ports/MessageLog.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
+import { subscriptionOf } from '../helpers/subscription.js';
 import { TestClock } from '../helpers/TestClock.js';
 
 export const TABLES: Pick<AwsResources, 'logTable' | 'metaTable'> = { logTable: 'cvtest-log', metaTable: 'cvtest-meta' };
@@ -133,17 +133,7 @@ export function entryFactory(overrides: Partial<LogEntry> & Pick<LogEntry, 'id'>
 }
 
 export function subscriptionFactory(overrides: Partial<Subscription> & Pick<Subscription, 'topic' | 'name'>): Subscription {
-  return {
-    filter: null,
-    ackDeadlineSeconds: 30,
-    maxDeliveries: 5,
-    retryBackoff: { minSeconds: 1, maxSeconds: 600 },
-    ordered: false,
-    startFrom: StartFrom.Latest,
-    deadLetterAlarm: true,
-    createdAt: '2026-01-02T00:00:00.000Z',
-    ...overrides,
-  };
+  return subscriptionOf(overrides);
 }
 
 export function scheduleFactory(overrides: Partial<Schedule> & Pick<Schedule, 'name' | 'topic'>): Schedule {

@@ -41,6 +41,30 @@ describeContract('Typed client: subscribe() (conveyor/client)', (target) => {
     return running;
   }
 
+  /**
+   * `consume` of m1, m2, m3 pulled together (batch 3), one at a time: the first
+   * handler call waits until `finish`, so one message runs and two wait in hand.
+   */
+  async function consumeHeldAtGate(topic: string, settings: SubscriptionSettings): Promise<{ subscription: Subscription; started: string[]; finish: () => void }> {
+    const started: string[] = [];
+    let finish: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const subscription = await consume(
+      topic,
+      settings,
+      ['m1', 'm2', 'm3'],
+      async (message) => {
+        started.push(labelOfBody(message.body));
+        await gate;
+      },
+      { concurrency: 1, batchSize: 3 },
+    );
+    await until('one running and three in hand', () => started.length === 1 && subscription.stats().inFlight === 3);
+    return { subscription, started, finish };
+  }
+
   it(
     'acks what the handler finished: the subscription is empty after',
     async () => {
@@ -229,22 +253,7 @@ describeContract('Typed client: subscribe() (conveyor/client)', (target) => {
     'close() lets the running handler finish and ack, and gives back what had not started, ready at once',
     async () => {
       // Prepare
-      const started: string[] = [];
-      let finish: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => {
-        finish = resolve;
-      });
-      const subscription = await consume(
-        'sub-close',
-        {},
-        ['m1', 'm2', 'm3'],
-        async (message) => {
-          started.push(labelOfBody(message.body));
-          await gate;
-        },
-        { concurrency: 1, batchSize: 3 },
-      );
-      await until('one running and three in hand', () => started.length === 1 && subscription.stats().inFlight === 3);
+      const { subscription, started, finish } = await consumeHeldAtGate('sub-close', {});
 
       // Act
       let closed = false;
@@ -272,22 +281,7 @@ describeContract('Typed client: subscribe() (conveyor/client)', (target) => {
     'close() with maxDeliveries 1 dead-letters nothing: every pulled message is handled or ready again',
     async () => {
       // Prepare: every message is on its last attempt; one runs, two wait for the handler
-      const started: string[] = [];
-      let finish: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => {
-        finish = resolve;
-      });
-      const subscription = await consume(
-        'sub-close-last',
-        { maxDeliveries: 1 },
-        ['m1', 'm2', 'm3'],
-        async (message) => {
-          started.push(labelOfBody(message.body));
-          await gate;
-        },
-        { concurrency: 1, batchSize: 3 },
-      );
-      await until('one running and three in hand', () => started.length === 1 && subscription.stats().inFlight === 3);
+      const { subscription, started, finish } = await consumeHeldAtGate('sub-close-last', { maxDeliveries: 1 });
 
       // Act
       const closing = subscription.close();

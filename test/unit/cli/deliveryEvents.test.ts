@@ -1,19 +1,8 @@
 import { DeliveryEvents, subscriptionQueueArn } from '../../../src/cli/consume/deliveryEvents.js';
-import type { Subscription } from '../../../src/domain/types.js';
 import { deliveryOf } from '../../lambda/factories.js';
+import { subscriptionOf } from '../../helpers/subscription.js';
 
-const SUBSCRIPTION: Subscription = {
-  topic: 'orders',
-  name: 'billing',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  filter: null,
-  ackDeadlineSeconds: 30,
-  maxDeliveries: 5,
-  retryBackoff: { minSeconds: 1, maxSeconds: 600 },
-  ordered: false,
-  startFrom: 'latest',
-  deadLetterAlarm: true,
-};
+const SUBSCRIPTION = subscriptionOf({ createdAt: '2025-01-01T00:00:00.000Z' });
 
 function eventsFor(ordered: boolean): DeliveryEvents {
   return new DeliveryEvents({ topic: { name: 'orders', createdAt: '2025-01-01T00:00:00.000Z' }, subscription: { ordered }, queueArn: subscriptionQueueArn({ ...SUBSCRIPTION, ordered }, 'us-east-1'), region: 'us-east-1' });

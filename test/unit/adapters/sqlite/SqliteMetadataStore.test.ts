@@ -3,22 +3,10 @@ import { RecentMessages } from '../../../../src/adapters/sqlite/RecentMessages.j
 import { QueueRows } from '../../../../src/adapters/sqlite/QueueRows.js';
 import { SqliteMetadataStore } from '../../../../src/adapters/sqlite/SqliteMetadataStore.js';
 import { SqliteStore } from '../../../../src/adapters/sqlite/SqliteStore.js';
-import { StartFrom } from '../../../../src/domain/constants.js';
-import type { Subscription } from '../../../../src/domain/types.js';
 import { SubscriptionUpdate } from '../../../../src/ports/MetadataStore.js';
+import { subscriptionOf } from '../../../helpers/subscription.js';
 
-const read: Subscription = {
-  topic: 'orders',
-  name: 'billing',
-  filter: null,
-  ackDeadlineSeconds: 30,
-  maxDeliveries: 5,
-  retryBackoff: { minSeconds: 1, maxSeconds: 600 },
-  ordered: false,
-  startFrom: StartFrom.Latest,
-  deadLetterAlarm: true,
-  createdAt: '2026-01-02T00:00:00.000Z',
-};
+const read = subscriptionOf();
 
 async function storeWithSubscription(): Promise<SqliteMetadataStore> {
   const store = SqliteStore.open({ dataDir: ':memory:' });

@@ -6,20 +6,9 @@ import type { Backend } from '../../../../src/ports/Backend.js';
 import type { Subscription } from '../../../../src/domain/types.js';
 import { makeDataDir, removeDataDir } from '../../../helpers/dataDir.js';
 import { TestClock } from '../../../helpers/TestClock.js';
+import { subscriptionOf } from '../../../helpers/subscription.js';
 
-const subscription = (name: string, overrides: Partial<Subscription> = {}): Subscription => ({
-  topic: 'orders',
-  name,
-  filter: null,
-  ackDeadlineSeconds: 30,
-  maxDeliveries: 5,
-  retryBackoff: { minSeconds: 1, maxSeconds: 600 },
-  ordered: false,
-  startFrom: 'latest',
-  deadLetterAlarm: true,
-  createdAt: '2026-01-02T00:00:00.000Z',
-  ...overrides,
-});
+const subscription = (name: string, overrides: Partial<Subscription> = {}): Subscription => subscriptionOf({ name, ...overrides });
 
 /** Turns the database back into what schema version 2 was: delayed messages without `published_at`. */
 function downgradeToVersion2(dataDir: string): void {
