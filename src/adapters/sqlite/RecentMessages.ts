@@ -7,6 +7,7 @@ export interface RecentMessage extends Omit<Message, 'topic'> {
 }
 
 interface Entry {
+  readonly seq: number;
   readonly message: RecentMessage;
   readonly addedAt: number;
 }
@@ -29,6 +30,13 @@ export const RECENT_MESSAGE_MS = 1000;
  */
 export class RecentMessages {
   private readonly entries = new Map<number, Entry>();
+  /**
+   * Every entry in the order it was added, oldest from `head` on; a forgotten
+   * one stays until its turn. (Iterating the Map from its start to find the
+   * oldest would step over every slot deleted since its last rehash, on every add.)
+   */
+  private order: Entry[] = [];
+  private head = 0;
   private bytes = 0;
 
   public constructor(
@@ -45,14 +53,12 @@ export class RecentMessages {
     const now = this.now();
     this.forget(seq);
     if (message.bytes <= this.maxBytes) {
-      this.entries.set(seq, { message, addedAt: now });
+      const entry: Entry = { seq, message, addedAt: now };
+      this.entries.set(seq, entry);
+      this.order.push(entry);
       this.bytes += message.bytes;
     }
-    for (const [oldest, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes && entry.addedAt >= now - this.maxAgeMs) break;
-      this.entries.delete(oldest);
-      this.bytes -= entry.message.bytes;
-    }
+    this.dropOldest(now);
   }
 
   public forget(seq: number): void {
@@ -65,6 +71,26 @@ export class RecentMessages {
   /** Log rows were deleted: their seqs may be reused. */
   public clear(): void {
     this.entries.clear();
+    this.order = [];
+    this.head = 0;
     this.bytes = 0;
+  }
+
+  /** Drops the oldest entries while they are over the bytes or the age, and passes over forgotten ones. */
+  private dropOldest(now: number): void {
+    while (this.head < this.order.length) {
+      const oldest = this.order[this.head]!;
+      const held = this.entries.get(oldest.seq) === oldest;
+      if (held && this.bytes <= this.maxBytes && oldest.addedAt >= now - this.maxAgeMs) break;
+      this.head += 1;
+      if (held) {
+        this.entries.delete(oldest.seq);
+        this.bytes -= oldest.message.bytes;
+      }
+    }
+    if (this.head >= 1024 && this.head * 2 >= this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 }

@@ -37,6 +37,32 @@ describe('Class: RecentMessages', () => {
     expect([1, 2, 3].map((seq) => recent.get(seq)?.id)).toEqual([undefined, 'younger', 'new']);
   });
 
+  it('drops by age in the order messages were added, passing over forgotten ones, across thousands of adds', () => {
+    // Prepare
+    let now = 0;
+    const recent = new RecentMessages(() => now, 300, 50);
+    recent.add(1, message('forgotten', 100));
+    recent.add(2, message('aged', 100));
+    recent.forget(1);
+    now = 10;
+    recent.add(3, message('young', 100));
+
+    // Act
+    now = 60;
+    recent.add(4, message('new', 100));
+    const afterAging = [1, 2, 3, 4].map((seq) => recent.get(seq)?.id);
+    for (let seq = 5; seq < 5005; seq += 1) {
+      now += 1;
+      recent.add(seq, message(`m${seq}`, 100));
+      if (seq % 2 === 0) recent.forget(seq - 1);
+    }
+
+    // Assess
+    expect(afterAging).toEqual([undefined, undefined, 'young', 'new']);
+    // The last add held 5002, 5003 and 5004 within 300 bytes, then 5003 was forgotten.
+    expect([5000, 5001, 5002, 5003, 5004].map((seq) => recent.get(seq)?.id)).toEqual([undefined, undefined, 'm5002', undefined, 'm5004']);
+  });
+
   it('does not keep a message larger than its whole bound', () => {
     // Prepare
     const recent = new RecentMessages(() => 0, 250);
