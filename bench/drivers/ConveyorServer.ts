@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVER_HEAP_FLAGS } from '../../src/server/heapTuning.js';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -15,8 +16,9 @@ export interface ConveyorServerOptions {
 }
 
 /**
- * Conveyor exactly as users run it (`node dist/src/server/main.js`), in its own
- * process, with its data in a fresh temporary directory and a free loopback port.
+ * Conveyor exactly as users run it (`npm start`: `node --max-semi-space-size=8
+ * dist/src/server/main.js`, SERVER_HEAP_FLAGS.startup), in its own process,
+ * with its data in a fresh temporary directory and a free loopback port.
  *
  * @example
  * const server = await ConveyorServer.start({ sync: 'FULL' });
@@ -39,7 +41,7 @@ export class ConveyorServer {
     if (!existsSync(main)) throw new Error(`${main} does not exist: run npm run build first`);
     const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-bench-'));
     const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONVEYOR_SYNC: options.sync, LOG_LEVEL: 'warn', AUTH_TOKENS: '' };
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_HEAP_FLAGS.startup, ...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     try {
       const url = await new Promise<string>((resolveUrl, reject) => {

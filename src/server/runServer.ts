@@ -1,5 +1,6 @@
 import { createLogger } from '../observability/logger.js';
 import { readConfig, type ServerConfig } from './config.js';
+import { tuneServerHeap } from './heapTuning.js';
 import { isBackendName, serve, type Serving } from './serve.js';
 import { watchParent } from './watchParent.js';
 
@@ -32,6 +33,7 @@ export function failToStart(message: string): never {
  * await runServer({ backend: 'sqlite', stopWithParent: false, parent, usage: 'usage: conveyor serve [--backend sqlite|aws]' });
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
+  tuneServerHeap();
   const logger = createLogger();
   let config: ServerConfig;
   try {
