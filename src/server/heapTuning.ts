@@ -3,8 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * How the broker's own process runs V8's garbage collector. The work of a busy
  * broker is short-lived garbage (a request, its messages, its answer) around a
- * live heap of 10–15 MB; V8's defaults, made for pages and short scripts, let
- * the heap grow to several times that between full collections. Measured with
+ * live heap of 10–15 MB; with V8's defaults the heap grows to several times
+ * that between full collections. Measured with
  * the 200k-message drain of `npm run bench`: peak RSS 124 MiB with all three
  * instead of 182–188 MiB, at the same drain and end-to-end rates.
  */
