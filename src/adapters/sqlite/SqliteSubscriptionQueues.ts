@@ -30,9 +30,13 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     private readonly waiters: LongPollWaiters,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry,
-    private readonly leases: LeaseTable,
     private readonly taker: LeaseTaker,
   ) {}
+
+  /** The leases every writer of queue rows tells about ready rows (QueueRows). */
+  private get leases(): LeaseTable {
+    return this.rows.leases;
+  }
 
   public async receive(subscription: Subscription, options: ReceiveOptions, signal?: AbortSignal): Promise<Delivery[]> {
     const deadline = this.clock.now() + options.waitMs;

@@ -37,8 +37,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const telemetry = options.telemetry ?? noTelemetry;
   const store = SqliteStore.open(options);
   const waiters = new LongPollWaiters();
-  const leases = new LeaseTable();
-  const rows = new QueueRows(store, leases);
+  const rows = new QueueRows(store, new LeaseTable());
   const dedup = new SqliteDedupIndex(store);
   const recent = new RecentMessages(() => clock.now());
   const log = new SqliteMessageLog(store, dedup, new SqliteFanOut(store, rows, waiters, clock), new DelayedRows(store), rows, clock, recent, responseBytes);
@@ -47,7 +46,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
     metadata: new SqliteMetadataStore(store, rows, recent),
     log,
     delayed: new SqliteDelayedMessages(store, dedup, log, responseBytes),
-    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, leases, new LeaseTaker(store, rows, waiters, recent, responseBytes)),
+    queues: new SqliteSubscriptionQueues(store, rows, waiters, clock, telemetry, new LeaseTaker(store, rows, waiters, recent, responseBytes)),
     deadLetters: new SqliteDeadLetterQueues(store, rows, waiters, clock, responseBytes),
     groups: new SqliteGroupOffsets(store),
     close: async () => {
