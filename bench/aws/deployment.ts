@@ -6,6 +6,7 @@ import { TokenRegistry } from '../../src/access/TokenRegistry.js';
 import { createApiHandler, type ApiContext } from '../../src/http/createApiHandler.js';
 import { apiRoutes } from '../../src/http/routes/index.js';
 import type { Clock } from '../../src/ports/Clock.js';
+import { useEmulatorCredentials } from '../../src/emulation/emulatorCredentials.js';
 import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
 import { setEmulatorClock, startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
 import { startLocalAws, synthesizeTemplate, type LocalAws } from '../../src/emulation/startLocalAws.js';
@@ -77,7 +78,7 @@ export class CostDeployment {
   ) {}
 
   public static async start(): Promise<CostDeployment> {
-    for (const [name, value] of Object.entries({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' })) process.env[name] ??= value;
+    useEmulatorCredentials();
     const [moto, template] = await Promise.all([startMotoServer(), synthesizeTemplate(PREFIX)]);
     try {
       const memoryMb = functionMemory(template);

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import type { Broker } from '../../src/broker/Broker.js';
 import { putSubscriptionBody } from '../../src/http/schemas/subscriptions.js';
+import { useEmulatorCredentials } from '../../src/emulation/emulatorCredentials.js';
 import { startMotoServer } from '../../src/emulation/motoServer.js';
 import { startLocalAws } from '../../src/emulation/startLocalAws.js';
 
@@ -27,7 +28,6 @@ const MESSAGES = 100;
 const SUBSCRIPTIONS = 5;
 /** A round gives up after this long (the issue's bar is 2 s idle; "stalls" would show as null). */
 const ROUND_LIMIT_MS = 60_000;
-const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } as const;
 
 /**
  * Publishes 100 messages (one call) to a topic with 5 subscriptions on the
@@ -37,7 +37,7 @@ const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'te
  * by other processes (bounded: they stop by themselves after the round's limit).
  */
 export async function measureEmulatedFanOut(progress: (line: string) => void): Promise<EmulatedFanOut[]> {
-  for (const [name, value] of Object.entries(FAKE_CREDENTIALS)) process.env[name] ??= value;
+  useEmulatorCredentials();
   const moto = await startMotoServer();
   try {
     const local = await startLocalAws({ endpoint: moto.endpoint, logger: pino({ level: 'silent' }), resourcePrefix: 'fanout', accessLog: false });

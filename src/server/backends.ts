@@ -42,17 +42,15 @@ export async function startEmbeddedBackend(config: ServerConfig, logger: Logger)
  * ConveyorStack is deployed into it and every function runs in this process.
  */
 export async function startEmulatedAwsBackend(logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningBackend> {
-  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }, { warnIfUnpatchedEmulator }, { readAccessLog }] = await Promise.all([
+  const [{ startMotoServer }, { startLocalAws }, { readResponseBytes }, { warnIfUnpatchedEmulator }, { readAccessLog }, { useEmulatorCredentials }] = await Promise.all([
     import('../emulation/motoServer.js'),
     import('../emulation/startLocalAws.js'),
     import('../runtime/responseBytesSetting.js'),
     import('../emulation/emulatorProbe.js'),
     import('../runtime/accessLogSetting.js'),
+    import('../emulation/emulatorCredentials.js'),
   ]);
-  // Emulators accept any credentials; never let a real profile be picked up by accident.
-  env['AWS_ACCESS_KEY_ID'] ??= 'test';
-  env['AWS_SECRET_ACCESS_KEY'] ??= 'test';
-  env['AWS_REGION'] ??= 'us-east-1';
+  useEmulatorCredentials(env);
   const external = env['AWS_ENDPOINT_URL'];
   const moto = external === undefined || external === '' ? await startMotoServer(Number(env['CONVEYOR_EMULATOR_PORT'] ?? 5000)) : undefined;
   const endpoint = moto?.endpoint ?? external!;

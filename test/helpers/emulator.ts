@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EMULATOR_CREDENTIALS } from '../../src/emulation/emulatorCredentials.js';
 import { synthesizeTemplate } from '../../src/emulation/startLocalAws.js';
 import { setEmulatorClock, startMotoServer, type EmulatorClockState } from '../../src/emulation/motoServer.js';
 import { EMULATORS_ENV, post, TEMPLATE_ENV } from '../globalSetup.js';
@@ -16,7 +17,7 @@ export interface Emulator {
 }
 
 /** Fake credentials: the emulator accepts any, and nothing may ever reach real AWS. */
-export const EMULATOR_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } as const;
+export const EMULATOR_ENV = EMULATOR_CREDENTIALS;
 
 
 function ourEmulatorEndpoint(): string | undefined {
