@@ -1,9 +1,11 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
 import type { DelayedSender, ScheduleTimers, SubscriptionProvisioner } from '../../src/adapters/aws/collaborators.js';
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
 import { DynamoMetadataStore } from '../../src/adapters/aws/DynamoMetadataStore.js';
+import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { UnavailableError } from '../../src/domain/errors.js';
 import type { Schedule, Subscription, Topic } from '../../src/domain/types.js';
@@ -224,6 +226,10 @@ export interface LogContext {
   createTopic(overrides: Partial<Topic> & Pick<Topic, 'name'>): Promise<Topic>;
   /** Appends one entry per body to a partition, each with a generated (not remembered) id `gen-<body>`. */
   appendBodies(topic: Topic, bodies: readonly string[], partition?: number): Promise<unknown>;
+  /** Every item of a log partition as stored, in key order: the head (offset -1), then the record batches. */
+  logItems(topic: Topic, partition: number): Promise<Array<Record<string, unknown>>>;
+  /** Deletes the record batches keyed at `offsets`, as DynamoDB TTL deletes expired items: late and in no particular order. */
+  deleteBatches(topic: Topic, partition: number, offsets: readonly number[]): Promise<void>;
 }
 
 /**
@@ -249,6 +255,13 @@ export function useLog(dynamo: () => DynamoSuite): LogContext {
         return topic;
       },
       appendBodies: (topic, bodies, partition = 0) => log.append(topic, bodies.map((body) => entryFactory({ id: `gen-${body}`, body, partition }))),
+      logItems: async (topic, partition) => {
+        const query = new QueryCommand({ TableName: TABLES.logTable, KeyConditionExpression: 'p = :p', ExpressionAttributeValues: { ':p': partitionKey(topic, partition) }, ConsistentRead: true });
+        return (await dynamo().clients.dynamo.send(query)).Items ?? [];
+      },
+      deleteBatches: async (topic, partition, offsets) => {
+        for (const o of offsets) await dynamo().clients.dynamo.send(new DeleteCommand({ TableName: TABLES.logTable, Key: { p: partitionKey(topic, partition), o } }));
+      },
     };
   });
   const now = (): LogContext => {
@@ -270,6 +283,8 @@ export function useLog(dynamo: () => DynamoSuite): LogContext {
     },
     createTopic: (overrides) => now().createTopic(overrides),
     appendBodies: (topic, bodies, partition) => now().appendBodies(topic, bodies, partition),
+    logItems: (topic, partition) => now().logItems(topic, partition),
+    deleteBatches: (topic, partition, offsets) => now().deleteBatches(topic, partition, offsets),
   };
 }
 

@@ -137,6 +137,27 @@ describe('Class: DynamoMessageLog (reading)', () => {
       expect(offsetsAndBodies(page)).toEqual([[12, 'new0'], [13, 'new1'], [14, 'new2']]);
     });
 
+    it.each([
+      { case: 'inside a deleted batch', offset: 3 },
+      { case: 'inside an expired batch still stored', offset: 4 },
+      { case: 'past the last expired batch', offset: 7 },
+    ])('skips expired batches, some deleted by TTL out of order, reading from $case', async ({ offset }) => {
+      // Prepare: batches at 0, 2, 4 and 6 expired, TTL has deleted those at 2 and 6, and a retained one at 8
+      const topic = await suite.createTopic({ name: 'holes', retentionHours: 1 });
+      for (const batch of [0, 2, 4, 6]) await suite.appendBodies(topic, [`old${batch}`, `old${batch + 1}`]);
+      suite.clock.advance(2 * HOUR);
+      await suite.appendBodies(topic, ['new8', 'new9']);
+      await suite.deleteBatches(topic, 0, [2, 6]);
+
+      // Act
+      const page = await suite.log.read(topic, 0, { offset }, 10);
+
+      // Assess
+      expect(offsetsAndBodies(page)).toEqual([[8, 'new8'], [9, 'new9']]);
+      expect(page.nextOffset).toBe(10);
+      expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 8, nextOffset: 10 }]);
+    });
+
     it('reads nothing, with nextOffset at the head, once every message expired', async () => {
       // Prepare
       const topic = await partitionWithExpiredPrefix('all-expired', 3, 0);
@@ -199,7 +220,7 @@ describe('Class: DynamoMessageLog (reading)', () => {
     });
 
     it('queries no further page once the budget is spent', async () => {
-      // Prepare: 10 messages of 200 KiB fill two 1 MB query pages and part of a third
+      // Prepare: 10 messages of 200 KiB, one record batch each (two would pass the item size), fill two 1 MB query pages and part of a third
       const topic = await suite.createTopic({ name: 'budget-pages' });
       await appendSized(topic, Array.from({ length: 10 }, () => LARGE));
       const counter = new RequestCounter();
@@ -210,7 +231,8 @@ describe('Class: DynamoMessageLog (reading)', () => {
 
       // Assess
       expect(page.messages.map((message) => message.offset)).toEqual([0, 1]);
-      expect(counter.snapshot()['DynamoDB.Query']).toBe(1);
+      // The batch that holds offset 0, then one page of the batches after it
+      expect(counter.snapshot()['DynamoDB.Query']).toBe(2);
     });
 
     it('returns the first message whatever the budget, so a reader always moves on', async () => {

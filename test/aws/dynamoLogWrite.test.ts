@@ -80,6 +80,62 @@ describe('Class: DynamoMessageLog (writing)', () => {
       expect(page.messages.map((message) => message.body)).toEqual(entries.map((_, i) => i));
     });
 
+    it('writes a publish to one partition as one record batch item, and starts a new one where a batch would pass the item size', async () => {
+      // Prepare: five messages of 100 KiB, and a record batch holds at most 350 KB of messages
+      const topic = await suite.createTopic({ name: 'batches' });
+      const entries = Array.from({ length: 5 }, (_, n) => entryFactory({ id: `big-${n}`, body: { n, pad: 'x'.repeat(100 * 1024) } }));
+
+      // Act
+      await suite.log.append(topic, [entryFactory({ id: 'small-0' }), entryFactory({ id: 'small-1' })]);
+      await suite.log.append(topic, entries);
+
+      // Assess: the head (offset -1), then batches keyed by their first offset
+      const items = await suite.logItems(topic, 0);
+      expect(items.map((item) => [item['o'], item['n']])).toEqual([[-1, undefined], [0, 2], [2, 3], [5, 2]]);
+      expect(items[0]).toMatchObject({ next: 7 });
+      const { messages } = await suite.log.read(topic, 0, { offset: 0 }, 10);
+      expect(messages.map((message) => message.id)).toEqual(['small-0', 'small-1', ...entries.map((entry) => entry.id)]);
+    });
+
+    it('appends after the batch it finds in its place when another process appended since it last looked', async () => {
+      // Prepare: this process remembers the end at 1; another appends three messages there
+      const topic = await suite.createTopic({ name: 'stale-end' });
+      await suite.log.append(topic, [entryFactory({ id: 'first' })]);
+      const other = new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender);
+      await other.append(topic, ['a', 'b', 'c'].map((id) => entryFactory({ id })));
+      const counter = new RequestCounter();
+      const stale = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
+      await stale.append(topic, [entryFactory({ id: 'primer' })]);
+      await other.append(topic, [entryFactory({ id: 'meanwhile' })]);
+
+      // Act
+      const [outcome] = await stale.append(topic, [entryFactory({ id: 'late' })]);
+
+      // Assess
+      expect(outcome).toEqual({ id: 'late', partition: 0, offset: 6, duplicate: false });
+      const { messages, nextOffset } = await suite.log.read(topic, 0, { offset: 0 }, 10);
+      expect(messages.map((message) => [message.offset, message.id])).toEqual([[0, 'first'], [1, 'a'], [2, 'b'], [3, 'c'], [4, 'primer'], [5, 'meanwhile'], [6, 'late']]);
+      expect(nextOffset).toBe(7);
+      // primer: head read, topic read, put, head update; late: a put that found "meanwhile" there, the put after it, topic read, head update
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.PutItem': 3, 'DynamoDB.UpdateItem': 2 });
+    });
+
+    it('continues the offsets after the head once TTL has deleted every batch of an idle partition', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'idle', retentionHours: 1 });
+      await suite.appendBodies(topic, ['a', 'b', 'c']);
+      suite.clock.advance(2 * 3_600_000);
+      await suite.deleteBatches(topic, 0, [0]);
+      const fresh = new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender);
+
+      // Act
+      const [outcome] = await fresh.append(topic, [entryFactory({ id: 'after' })]);
+
+      // Assess
+      expect(outcome).toEqual({ id: 'after', partition: 0, offset: 3, duplicate: false });
+      expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 3, nextOffset: 4 }]);
+    });
+
     it('retries a transaction that DynamoDB cancelled for a conflict', async () => {
       // Prepare
       const topic = await suite.createTopic({ name: 'conflicted' });
@@ -87,29 +143,32 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const flaky = new DynamoMessageLog(dynamo().newClients(faults), TABLES, suite.clock, suite.sender);
 
       // Act
-      const outcomes = await flaky.append(topic, [entryFactory({ id: 'x' })]);
+      const outcomes = await flaky.append(topic, [entryFactory({ id: 'x', clientId: true })]);
 
       // Assess
       expect(faults.injected).toBe(2);
       expect(outcomes).toEqual([{ id: 'x', partition: 0, offset: 0, duplicate: false }]);
     });
 
-    it('gives up with Unavailable when every attempt is cancelled, and appends nothing', async () => {
+    it.each([
+      { case: 'a transaction (remembered ids)', target: 'DynamoDB.TransactWriteItems', kind: 'transaction-conflict' as const, clientId: true },
+      { case: 'a put (no remembered ids)', target: 'DynamoDB.PutItem', kind: 'throttle' as const, clientId: false },
+    ])('gives up with Unavailable when every attempt at $case fails, and appends nothing', async ({ target, kind, clientId }) => {
       // Prepare
-      const topic = await suite.createTopic({ name: 'always-conflicted' });
-      const faults = new FaultInjector([{ target: 'DynamoDB.TransactWriteItems', kind: 'transaction-conflict' }]);
+      const topic = await suite.createTopic({ name: 'always-failing' });
+      const faults = new FaultInjector([{ target, kind }]);
       const hopeless = new DynamoMessageLog(dynamo().newClients(faults), TABLES, suite.clock, suite.sender, { retry: { maxAttempts: 3, baseDelayMs: 1 } });
 
       // Act
-      const appending = hopeless.append(topic, [entryFactory({ id: 'x' })]);
+      const appending = hopeless.append(topic, [entryFactory({ id: 'x', clientId })]);
 
       // Assess
       await expect(appending).rejects.toMatchObject({ code: 'Unavailable' });
-      expect(faults.injected).toBe(3);
+      expect(faults.injected).toBeGreaterThanOrEqual(3);
       expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 0, nextOffset: 0 }]);
     });
 
-    it('throws TopicNotFound when the topic was deleted or created anew since it was read', async () => {
+    it.each([{ clientId: false }, { clientId: true }])('throws TopicNotFound when the topic was deleted or created anew since it was read (clientId $clientId)', async ({ clientId }) => {
       // Prepare
       const stale = await suite.createTopic({ name: 'recreated' });
       await suite.metadata.deleteTopic('recreated');
@@ -117,13 +176,29 @@ describe('Class: DynamoMessageLog (writing)', () => {
       await suite.createTopic({ name: 'recreated' });
 
       // Act
-      const appending = suite.log.append(stale, [entryFactory({ id: 'late' })]);
+      const appending = suite.log.append(stale, [entryFactory({ id: 'late', clientId })]);
 
       // Assess
       await expect(appending).rejects.toMatchObject({ code: 'TopicNotFound' });
     });
 
-    it('publishes a batch that fits one transaction with one head read and that transaction', async () => {
+    it('publishes a batch without remembered ids as one conditional put, the topic read beside it, and moves the head after', async () => {
+      // Prepare
+      const counter = new RequestCounter();
+      const counted = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
+      const topic = await suite.createTopic({ name: 'cost' });
+
+      // Act
+      await counted.append(topic, Array.from({ length: 10 }, (_, i) => entryFactory({ id: `c${i}` })));
+      const first = counter.snapshot();
+      await counted.append(topic, Array.from({ length: 10 }, (_, i) => entryFactory({ id: `d${i}` })));
+
+      // Assess: the second publish knows where the partition ends and reads no head
+      expect(first).toEqual({ 'DynamoDB.GetItem': 2, 'DynamoDB.PutItem': 1, 'DynamoDB.UpdateItem': 1 });
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.PutItem': 2, 'DynamoDB.UpdateItem': 2 });
+    });
+
+    it('publishes a batch of remembered ids with one head read, one transaction and one head update', async () => {
       // Prepare
       const counter = new RequestCounter();
       const counted = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
@@ -133,7 +208,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       await counted.append(topic, Array.from({ length: 10 }, (_, i) => entryFactory({ id: `c${i}`, clientId: true })));
 
       // Assess
-      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 1, 'DynamoDB.TransactWriteItems': 1 });
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 1, 'DynamoDB.TransactWriteItems': 1, 'DynamoDB.UpdateItem': 1 });
     });
   });
 

@@ -4,6 +4,7 @@ import type { Json, Message, Subscription } from '../../src/domain/types.js';
 import { FaultInjector, type FaultRule } from '../helpers/FaultInjector.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import {
+  batchRecord,
   buildAdapters,
   createEventBus,
   EmulatorClock,
@@ -111,6 +112,21 @@ describe('Class: StreamRelay', () => {
       expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 1 });
       expect(await receivedBy(email)).toEqual(['ada', 'bob']);
       expect(await receivedBy(profile)).toEqual(['ada', 'bob']);
+    });
+
+    it('relays every message of a record batch, to unordered and ordered subscriptions alike', async () => {
+      // Prepare: one stream record holding three messages, as one publish to a partition writes them
+      const email = await subscribe('welcome-email');
+      const ledger = await subscribe('ledger', { ordered: true });
+      const records = [batchRecord(orders, appended([msg('ada', { key: 'A' }), msg('bob', { key: 'A' }), msg('cy', { key: 'A' })]), 100)];
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(await receivedBy(email)).toEqual(['ada', 'bob', 'cy']);
+      expect(await receivedBy(ledger)).toEqual(['ada', 'bob', 'cy']);
     });
 
     it.each(FILTER_CASES)('routes through the subscription’s rule only the messages its filter matches ($case)', async ({ filter, matching, other }) => {

@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
-import { toLogItem, HEAD_OFFSET } from '../../src/adapters/aws/logItems.js';
+import { HEAD_OFFSET, toBatchedMessage, toBatchItem } from '../../src/adapters/aws/logItems.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
@@ -209,28 +209,29 @@ export function messagesOf(topic: Topic, labels: readonly string[], fields: Part
   }));
 }
 
-/** DynamoDB stream records of the log items of `messages`, as the log table's stream would show them. */
+/** DynamoDB stream records of `messages`, each a record batch of its own, as the log table's stream would show them. */
 export function streamRecords(topic: Topic, messages: readonly Message[], options: { firstSequence?: number; incarnation?: string } = {}): DynamoDBRecord[] {
-  const createdAt = options.incarnation ?? topic.createdAt;
-  return messages.map((message, index) => {
-    const item = toLogItem({
-      partitionKey: partitionKey({ name: topic.name, createdAt }, message.partition),
-      topic: topic.name,
-      topicCreatedAt: createdAt,
-      partition: message.partition,
-      offset: message.offset,
-      id: message.id,
-      key: message.key,
-      body: message.body,
-      attributes: message.attributes,
-      publishedAt: Date.parse(message.publishedAt),
-      retentionHours: topic.retentionHours,
-    });
-    return record('INSERT', marshall(item), String((options.firstSequence ?? 100) + index));
-  });
+  return messages.map((message, index) => batchRecord(topic, [message], (options.firstSequence ?? 100) + index, options.incarnation));
 }
 
-/** A stream record of the partition's head counter (offset -1), which the relay must pass over. */
+/** The DynamoDB stream record of one record batch holding `messages` (consecutive offsets of one partition, published together). */
+export function batchRecord(topic: Topic, messages: readonly Message[], sequence: number, incarnation: string = topic.createdAt): DynamoDBRecord {
+  const [first] = messages;
+  if (first === undefined) throw new Error('a record batch holds at least one message');
+  const item = toBatchItem({
+    partitionKey: partitionKey({ name: topic.name, createdAt: incarnation }, first.partition),
+    topic: topic.name,
+    topicCreatedAt: incarnation,
+    partition: first.partition,
+    offset: first.offset,
+    messages: messages.map((message) => toBatchedMessage({ ...message, clientId: false }).message),
+    publishedAt: Date.parse(first.publishedAt),
+    retentionHours: topic.retentionHours,
+  });
+  return record('INSERT', marshall(item), String(sequence));
+}
+
+/** A stream record of the partition's head (offset -1), which the relay must pass over. */
 export function headCounterRecord(topic: Topic, sequence: number): DynamoDBRecord {
   return record('INSERT', marshall({ p: partitionKey(topic, 0), o: HEAD_OFFSET, next: 5 }), String(sequence));
 }

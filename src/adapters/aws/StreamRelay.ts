@@ -6,7 +6,7 @@ import type { MetadataStore } from '../../ports/MetadataStore.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import type { PartialRetryOptions } from './batches.js';
 import type { AwsClients } from './clients.js';
-import { fromLogItem, logItemFromStreamImage } from './logItems.js';
+import { batchItemFromStreamImage, messagesOf } from './logItems.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
@@ -42,7 +42,8 @@ export interface StreamRelayOptions {
 
 /**
  * The logic of the stream relay (functions/relay.ts): every message appended to
- * the log table reaches each subscription of its topic. Unordered subscriptions
+ * the log table (one stream record per record batch) reaches each subscription
+ * of its topic. Unordered subscriptions
  * get it through the event bus (one PutEvents entry per message, whatever their
  * number; each subscription's rule filters and delivers). Ordered ones get it
  * straight in their FIFO queue, filtered here with SubscriptionMatcher, grouped
@@ -77,8 +78,8 @@ export class StreamRelay {
   /** Relays the batch's new messages; answers the first record that must be tried again, if any. */
   public async handle(records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
     const inserted = records.flatMap((record, index) => {
-      // Head counters (offset -1), updates and TTL deletes are not new messages.
-      const item = record.eventName === 'INSERT' ? logItemFromStreamImage(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined) : null;
+      // Heads (offset -1), updates and TTL deletes are not new messages.
+      const item = record.eventName === 'INSERT' ? batchItemFromStreamImage(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined) : null;
       return item === null ? [] : [{ record: index, item }];
     });
     const failed = new Set<number>();
@@ -88,7 +89,7 @@ export class StreamRelay {
     );
     const appended = inserted.flatMap(({ record, item }): Appended[] => {
       const topic = routes.get(item.tp)?.topic;
-      return topic === undefined || topic === null || item.tc !== topic.createdAt ? [] : [{ record, message: fromLogItem(item), topic }];
+      return topic === undefined || topic === null || item.tc !== topic.createdAt ? [] : messagesOf(item).map((message) => ({ record, message, topic }));
     });
 
     const { events, sends } = this.plan(appended, routes);

@@ -1,88 +1,126 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { storedMessageBytes } from '../../domain/messageSize.js';
 import type { Json, Message } from '../../domain/types.js';
+import type { LogEntry } from '../../ports/MessageLog.js';
 
-/**
- * One message as it sits in the log table. The partition's head counter lives
- * in the same partition key at offset -1 (`HEAD_OFFSET`) with a `next` attribute.
- * Attribute names are short: every byte is paid for on each write and stream read.
- */
-export interface LogItem {
-  /** Partition key: `names.partitionKey(topic, partition)`. */
-  readonly p: string;
-  /** Offset in the partition. */
-  readonly o: number;
-  /** Topic name (the key `p` also holds the topic's incarnation). */
-  readonly tp: string;
-  /** Topic creation time, RFC 3339: which incarnation of the topic this is. */
-  readonly tc: string;
-  readonly part: number;
-  readonly id: string;
+/** One message inside a record batch. Attribute names are short: every byte is paid for on each write and stream read. */
+export interface BatchedMessage {
+  readonly i: string;
   /** Message key, absent when null. */
   readonly k?: string;
   /** Body as JSON text. */
   readonly b: string;
   /** Attributes as JSON text, absent when empty. */
   readonly a?: string;
-  /** Publish time, epoch ms. */
+}
+
+/**
+ * A record batch, as Kafka stores its log: the consecutive messages of one
+ * partition that one append wrote, in one item keyed by the first offset.
+ * Offsets `o … o + n − 1` belong to it. DynamoDB bills a write per KB of the
+ * item, not per message, so a publish of ten 1 KiB messages to a partition
+ * is one write of 11 KB instead of ten writes of 2 KB. The partition's head
+ * (see partitionEnd.ts) lives in the same partition key at offset -1
+ * (`HEAD_OFFSET`).
+ */
+export interface BatchItem {
+  /** Partition key: `names.partitionKey(topic, partition)`. */
+  readonly p: string;
+  /** Offset of the first message. */
+  readonly o: number;
+  /** How many messages the batch holds. */
+  readonly n: number;
+  /** Topic name (the key `p` also holds the topic's incarnation). */
+  readonly tp: string;
+  /** Topic creation time, RFC 3339: which incarnation of the topic this is. */
+  readonly tc: string;
+  readonly part: number;
+  /** Publish time of every message in the batch, epoch ms. */
   readonly t: number;
   /** Expiry for DynamoDB TTL, epoch seconds (publish time + retention). */
   readonly ttl: number;
+  readonly m: readonly BatchedMessage[];
 }
 
 export const HEAD_OFFSET = -1;
 
-export interface LogItemInput {
+/** DynamoDB refuses items over 400 KB; a batch is closed before this many bytes of messages (a single message always fits: they are at most 256 KiB). */
+export const MAX_BATCH_BYTES = 350_000;
+
+/** What each message adds to an item besides its stored bytes: the map's and its attribute names' overhead. */
+const MESSAGE_OVERHEAD_BYTES = 16;
+
+/** A log entry as it goes into a batch, with the bytes it adds to the item. */
+export function toBatchedMessage(entry: LogEntry): { readonly message: BatchedMessage; readonly bytes: number } {
+  const b = entry.bodyText ?? JSON.stringify(entry.body);
+  const hasAttributes = Object.keys(entry.attributes).length > 0;
+  const message: BatchedMessage = {
+    i: entry.id,
+    ...(entry.key === null ? {} : { k: entry.key }),
+    b,
+    ...(hasAttributes ? { a: JSON.stringify(entry.attributes) } : {}),
+  };
+  return { message, bytes: storedMessageBytes(entry, b) + MESSAGE_OVERHEAD_BYTES + (hasAttributes ? 8 : 0) };
+}
+
+export interface BatchItemInput {
   readonly partitionKey: string;
   readonly topic: string;
   readonly topicCreatedAt: string;
   readonly partition: number;
   readonly offset: number;
-  readonly id: string;
-  readonly key: string | null;
-  readonly body: Json;
-  readonly attributes: Readonly<Record<string, string>>;
+  readonly messages: readonly BatchedMessage[];
   readonly publishedAt: number;
   readonly retentionHours: number;
 }
 
-export function toLogItem(input: LogItemInput): LogItem {
-  const hasAttributes = Object.keys(input.attributes).length > 0;
+export function toBatchItem(input: BatchItemInput): BatchItem {
   return {
     p: input.partitionKey,
     o: input.offset,
+    n: input.messages.length,
     tp: input.topic,
     tc: input.topicCreatedAt,
     part: input.partition,
-    id: input.id,
-    ...(input.key === null ? {} : { k: input.key }),
-    b: JSON.stringify(input.body),
-    ...(hasAttributes ? { a: JSON.stringify(input.attributes) } : {}),
     t: input.publishedAt,
     ttl: Math.ceil((input.publishedAt + input.retentionHours * 3_600_000) / 1000),
+    m: input.messages,
   };
 }
 
-export function isMessageItem(item: Record<string, unknown>): item is LogItem & Record<string, unknown> {
-  return typeof item['o'] === 'number' && item['o'] >= 0 && typeof item['id'] === 'string';
+export function isBatchItem(item: Record<string, unknown>): item is BatchItem & Record<string, unknown> {
+  return typeof item['o'] === 'number' && item['o'] >= 0 && typeof item['n'] === 'number' && Array.isArray(item['m']);
 }
 
-export function fromLogItem(item: LogItem): Message {
-  return {
-    id: item.id,
+/** The offset after the batch's last message. */
+export const batchEnd = (item: Pick<BatchItem, 'o' | 'n'>): number => item.o + item.n;
+
+/** The batch's messages from offset `from` on (at least its first offset), `count` of them at most. */
+export function messagesOf(item: BatchItem, from: number = item.o, count: number = item.n): Message[] {
+  const publishedAt = new Date(item.t).toISOString();
+  const skip = Math.max(0, from - item.o);
+  return item.m.slice(skip, skip + count).map((stored, index) => ({
+    id: stored.i,
     topic: item.tp,
     partition: item.part,
-    offset: item.o,
-    key: item.k ?? null,
-    body: JSON.parse(item.b) as Json,
-    attributes: item.a === undefined ? {} : (JSON.parse(item.a) as Record<string, string>),
-    publishedAt: new Date(item.t).toISOString(),
-  };
+    offset: Math.max(from, item.o) + index,
+    key: stored.k ?? null,
+    body: JSON.parse(stored.b) as Json,
+    attributes: stored.a === undefined ? {} : (JSON.parse(stored.a) as Record<string, string>),
+    publishedAt,
+  }));
 }
 
-/** The log item of a DynamoDB stream record's NewImage, or null for head counters and anything else. */
-export function logItemFromStreamImage(image: Record<string, AttributeValue> | undefined): LogItem | null {
+/** storedMessageBytes of a batched message, from its body as stored: bodies are parsed only for the messages a read returns. */
+export function batchedMessageBytes(stored: BatchedMessage): number {
+  const attributes = stored.a === undefined ? undefined : (JSON.parse(stored.a) as Record<string, string>);
+  return storedMessageBytes({ body: null, key: stored.k, id: stored.i, ...(attributes === undefined ? {} : { attributes }) }, stored.b);
+}
+
+/** The record batch of a DynamoDB stream record's NewImage, or null for the head and anything else. */
+export function batchItemFromStreamImage(image: Record<string, AttributeValue> | undefined): BatchItem | null {
   if (image === undefined) return null;
   const item = unmarshall(image);
-  return isMessageItem(item) ? item : null;
+  return isBatchItem(item) ? item : null;
 }

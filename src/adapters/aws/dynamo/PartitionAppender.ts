@@ -1,15 +1,16 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StorageError, TopicNotFoundError } from '../../../domain/errors.js';
 import type { Topic } from '../../../domain/types.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { LogEntry } from '../../../ports/MessageLog.js';
-import { toLogItem } from '../logItems.js';
+import { callAws, translateAwsError } from '../awsErrors.js';
+import { isBatchItem, MAX_BATCH_BYTES, toBatchedMessage, toBatchItem, type BatchedMessage, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import type { AwsResources } from '../resources.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { claimHead, headFromItem, readHead, type PartitionHead } from './headCounter.js';
-import { topicCheck } from './metaItems.js';
-import { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS, TRANSIENT_REASONS, transact, type CancellationReason, type TransactItem } from './transactions.js';
+import { metaKeys, topicCheck } from './metaItems.js';
+import { advanceHead, headAfter, readHead, type PartitionHead } from './partitionHead.js';
+import { conditionFailureItem, isConditionFailure, MAX_TRANSACTION_ITEMS, TRANSIENT_REASONS, transact, type CancellationReason, type TransactItem } from './transactions.js';
 
 /** An entry to append, and what must be written with it. */
 export interface GuardedEntry {
@@ -30,47 +31,72 @@ export type EntryResult =
 
 interface Pending extends GuardedEntry {
   readonly index: number;
+  readonly message: BatchedMessage;
+  readonly bytes: number;
 }
 
-/** Items of every transaction besides the entries': the topic check and the head claim. */
+/** What one attempt to write a batch came to. */
+type Attempt =
+  | { readonly written: true }
+  | {
+      readonly written: false;
+      /** Entries whose guard failed, with the item that stood in the way: they are settled as not appended. */
+      readonly guarded: ReadonlyMap<number, Record<string, unknown> | undefined>;
+      /** Whether to try again, and from which end (`undefined`: read the head again). */
+      readonly retry: boolean;
+      readonly head?: PartitionHead;
+    };
+
+/** Items of a transaction besides the entries' guards and what goes alongside: the topic check and the batch. */
 const FIXED_ITEMS = 2;
 const CONDITION_FAILED = 'ConditionalCheckFailed';
+/** How long a process trusts the end it last wrote or saw. Far below the shortest retention (1 h), so the batch at that end, if another writer put one there, cannot have expired and been deleted by TTL. */
+const REMEMBERED_END_MS = 60_000;
+const REMEMBERED_PARTITIONS = 10_000;
 
-function estimatedBytes({ entry, guard, alongside }: GuardedEntry): number {
-  const text = JSON.stringify(entry.body) + JSON.stringify(entry.attributes) + entry.id + (entry.key ?? '');
-  return Buffer.byteLength(text) + (guard === undefined ? 200 : 400) + 200 * (alongside?.length ?? 0);
-}
+/** Items one entry adds to a transaction: its guard and what goes alongside. */
+const extraItems = ({ guard, alongside }: GuardedEntry): number => (guard === undefined ? 0 : 1) + (alongside?.length ?? 0);
+const needsTransaction = (entry: GuardedEntry): boolean => extraItems(entry) > 0;
 
-/** Items one entry takes in a transaction: the message, its guard, what goes alongside. */
-const itemsOf = ({ guard, alongside }: GuardedEntry): number => 1 + (guard === undefined ? 0 : 1) + (alongside?.length ?? 0);
-
-/** How many of `pending` (at least one) fit in one transaction. */
-function chunkLength(pending: readonly GuardedEntry[]): number {
-  let items = FIXED_ITEMS;
+/** How many of `pending` (at least one) go into the next batch: within the item size, and within a transaction's items when one is needed. */
+function batchLength(pending: readonly Pending[]): number {
   let bytes = 0;
+  let items = FIXED_ITEMS;
   let count = 0;
   for (const entry of pending) {
-    const needed = itemsOf(entry);
-    const size = estimatedBytes(entry);
-    if (count > 0 && (items + needed > MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES)) break;
-    items += needed;
-    bytes += size;
+    if (count > 0 && (bytes + entry.bytes > MAX_BATCH_BYTES || items + extraItems(entry) > MAX_TRANSACTION_ITEMS)) break;
+    bytes += entry.bytes;
+    items += extraItems(entry);
     count += 1;
   }
   return count;
 }
 
 /**
- * Appends entries to one log partition in their order, in as few
- * TransactWriteItems as the limits allow (100 items, 4 MB). Each transaction
- * holds: a check that the topic still exists in this incarnation, the head
- * claim (see headCounter.ts), one conditional Put per message
- * (`attribute_not_exists(p)`), each entry's guard and what goes alongside it. Nothing is ever written
- * outside such a transaction, so no reader can see offset n + 1 before n.
+ * Appends entries to one log partition in their order, as record batches
+ * (logItems.ts): one item per append and partition, unless a batch passes
+ * the item size or a transaction's 100 items.
  *
- * A lost race for the head (another process appended first) is retried with
- * jittered backoff from the head the failed transaction reported; a failed
- * guard drops only its entry and the rest are tried again at once.
+ * Offsets are claimed by the batch itself: it is written at the partition's
+ * end with the condition `attribute_not_exists(p)`. Every batch starts where
+ * another one ends, so a writer whose idea of the end is stale finds a batch
+ * at that key, and the failed write hands it back (ALL_OLD): the writer tries
+ * again at that batch's end, with jittered backoff. Offsets are therefore
+ * gap-free and unique under any number of concurrent writers, and no reader
+ * sees offset n + 1 before n (they are in the same item, or n's item was
+ * written first).
+ *
+ * A batch with no dedup guard and nothing alongside is a single conditional
+ * Put (one write unit per KB of the batch); a read of the topic item, made
+ * while the first batch is written, answers TopicNotFound when the topic was
+ * deleted or created anew (what was written sits under the old incarnation's
+ * key, which nothing reads, and the relay drops it). A batch with guards goes
+ * into one TransactWriteItems with the topic check, the guards and what goes
+ * alongside: a failed guard drops only its entry and the rest are tried again.
+ *
+ * After its batches, an append moves the partition's head item forward (see
+ * partitionHead.ts). That write is a hint: when it fails, the next append
+ * moves it past the batch, and readers take the later of it and the last batch.
  *
  * @example
  * const appender = new PartitionAppender(clients.dynamo, resources, clock);
@@ -78,6 +104,9 @@ function chunkLength(pending: readonly GuardedEntry[]): number {
  * if (result?.appended) console.log(result.offset);
  */
 export class PartitionAppender {
+  /** The end this process last wrote or saw, per partition, and when. */
+  private readonly ends = new Map<string, { readonly head: PartitionHead; readonly at: number }>();
+
   public constructor(
     private readonly dynamo: DynamoDBDocumentClient,
     private readonly resources: Pick<AwsResources, 'logTable' | 'metaTable'>,
@@ -89,59 +118,71 @@ export class PartitionAppender {
   public async append(topic: Topic, partition: number, entries: readonly GuardedEntry[]): Promise<EntryResult[]> {
     const key = partitionKey(topic, partition);
     const results: EntryResult[] = new Array<EntryResult>(entries.length);
-    let pending: Pending[] = entries.map((entry, index) => ({ ...entry, index }));
-    let head: PartitionHead | undefined;
+    let pending: Pending[] = entries.map((entry, index) => ({ ...entry, index, ...toBatchedMessage(entry.entry) }));
+    let head = this.remembered(key);
+    // Settled into its error, if any, so that a rejection while batches are still written is not unhandled.
+    let topicChecked: Promise<unknown> | undefined;
     const backoff = new Backoff(this.retry);
     while (pending.length > 0) {
       head ??= await readHead(this.dynamo, this.resources.logTable, key);
-      const chunk = pending.slice(0, chunkLength(pending));
-      const publishedAt = Math.max(this.clock.now(), head.lastPublishedAt);
-      const { items, owners } = this.transactionItems(topic, partition, key, head, chunk, publishedAt);
-      const result = await transact(this.dynamo, items, `append to ${key}`);
-      if (result.committed) {
-        const first = head.next;
-        chunk.forEach((entry, i) => (results[entry.index] = { appended: true, offset: first + i }));
-        head = { next: first + chunk.length, lastPublishedAt: publishedAt };
-        pending = pending.slice(chunk.length);
-        backoff.reset();
-        continue;
-      }
-      const outcome = this.readCancellation(topic, key, result.reasons, owners);
-      for (const [index, stored] of outcome.guarded) results[index] = { appended: false, stored };
-      pending = pending.filter((entry) => !outcome.guarded.has(entry.index));
-      if (!outcome.retry) continue;
-      await backoff.wait(`append to ${key}`);
-      head = outcome.head;
-    }
-    return results;
-  }
-
-  /** The transaction, and for each item after the fixed two, which pending entry owns it and whether it is the guard. */
-  private transactionItems(topic: Topic, partition: number, key: string, head: PartitionHead, chunk: readonly Pending[], publishedAt: number) {
-    const items: TransactItem[] = [
-      topicCheck(this.resources.metaTable, topic),
-      claimHead(this.resources.logTable, key, head, head.next + chunk.length, publishedAt),
-    ];
-    const owners: Array<{ index: number; guard: boolean }> = [];
-    chunk.forEach(({ entry, guard, alongside, index }, i) => {
-      const offset = head.next + i;
-      const item = toLogItem({
+      const chunk = pending.slice(0, batchLength(pending));
+      const batch = toBatchItem({
         partitionKey: key,
         topic: topic.name,
         topicCreatedAt: topic.createdAt,
         partition,
-        offset,
-        id: entry.id,
-        key: entry.key,
-        body: entry.body,
-        attributes: entry.attributes,
-        publishedAt,
+        offset: head.next,
+        messages: chunk.map((entry) => entry.message),
+        publishedAt: Math.max(this.clock.now(), head.lastPublishedAt),
         retentionHours: topic.retentionHours,
       });
-      items.push({ Put: { TableName: this.resources.logTable, Item: item, ConditionExpression: 'attribute_not_exists(p)' } });
-      owners.push({ index, guard: false });
+      const transactional = chunk.some(needsTransaction);
+      if (!transactional) topicChecked ??= this.checkTopic(topic).then(() => undefined, (error: unknown) => error);
+      const attempt = transactional ? await this.writeGuarded(topic, batch, chunk) : await this.write(batch);
+      if (attempt.written) {
+        chunk.forEach((entry, i) => (results[entry.index] = { appended: true, offset: batch.o + i }));
+        head = headAfter(batch);
+        this.remember(key, head);
+        pending = pending.slice(chunk.length);
+        backoff.reset();
+        continue;
+      }
+      for (const [index, stored] of attempt.guarded) results[index] = { appended: false, stored };
+      pending = pending.filter((entry) => !attempt.guarded.has(entry.index));
+      if (!attempt.retry) continue;
+      this.ends.delete(key);
+      await backoff.wait(`append to ${key}`);
+      head = attempt.head;
+    }
+    const topicError = await topicChecked;
+    if (topicError !== undefined) throw topicError;
+    if (head !== undefined && results.some((result) => result.appended)) await advanceHead(this.dynamo, this.resources.logTable, key, head).catch(() => undefined);
+    return results;
+  }
+
+  /** A batch without guards: one conditional Put. */
+  private async write(batch: BatchItem): Promise<Attempt> {
+    try {
+      await this.dynamo.send(
+        new PutCommand({ TableName: this.resources.logTable, Item: batch, ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+      return { written: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw translateAwsError(error, `append to ${batch.p}`);
+      return { written: false, guarded: new Map(), retry: true, ...endAfter(conditionFailureItem(error)) };
+    }
+  }
+
+  /** A batch with guards: the topic check, the batch, each entry's guard and what goes alongside, in one transaction. */
+  private async writeGuarded(topic: Topic, batch: BatchItem, chunk: readonly Pending[]): Promise<Attempt> {
+    const items: TransactItem[] = [
+      topicCheck(this.resources.metaTable, topic),
+      { Put: { TableName: this.resources.logTable, Item: batch, ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+    ];
+    const owners: Array<{ index: number; guard: boolean }> = [];
+    chunk.forEach(({ guard, alongside, index }, i) => {
       if (guard !== undefined) {
-        items.push(guard(offset));
+        items.push(guard(batch.o + i));
         owners.push({ index, guard: true });
       }
       for (const item of alongside ?? []) {
@@ -149,36 +190,50 @@ export class PartitionAppender {
         owners.push({ index, guard: false });
       }
     });
-    return { items, owners };
+    const result = await transact(this.dynamo, items, `append to ${batch.p}`);
+    return result.committed ? { written: true } : this.readCancellation(topic, batch.p, result.reasons, owners);
   }
 
-  /**
-   * What a cancelled transaction means: the topic is gone (throw), guards that
-   * failed (their entries are settled), and whether to try again and from which
-   * head (`undefined`: read it again).
-   */
-  private readCancellation(topic: Topic, key: string, reasons: readonly CancellationReason[], owners: ReadonlyArray<{ index: number; guard: boolean }>) {
-    const [topicCheck, headClaim, ...rest] = reasons;
-    if (topicCheck?.code === CONDITION_FAILED) throw new TopicNotFoundError(topic.name);
+  /** What a cancelled transaction means: the topic is gone (throw), guards that failed (their entries are settled), and whether to try again from where. */
+  private readCancellation(topic: Topic, key: string, reasons: readonly CancellationReason[], owners: ReadonlyArray<{ index: number; guard: boolean }>): Attempt {
+    const [topicGone, batchTaken, ...rest] = reasons;
+    if (topicGone?.code === CONDITION_FAILED) throw new TopicNotFoundError(topic.name);
     const guarded = new Map<number, Record<string, unknown> | undefined>();
-    let retry = false;
-    let head: PartitionHead | undefined;
-    if (headClaim?.code === CONDITION_FAILED) {
-      retry = true;
-      head = headClaim.item === undefined ? undefined : headFromItem(headClaim.item);
-    }
     rest.forEach((reason, i) => {
       const owner = owners[i];
-      if (owner === undefined || reason.code === 'None') return;
-      if (reason.code === CONDITION_FAILED && owner.guard) guarded.set(owner.index, reason.item);
-      else if (reason.code === CONDITION_FAILED) retry = true; // a message item beyond the head read: read it again
+      if (owner?.guard === true && reason.code === CONDITION_FAILED) guarded.set(owner.index, reason.item);
     });
     const unexpected = reasons.filter((reason) => reason.code !== 'None' && reason.code !== CONDITION_FAILED);
     if (unexpected.some((reason) => !TRANSIENT_REASONS.has(reason.code))) {
       throw new StorageError(`DynamoDB cancelled the append to ${key}: ${unexpected.map((reason) => reason.code).join(', ')}`);
     }
-    if (unexpected.length > 0) retry = true;
+    const moved = batchTaken?.code === CONDITION_FAILED;
+    const retry = moved || unexpected.length > 0;
     if (!retry && guarded.size === 0) throw new StorageError(`DynamoDB cancelled the append to ${key} without naming a reason`);
-    return { guarded, retry, head: retry && head !== undefined && unexpected.length === 0 ? head : undefined };
+    return { written: false, guarded, retry, ...(moved && unexpected.length === 0 ? endAfter(batchTaken.item) : {}) };
   }
+
+  /** Throws TopicNotFound unless the topic's item still holds this incarnation. */
+  private async checkTopic(topic: Topic): Promise<void> {
+    const { Item } = await callAws('check the topic', () =>
+      this.dynamo.send(new GetCommand({ TableName: this.resources.metaTable, Key: metaKeys.topic(topic.name), ConsistentRead: true, ProjectionExpression: 'createdAt' })),
+    );
+    if (Item?.['createdAt'] !== topic.createdAt) throw new TopicNotFoundError(topic.name);
+  }
+
+  private remembered(key: string): PartitionHead | undefined {
+    const end = this.ends.get(key);
+    return end !== undefined && this.clock.now() - end.at < REMEMBERED_END_MS ? end.head : undefined;
+  }
+
+  private remember(key: string, head: PartitionHead): void {
+    this.ends.delete(key);
+    if (this.ends.size >= REMEMBERED_PARTITIONS) this.ends.delete(this.ends.keys().next().value as string);
+    this.ends.set(key, { head, at: this.clock.now() });
+  }
+}
+
+/** Where to try again after a batch found its key taken: after the batch that holds it (handed back by ALL_OLD), or, without it, from the head item. */
+function endAfter(item: Record<string, unknown> | undefined): { head?: PartitionHead } {
+  return item !== undefined && isBatchItem(item) ? { head: headAfter(item) } : {};
 }

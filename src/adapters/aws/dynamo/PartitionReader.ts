@@ -1,28 +1,33 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ResponseLimits } from '../../../domain/constants.js';
-import { storedMessageBytes } from '../../../domain/messageSize.js';
 import { ResponseBudget } from '../../../domain/ResponseBudget.js';
-import type { PartitionStats, Topic } from '../../../domain/types.js';
+import type { Message, PartitionStats, Topic } from '../../../domain/types.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { ReadPage, ReadPosition } from '../../../ports/MessageLog.js';
 import { callAws } from '../awsErrors.js';
-import { fromLogItem, HEAD_OFFSET, isMessageItem, type LogItem } from '../logItems.js';
+import { batchedMessageBytes, batchEnd, isBatchItem, messagesOf, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import { firstTrue } from './binarySearch.js';
-import { headFromItem, readHead, type PartitionHead } from './headCounter.js';
+import { headAfter, laterHead, readHead, type PartitionHead } from './partitionHead.js';
 
 /**
- * Reads one log partition with consistent reads, as the embedded log does:
- * `nextOffset` is the offset after the last message returned, or the start
- * position (clamped to the retained range and the head) when none is. A read
- * stops adding messages at the byte budget (ResponseBudget), and queries no
- * further page once it is spent: `nextOffset` then says where to continue.
+ * Reads one log partition of record batches (logItems.ts) with consistent
+ * reads, as the embedded log does: `nextOffset` is the offset after the last
+ * message returned, or the start position (clamped to the retained range and
+ * the end) when none is. A read stops adding messages at the byte budget
+ * (ResponseBudget), and queries no further page once it is spent: `nextOffset`
+ * then says where to continue.
+ *
+ * A read from offset x first finds the batch that holds x: the last batch
+ * keyed at or before x (one query, newest first, limit 1). When x is at or
+ * past the end, that batch is the partition's last one, so the same query
+ * also tells where the partition ends.
  *
  * Retention: DynamoDB TTL deletes expired items late (up to days after), and
- * the emulator never does, so messages whose retention is over
+ * the emulator never does, so batches whose retention is over
  * (`publishedAt + retentionHours ≤ now`, on the injected clock) are skipped
  * here as if gone. Publish times never decrease along a partition (see
- * headCounter.ts), so the expired and TTL-deleted messages are always the
+ * partitionHead.ts), so the expired and TTL-deleted batches are always the
  * oldest prefix of it: the first retained offset is found by binary search.
  *
  * @example
@@ -44,104 +49,134 @@ export class PartitionReader {
     return this.readFrom(topic, key, 'offset' in from ? from.offset : 0, limit);
   }
 
-  /** One query returns the head (offset -1) and the first message still stored. */
+  /** The head, the first batch and the last batch, in parallel; a binary search only inside an expired prefix. */
   public async stats(topic: Topic, partition: number): Promise<PartitionStats> {
     const key = partitionKey(topic, partition);
     const now = this.clock.now();
-    const [headItem, first] = await this.query(key, HEAD_OFFSET, 2);
-    const head = headFromItem(headItem?.o === HEAD_OFFSET ? { ...headItem } : undefined);
-    const oldest = first === undefined ? head.next : await this.oldestRetained(topic, key, head, first, now);
-    return { partition, oldestOffset: oldest, nextOffset: head.next };
+    const [head, [first], last] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.query(key, 0, 1), this.lastAtOrBefore(key)]);
+    const end = last === undefined ? head : laterHead(head, headAfter(last));
+    const oldest = first === undefined ? end.next : await this.oldestRetained(topic, key, end, first, now);
+    return { partition, oldestOffset: oldest, nextOffset: end.next };
   }
 
   private async readFrom(topic: Topic, key: string, offset: number, limit: number): Promise<ReadPage> {
     const now = this.clock.now();
     const start = Math.max(0, offset);
-    const [head, page] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.query(key, start, limit, new ResponseBudget(this.responseBytes))]);
-    const retainedAt = page.findIndex((item) => this.isRetained(topic, item, now));
-    if (retainedAt === 0) return toPage(page, head);
-    // The page starts inside the expired prefix: continue from the oldest retained message.
-    const last = page.at(-1);
-    if (last === undefined) return toPage([], head);
-    const oldest = page[retainedAt]?.o ?? (await this.oldestRetained(topic, key, head, last, now));
-    if (retainedAt < 0 && oldest >= head.next) return toPage([], head);
-    return toPage(await this.query(key, oldest, limit, new ResponseBudget(this.responseBytes)), head);
+    const [head, holder] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.lastAtOrBefore(key, start)]);
+    const passed = holder !== undefined && batchEnd(holder) <= start;
+    // Every batch after a retained one is retained too, so none after it was deleted: the partition ends where it does.
+    if (passed && this.isRetained(topic, holder, now)) return { messages: [], nextOffset: laterHead(head, headAfter(holder)).next };
+    const [first] = holder !== undefined && !passed ? [holder] : await this.query(key, start, 1);
+    if (first === undefined) return { messages: [], nextOffset: (holder === undefined ? head : laterHead(head, headAfter(holder))).next };
+    if (this.isRetained(topic, first, now)) return this.collect(key, first, start, limit);
+    // The read starts inside the expired prefix: continue from the oldest retained message.
+    const last = await this.lastAtOrBefore(key);
+    const end = last === undefined ? head : laterHead(head, headAfter(last));
+    const oldest = await this.oldestRetained(topic, key, end, first, now);
+    if (oldest >= end.next) return { messages: [], nextOffset: end.next };
+    const retained = await this.holding(key, oldest);
+    return retained === undefined ? { messages: [], nextOffset: oldest } : this.collect(key, retained, oldest, limit);
+  }
+
+  /** Up to `limit` messages from offset `from` on, starting in `first` (the batch that holds `from`, or the first one after it) and reading on batch by batch within the budget. */
+  private async collect(key: string, first: BatchItem, from: number, limit: number): Promise<ReadPage> {
+    const budget = new ResponseBudget(this.responseBytes);
+    const messages: Message[] = [];
+    let spent = false;
+    const take = (batch: BatchItem): void => {
+      const start = Math.max(from, batch.o);
+      let count = 0;
+      while (count < batch.n - (start - batch.o) && messages.length + count < limit) {
+        spent = !budget.admit(batchedMessageBytes(batch.m[start - batch.o + count]!));
+        if (spent) break;
+        count += 1;
+      }
+      messages.push(...messagesOf(batch, start, count));
+    };
+    take(first);
+    let next = batchEnd(first);
+    let startKey: Record<string, unknown> | undefined;
+    while (!spent && messages.length < limit) {
+      const page = await this.queryPage(key, next, limit - messages.length, startKey);
+      for (const batch of page.items) {
+        take(batch);
+        if (spent || messages.length >= limit) break;
+      }
+      startKey = page.lastKey;
+      if (startKey === undefined) break;
+    }
+    const last = messages.at(-1);
+    return { messages, nextOffset: last === undefined ? Math.max(from, first.o) : last.offset + 1 };
   }
 
   /**
-   * First retained offset at or after `first` (a stored message): `first` itself
-   * when retained, the head when the newest message has expired too, else a
-   * binary search over the offsets between.
+   * First retained offset at or after `first` (a stored batch): `first`'s own
+   * when retained, the end when the last batch has expired too, else a binary
+   * search over the offsets between.
    */
-  private async oldestRetained(topic: Topic, key: string, head: PartitionHead, first: LogItem, now: number): Promise<number> {
+  private async oldestRetained(topic: Topic, key: string, end: PartitionHead, first: BatchItem, now: number): Promise<number> {
     if (this.isRetained(topic, first, now)) return first.o;
-    if (!this.isRetained(topic, { t: head.lastPublishedAt }, now)) return head.next;
-    return firstTrue(first.o + 1, head.next, async (offset) => {
-      const item = await this.get(key, offset);
-      return item !== undefined && this.isRetained(topic, item, now);
+    if (!this.isRetained(topic, { t: end.lastPublishedAt }, now)) return end.next;
+    return firstTrue(batchEnd(first), end.next, async (offset) => {
+      const batch = await this.holding(key, offset);
+      return batch !== undefined && this.isRetained(topic, batch, now);
     });
   }
 
-  /** First offset published at or after `time`, or the head. Offsets already deleted count as earlier: they expired. */
+  /** First offset published at or after `time`, or the end. Offsets already deleted count as earlier: they expired. */
   private async firstAtOrAfter(key: string, time: number): Promise<number> {
-    const head = await readHead(this.dynamo, this.logTable, key);
-    if (head.lastPublishedAt < time) return head.next;
-    return firstTrue(0, head.next, async (offset) => ((await this.get(key, offset))?.t ?? -Infinity) >= time);
+    const [head, last] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.lastAtOrBefore(key)]);
+    const end = last === undefined ? head : laterHead(head, headAfter(last));
+    if (end.lastPublishedAt < time) return end.next;
+    return firstTrue(0, end.next, async (offset) => ((await this.holding(key, offset))?.t ?? -Infinity) >= time);
   }
 
-  private isRetained(topic: Topic, item: Pick<LogItem, 't'>, now: number): boolean {
-    return item.t + topic.retentionHours * 3_600_000 > now;
+  private isRetained(topic: Topic, batch: Pick<BatchItem, 't'>, now: number): boolean {
+    return batch.t + topic.retentionHours * 3_600_000 > now;
   }
 
-  private async get(key: string, offset: number): Promise<LogItem | undefined> {
-    const { Item } = await callAws('read a log message', () =>
-      this.dynamo.send(new GetCommand({ TableName: this.logTable, Key: { p: key, o: offset }, ConsistentRead: true })),
+  /** The batch that holds `offset`, if it is stored. */
+  private async holding(key: string, offset: number): Promise<BatchItem | undefined> {
+    const batch = await this.lastAtOrBefore(key, offset);
+    return batch !== undefined && offset < batchEnd(batch) ? batch : undefined;
+  }
+
+  /** The last batch keyed at or before `offset` (the partition's last batch without it). */
+  private async lastAtOrBefore(key: string, offset: number = Number.MAX_SAFE_INTEGER): Promise<BatchItem | undefined> {
+    const page = await callAws('read a log partition', () =>
+      this.dynamo.send(
+        new QueryCommand({
+          TableName: this.logTable,
+          KeyConditionExpression: 'p = :p AND o BETWEEN :first AND :offset',
+          ExpressionAttributeValues: { ':p': key, ':first': 0, ':offset': offset },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: 1,
+        }),
+      ),
     );
-    return Item !== undefined && isMessageItem(Item) ? Item : undefined;
+    const [item] = page.Items ?? [];
+    return item !== undefined && isBatchItem(item) ? item : undefined;
   }
 
-  /**
-   * Up to `limit` items from offset `from` on, in offset order, across as many
-   * 1 MB query pages as that takes; with a budget, only the messages it admits:
-   * the rest of the page that filled it is dropped and no further page is read.
-   */
-  private async query(key: string, from: number, limit: number, budget?: ResponseBudget): Promise<LogItem[]> {
-    const items: LogItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    let spent = false;
-    do {
-      const page = await callAws('read a log partition', () =>
-        this.dynamo.send(
-          new QueryCommand({
-            TableName: this.logTable,
-            KeyConditionExpression: 'p = :p AND o >= :from',
-            ExpressionAttributeValues: { ':p': key, ':from': from },
-            ConsistentRead: true,
-            Limit: limit - items.length,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of (page.Items ?? []) as LogItem[]) {
-        // The head counter (offset -1) is no message: it costs nothing.
-        spent = budget !== undefined && item.o !== HEAD_OFFSET && !budget.admit(storedItemBytes(item));
-        if (spent) break;
-        items.push(item);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (!spent && startKey !== undefined && items.length < limit);
-    return items;
+  /** Up to `limit` batches keyed from `from` on, in offset order (one query page). */
+  private async query(key: string, from: number, limit: number): Promise<BatchItem[]> {
+    return (await this.queryPage(key, from, limit)).items;
   }
-}
 
-/** storedMessageBytes of a log item, from its body as stored: the body is parsed only for the messages a read returns. */
-function storedItemBytes(item: LogItem): number {
-  const attributes = item.a === undefined ? undefined : (JSON.parse(item.a) as Record<string, string>);
-  return storedMessageBytes({ body: null, key: item.k, id: item.id, ...(attributes === undefined ? {} : { attributes }) }, item.b);
-}
-
-function toPage(items: readonly LogItem[], head: PartitionHead): ReadPage {
-  const messages = items.filter((item) => item.o >= 0).map(fromLogItem);
-  const last = messages.at(-1);
-  return { messages, nextOffset: last === undefined ? head.next : last.offset + 1 };
+  private async queryPage(key: string, from: number, limit: number, startKey?: Record<string, unknown>): Promise<{ items: BatchItem[]; lastKey?: Record<string, unknown> }> {
+    const page = await callAws('read a log partition', () =>
+      this.dynamo.send(
+        new QueryCommand({
+          TableName: this.logTable,
+          KeyConditionExpression: 'p = :p AND o >= :from',
+          ExpressionAttributeValues: { ':p': key, ':from': Math.max(0, from) },
+          ConsistentRead: true,
+          Limit: limit,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return { items: (page.Items ?? []).filter(isBatchItem), ...(page.LastEvaluatedKey === undefined ? {} : { lastKey: page.LastEvaluatedKey }) };
+  }
 }

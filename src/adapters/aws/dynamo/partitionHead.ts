@@ -1,0 +1,69 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { callAws } from '../awsErrors.js';
+import { batchEnd, HEAD_OFFSET, type BatchItem } from '../logItems.js';
+import { isConditionFailure } from './transactions.js';
+
+/**
+ * Where a log partition ends: `next` = the offset the next append gets, and
+ * `lastPublishedAt` = the publish time of the last batch, epoch ms. Publish
+ * times never decrease along a partition: an append takes the later of its
+ * clock and `lastPublishedAt`, so retention expiry is a prefix of the
+ * partition and time seeks can binary-search, even when writers' clocks
+ * disagree.
+ *
+ * Offsets are claimed by the record batches themselves (see
+ * PartitionAppender): each is written at the end of the one before it, on the
+ * condition that no item holds that key yet. The head item (offset -1,
+ * `HEAD_OFFSET`, no TTL) only remembers the end for two purposes: where a
+ * writer with nothing cached starts looking, and where the offsets go on once
+ * DynamoDB TTL has deleted every batch of a partition that sat idle past its
+ * retention. Appenders move it forward after their batches are written, and
+ * readers take the later of it and the last batch they see.
+ */
+export interface PartitionHead {
+  readonly next: number;
+  readonly lastPublishedAt: number;
+}
+
+export const EMPTY_HEAD: PartitionHead = { next: 0, lastPublishedAt: 0 };
+
+export function headFromItem(item: Record<string, unknown> | undefined): PartitionHead {
+  if (item === undefined) return EMPTY_HEAD;
+  return { next: Number(item['next'] ?? 0), lastPublishedAt: Number(item['t'] ?? 0) };
+}
+
+/** The end of the partition just after `batch`. */
+export const headAfter = (batch: Pick<BatchItem, 'o' | 'n' | 't'>): PartitionHead => ({ next: batchEnd(batch), lastPublishedAt: batch.t });
+
+/** The later of two ends. */
+export const laterHead = (a: PartitionHead, b: PartitionHead): PartitionHead => (b.next > a.next ? b : a);
+
+/** The head item as committed now (consistent read). */
+export async function readHead(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<PartitionHead> {
+  const { Item } = await callAws('read a log partition head', () =>
+    dynamo.send(new GetCommand({ TableName: table, Key: { p: partitionKey, o: HEAD_OFFSET }, ConsistentRead: true })),
+  );
+  return headFromItem(Item);
+}
+
+/**
+ * Moves the head item forward to `head` (never back: the write is conditioned
+ * on the stored `next` being smaller). A write that finds it further already
+ * is no failure.
+ */
+export async function advanceHead(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string, head: PartitionHead): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { p: partitionKey, o: HEAD_OFFSET },
+        UpdateExpression: 'SET #next = :next, t = :t',
+        ConditionExpression: 'attribute_not_exists(#next) OR #next < :next',
+        ExpressionAttributeNames: { '#next': 'next' },
+        ExpressionAttributeValues: { ':next': head.next, ':t': head.lastPublishedAt },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
