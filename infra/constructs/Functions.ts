@@ -101,6 +101,8 @@ export class Functions extends Construct {
       // and a reservation would be taken from the account even when the log is idle.
     });
     tables.metaTable.grantReadData(this.relay);
+    // It moves each log partition's head past the batches it relays (LogHeads), and writes nothing else there.
+    tables.logTable.grant(this.relay, 'dynamodb:UpdateItem');
     messaging.bus.grantPutEventsTo(this.relay);
     runtimeAccess.grantSendToSubscriptionQueues(this.relay);
     this.relay.function.addEventSource(

@@ -1,4 +1,6 @@
+import { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
+import { isBatchItem } from '../../src/adapters/aws/logItems.js';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
 import { FaultInjector } from '../helpers/FaultInjector.js';
 import { entryFactory, offsetsAndBodies, TABLES, useDynamo, useLog } from './dynamoFixtures.js';
@@ -89,10 +91,9 @@ describe('Class: DynamoMessageLog (writing)', () => {
       await suite.log.append(topic, [entryFactory({ id: 'small-0' }), entryFactory({ id: 'small-1' })]);
       await suite.log.append(topic, entries);
 
-      // Assess: the head (offset -1), then batches keyed by their first offset
+      // Assess: batches keyed by their first offset (the head item is the relay's to write)
       const items = await suite.logItems(topic, 0);
-      expect(items.map((item) => [item['o'], item['n']])).toEqual([[-1, undefined], [0, 2], [2, 3], [5, 2]]);
-      expect(items[0]).toMatchObject({ next: 7 });
+      expect(items.map((item) => [item['o'], item['n']])).toEqual([[0, 2], [2, 3], [5, 2]]);
       const { messages } = await suite.log.read(topic, 0, { offset: 0 }, 10);
       expect(messages.map((message) => message.id)).toEqual(['small-0', 'small-1', ...entries.map((entry) => entry.id)]);
     });
@@ -116,14 +117,15 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const { messages, nextOffset } = await suite.log.read(topic, 0, { offset: 0 }, 10);
       expect(messages.map((message) => [message.offset, message.id])).toEqual([[0, 'first'], [1, 'a'], [2, 'b'], [3, 'c'], [4, 'primer'], [5, 'meanwhile'], [6, 'late']]);
       expect(nextOffset).toBe(7);
-      // primer: head read, topic read, put, head update; late: a put that found "meanwhile" there, the put after it, topic read, head update
-      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.PutItem': 3, 'DynamoDB.UpdateItem': 2 });
+      // primer: the end read (head item and last batch), topic read, put; late: a put that found "meanwhile" there, the put after it, topic read
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.Query': 1, 'DynamoDB.PutItem': 3 });
     });
 
     it('continues the offsets after the head once TTL has deleted every batch of an idle partition', async () => {
       // Prepare
       const topic = await suite.createTopic({ name: 'idle', retentionHours: 1 });
       await suite.appendBodies(topic, ['a', 'b', 'c']);
+      await new LogHeads(dynamo().clients.dynamo, TABLES.logTable).advance((await suite.logItems(topic, 0)).filter(isBatchItem)); // as the relay does
       suite.clock.advance(2 * 3_600_000);
       await suite.deleteBatches(topic, 0, [0]);
       const fresh = new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender);
@@ -182,7 +184,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       await expect(appending).rejects.toMatchObject({ code: 'TopicNotFound' });
     });
 
-    it('publishes a batch without remembered ids as one conditional put, the topic read beside it, and moves the head after', async () => {
+    it('publishes a batch without remembered ids as one conditional put, with the topic read beside it', async () => {
       // Prepare
       const counter = new RequestCounter();
       const counted = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
@@ -193,12 +195,12 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const first = counter.snapshot();
       await counted.append(topic, Array.from({ length: 10 }, (_, i) => entryFactory({ id: `d${i}` })));
 
-      // Assess: the second publish knows where the partition ends and reads no head
-      expect(first).toEqual({ 'DynamoDB.GetItem': 2, 'DynamoDB.PutItem': 1, 'DynamoDB.UpdateItem': 1 });
-      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.PutItem': 2, 'DynamoDB.UpdateItem': 2 });
+      // Assess: the second publish knows where the partition ends and reads no end
+      expect(first).toEqual({ 'DynamoDB.GetItem': 2, 'DynamoDB.Query': 1, 'DynamoDB.PutItem': 1 });
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.Query': 1, 'DynamoDB.PutItem': 2 });
     });
 
-    it('publishes a batch of remembered ids with one head read, one transaction and one head update', async () => {
+    it('publishes a batch of remembered ids with one end read and one transaction', async () => {
       // Prepare
       const counter = new RequestCounter();
       const counted = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
@@ -208,7 +210,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       await counted.append(topic, Array.from({ length: 10 }, (_, i) => entryFactory({ id: `c${i}`, clientId: true })));
 
       // Assess
-      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 1, 'DynamoDB.TransactWriteItems': 1, 'DynamoDB.UpdateItem': 1 });
+      expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 1, 'DynamoDB.Query': 1, 'DynamoDB.TransactWriteItems': 1 });
     });
   });
 
@@ -412,4 +414,23 @@ describe('Class: DynamoMessageLog (writing)', () => {
     });
   });
 
+
+  describe('Class: LogHeads', () => {
+    it('moves a partition’s head to the end of the newest batch it is given, and never back', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'heads' });
+      await suite.appendBodies(topic, ['a', 'b']);
+      await suite.appendBodies(topic, ['c']);
+      const [older, newer] = (await suite.logItems(topic, 0)).filter(isBatchItem);
+      const heads = new LogHeads(dynamo().clients.dynamo, TABLES.logTable);
+
+      // Act
+      const failed = [await heads.advance([older!, newer!]), await heads.advance([older!])];
+
+      // Assess
+      expect(failed).toEqual([new Set(), new Set()]);
+      const [head] = await suite.logItems(topic, 0);
+      expect(head).toMatchObject({ o: -1, next: 3 });
+    });
+  });
 });

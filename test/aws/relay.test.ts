@@ -1,5 +1,6 @@
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
 import type { ClientPlugin } from '../../src/adapters/aws/clients.js';
+import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { Json, Message, Subscription } from '../../src/domain/types.js';
 import { FaultInjector, type FaultRule } from '../helpers/FaultInjector.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
@@ -127,6 +128,20 @@ describe('Class: StreamRelay', () => {
       expect(answer).toEqual({ batchItemFailures: [] });
       expect(await receivedBy(email)).toEqual(['ada', 'bob', 'cy']);
       expect(await receivedBy(ledger)).toEqual(['ada', 'bob', 'cy']);
+    });
+
+    it('moves each partition’s head past the newest batch it relayed, those of a topic without subscriptions too', async () => {
+      // Prepare: two batches of partition 0 and one of partition 1
+      const [a, b, c] = appended([msg('a'), msg('b'), msg('c')]);
+      const [d] = messagesOf(orders, ['d'], { partition: 1 }, 0);
+      const records = [batchRecord(orders, [a!, b!], 100), batchRecord(orders, [c!], 101), batchRecord(orders, [d!], 102)];
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(Object.fromEntries(adapters.heads.ends)).toEqual({ [partitionKey(orders, 0)]: c!.offset + 1, [partitionKey(orders, 1)]: 1 });
     });
 
     it.each(FILTER_CASES)('routes through the subscription’s rule only the messages its filter matches ($case)', async ({ filter, matching, other }) => {
@@ -292,6 +307,20 @@ describe('Class: StreamRelay', () => {
 
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '502' }] });
+    });
+
+    it('reports the first record of a partition whose head could not be moved', async () => {
+      // Prepare: partition 1's head cannot be written
+      await subscribe('worker');
+      const [a, b] = appended([msg('a'), msg('b')]);
+      const [c] = messagesOf(orders, ['c'], { partition: 1 }, 0);
+      adapters.heads.failing.add(partitionKey(orders, 1));
+
+      // Act
+      const answer = await adapters.relay.handle([batchRecord(orders, [a!], 700), batchRecord(orders, [c!], 701), batchRecord(orders, [b!], 702)]);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '701' }] });
     });
 
     it('reports the first record whose ordered copy could not be queued', async () => {

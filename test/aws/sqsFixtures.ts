@@ -2,7 +2,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
-import { HEAD_OFFSET, toBatchedMessage, toBatchItem } from '../../src/adapters/aws/logItems.js';
+import type { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
+import { batchEnd, HEAD_OFFSET, toBatchedMessage, toBatchItem, type BatchItem } from '../../src/adapters/aws/logItems.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
@@ -98,6 +99,23 @@ export interface SqsAdapters {
   readonly queues: SqsSubscriptionQueues;
   readonly deadLetters: SqsDeadLetterQueues;
   readonly relay: StreamRelay;
+  /** The partition heads the relay moved. */
+  readonly heads: RecordedHeads;
+}
+
+/** LogHeads for relay suites without a log table: records the end each partition was moved to, and fails the partitions it is told to. */
+export class RecordedHeads implements Pick<LogHeads, 'advance'> {
+  public readonly ends = new Map<string, number>();
+  public readonly failing = new Set<string>();
+
+  public async advance(batches: readonly BatchItem[]): Promise<Set<string>> {
+    const failed = new Set<string>();
+    for (const batch of batches) {
+      if (this.failing.has(batch.p)) failed.add(batch.p);
+      else this.ends.set(batch.p, Math.max(this.ends.get(batch.p) ?? 0, batchEnd(batch)));
+    }
+    return failed;
+  }
 }
 
 /** Builds the adapters on fresh clients with the given plugins (request counters, fault injectors). */
@@ -110,13 +128,15 @@ export function buildAdapters(
   // Few, fast retries: a test of exhausted retries should not wait for backoff.
   const retry = { attempts: 3, baseDelayMs: 1 };
   const directory = new QueueDirectory(clients.sqs, RESOURCES.resourcePrefix, retry);
+  const heads = new RecordedHeads();
   return {
+    heads,
     clients,
     directory,
     resources: new SubscriptionResources(clients, RESOURCES, directory),
     queues: new SqsSubscriptionQueues(directory, parts.log.source, async () => ackIdSigner, parts.clock, parts.telemetry),
     deadLetters: new SqsDeadLetterQueues(directory),
-    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, { retry }),
+    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, heads, { retry }),
   };
 }
 

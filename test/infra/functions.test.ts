@@ -154,10 +154,11 @@ describe('Construct: Functions permissions', () => {
     expect(grantsOf(synthesized, api.role, 'events:PutEvents')).toEqual([]);
   });
 
-  it('lets the relay read the stream and the meta table, put events on the bus and send to subscription queues, nothing more', () => {
+  it('lets the relay read the stream and the meta table, move log heads, put events on the bus and send to subscription queues, nothing more', () => {
     expect(grantsOf(synthesized, relay.role, 'dynamodb:GetRecords')).toContain(ref(stack.tables.logTable, 'StreamArn'));
     expect(grantsOf(synthesized, relay.role, 'dynamodb:GetItem')).toEqual([ref(stack.tables.metaTable)]);
     expect(grantsOf(synthesized, relay.role, 'dynamodb:PutItem')).toEqual([]);
+    expect(grantsOf(synthesized, relay.role, 'dynamodb:UpdateItem')).toEqual([ref(stack.tables.logTable)]);
     expect(grantsOf(synthesized, relay.role, 'events:PutEvents')).toEqual([ref(stack.messaging.bus)]);
     expect(grantsOf(synthesized, relay.role, 'sqs:SendMessage').sort()).toEqual([ref(stack.messaging.relayFailureQueue), QUEUES].sort());
     expect(grantsOf(synthesized, relay.role, 'sqs:CreateQueue')).toEqual([]);

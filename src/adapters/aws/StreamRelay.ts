@@ -7,6 +7,7 @@ import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import type { PartialRetryOptions } from './batches.js';
 import type { AwsClients } from './clients.js';
 import { batchItemFromStreamImage, messagesOf } from './logItems.js';
+import type { LogHeads } from './dynamo/LogHeads.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
@@ -55,11 +56,13 @@ export interface StreamRelayOptions {
  * A message whose event would pass EventBridge's 256 KB entry limit goes
  * straight to the queues of the unordered subscriptions it matches instead.
  * Messages of a deleted topic, or of an earlier incarnation of its name, are
- * dropped. The answer names the first record not relayed: the event source
- * mapping counts everything before it as done and retries from it.
+ * dropped. Each partition's head moves past the batches relayed (LogHeads),
+ * those of dropped messages too. The answer names the first record not relayed,
+ * or whose head did not move: the event source mapping counts everything
+ * before it as done and retries from it.
  *
  * @example
- * const relay = new StreamRelay(clients, resources, metadata, directory);
+ * const relay = new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable));
  * export const handler = (event: DynamoDBStreamEvent) => relay.handle(event.Records);
  */
 export class StreamRelay {
@@ -70,6 +73,8 @@ export class StreamRelay {
     resources: Pick<AwsResources, 'eventBus'>,
     private readonly metadata: Pick<MetadataStore, 'getTopic' | 'listSubscriptions'>,
     private readonly directory: QueueDirectory,
+    /** Moves the partitions' heads past the batches relayed (LogHeads). */
+    private readonly heads: Pick<LogHeads, 'advance'>,
     options: StreamRelayOptions = {},
   ) {
     this.bus = new EventBus(clients.events, resources.eventBus, options.retry);
@@ -93,8 +98,13 @@ export class StreamRelay {
     });
 
     const { events, sends } = this.plan(appended, routes);
-    const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all(sends.map((send) => this.sendToQueue(send)))]);
+    const [unpublished, unsent, stuck] = await Promise.all([
+      this.bus.publish(events),
+      Promise.all(sends.map((send) => this.sendToQueue(send))),
+      this.heads.advance(inserted.map(({ item }) => item)),
+    ]);
     for (const record of [...unpublished, ...unsent.flat()]) failed.add(record);
+    for (const { record, item } of inserted) if (stuck.has(item.p)) failed.add(record);
     const first = Math.min(...failed);
     const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
     return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };

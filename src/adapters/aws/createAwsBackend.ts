@@ -10,6 +10,7 @@ import type { AwsClients } from './clients.js';
 import { DelayQueueConsumer } from './DelayQueueConsumer.js';
 import { DelayQueueSender } from './DelayQueueSender.js';
 import { DelayedIndex } from './dynamo/DelayedIndex.js';
+import { LogHeads } from './dynamo/LogHeads.js';
 import { DynamoGroupOffsets } from './DynamoGroupOffsets.js';
 import { DynamoMessageLog } from './DynamoMessageLog.js';
 import { DynamoMetadataStore } from './DynamoMetadataStore.js';
@@ -79,7 +80,7 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
   };
   return {
     backend,
-    relay: new StreamRelay(clients, resources, metadata, directory),
+    relay: new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable)),
     delayConsumer: new DelayQueueConsumer(clients, resources, metadata, log, clock, logger),
   };
 }

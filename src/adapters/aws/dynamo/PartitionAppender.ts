@@ -9,7 +9,7 @@ import { partitionKey } from '../names.js';
 import type { AwsResources } from '../resources.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { metaKeys, topicCheck } from './metaItems.js';
-import { advanceHead, headAfter, readHead, type PartitionHead } from './partitionHead.js';
+import { headAfter, readEnd, type PartitionHead } from './partitionHead.js';
 import { conditionFailureItem, isConditionFailure, MAX_TRANSACTION_ITEMS, TRANSIENT_REASONS, transact, type CancellationReason, type TransactItem } from './transactions.js';
 
 /** An entry to append, and what must be written with it. */
@@ -94,9 +94,9 @@ function batchLength(pending: readonly Pending[]): number {
  * into one TransactWriteItems with the topic check, the guards and what goes
  * alongside: a failed guard drops only its entry and the rest are tried again.
  *
- * After its batches, an append moves the partition's head item forward (see
- * partitionHead.ts). That write is a hint: when it fails, the next append
- * moves it past the batch, and readers take the later of it and the last batch.
+ * A process remembers for a minute where it last left each partition, so a
+ * publisher that keeps publishing reads nothing before it writes; otherwise it
+ * reads the end (`readEnd`: the head item and the last batch).
  *
  * @example
  * const appender = new PartitionAppender(clients.dynamo, resources, clock);
@@ -124,7 +124,7 @@ export class PartitionAppender {
     let topicChecked: Promise<unknown> | undefined;
     const backoff = new Backoff(this.retry);
     while (pending.length > 0) {
-      head ??= await readHead(this.dynamo, this.resources.logTable, key);
+      head ??= await readEnd(this.dynamo, this.resources.logTable, key);
       const chunk = pending.slice(0, batchLength(pending));
       const batch = toBatchItem({
         partitionKey: key,
@@ -156,7 +156,6 @@ export class PartitionAppender {
     }
     const topicError = await topicChecked;
     if (topicError !== undefined) throw topicError;
-    if (head !== undefined && results.some((result) => result.appended)) await advanceHead(this.dynamo, this.resources.logTable, key, head).catch(() => undefined);
     return results;
   }
 
@@ -233,7 +232,7 @@ export class PartitionAppender {
   }
 }
 
-/** Where to try again after a batch found its key taken: after the batch that holds it (handed back by ALL_OLD), or, without it, from the head item. */
+/** Where to try again after a batch found its key taken: after the batch that holds it (handed back by ALL_OLD), or, without it, from the end read again. */
 function endAfter(item: Record<string, unknown> | undefined): { head?: PartitionHead } {
   return item !== undefined && isBatchItem(item) ? { head: headAfter(item) } : {};
 }

@@ -8,7 +8,7 @@ import { callAws } from '../awsErrors.js';
 import { batchedMessageBytes, batchEnd, isBatchItem, messagesOf, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import { firstTrue } from './binarySearch.js';
-import { headAfter, laterHead, readHead, type PartitionHead } from './partitionHead.js';
+import { headAfter, lastBatchAtOrBefore, laterHead, readEnd, readHead, type PartitionHead } from './partitionHead.js';
 
 /**
  * Reads one log partition of record batches (logItems.ts) with consistent
@@ -49,12 +49,11 @@ export class PartitionReader {
     return this.readFrom(topic, key, 'offset' in from ? from.offset : 0, limit);
   }
 
-  /** The head, the first batch and the last batch, in parallel; a binary search only inside an expired prefix. */
+  /** The end and the first batch, in parallel; a binary search only inside an expired prefix. */
   public async stats(topic: Topic, partition: number): Promise<PartitionStats> {
     const key = partitionKey(topic, partition);
     const now = this.clock.now();
-    const [head, [first], last] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.query(key, 0, 1), this.lastAtOrBefore(key)]);
-    const end = last === undefined ? head : laterHead(head, headAfter(last));
+    const [end, [first]] = await Promise.all([readEnd(this.dynamo, this.logTable, key), this.query(key, 0, 1)]);
     const oldest = first === undefined ? end.next : await this.oldestRetained(topic, key, end, first, now);
     return { partition, oldestOffset: oldest, nextOffset: end.next };
   }
@@ -70,8 +69,7 @@ export class PartitionReader {
     if (first === undefined) return { messages: [], nextOffset: (holder === undefined ? head : laterHead(head, headAfter(holder))).next };
     if (this.isRetained(topic, first, now)) return this.collect(key, first, start, limit);
     // The read starts inside the expired prefix: continue from the oldest retained message.
-    const last = await this.lastAtOrBefore(key);
-    const end = last === undefined ? head : laterHead(head, headAfter(last));
+    const end = await readEnd(this.dynamo, this.logTable, key);
     const oldest = await this.oldestRetained(topic, key, end, first, now);
     if (oldest >= end.next) return { messages: [], nextOffset: end.next };
     const retained = await this.holding(key, oldest);
@@ -125,8 +123,7 @@ export class PartitionReader {
 
   /** First offset published at or after `time`, or the end. Offsets already deleted count as earlier: they expired. */
   private async firstAtOrAfter(key: string, time: number): Promise<number> {
-    const [head, last] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.lastAtOrBefore(key)]);
-    const end = last === undefined ? head : laterHead(head, headAfter(last));
+    const end = await readEnd(this.dynamo, this.logTable, key);
     if (end.lastPublishedAt < time) return end.next;
     return firstTrue(0, end.next, async (offset) => ((await this.holding(key, offset))?.t ?? -Infinity) >= time);
   }
@@ -141,22 +138,8 @@ export class PartitionReader {
     return batch !== undefined && offset < batchEnd(batch) ? batch : undefined;
   }
 
-  /** The last batch keyed at or before `offset` (the partition's last batch without it). */
-  private async lastAtOrBefore(key: string, offset: number = Number.MAX_SAFE_INTEGER): Promise<BatchItem | undefined> {
-    const page = await callAws('read a log partition', () =>
-      this.dynamo.send(
-        new QueryCommand({
-          TableName: this.logTable,
-          KeyConditionExpression: 'p = :p AND o BETWEEN :first AND :offset',
-          ExpressionAttributeValues: { ':p': key, ':first': 0, ':offset': offset },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: 1,
-        }),
-      ),
-    );
-    const [item] = page.Items ?? [];
-    return item !== undefined && isBatchItem(item) ? item : undefined;
+  private lastAtOrBefore(key: string, offset?: number): Promise<BatchItem | undefined> {
+    return lastBatchAtOrBefore(this.dynamo, this.logTable, key, offset);
   }
 
   /** Up to `limit` batches keyed from `from` on, in offset order (one query page). */

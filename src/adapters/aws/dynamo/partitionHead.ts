@@ -1,6 +1,6 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { callAws } from '../awsErrors.js';
-import { batchEnd, HEAD_OFFSET, type BatchItem } from '../logItems.js';
+import { batchEnd, HEAD_OFFSET, isBatchItem, type BatchItem } from '../logItems.js';
 import { isConditionFailure } from './transactions.js';
 
 /**
@@ -14,11 +14,12 @@ import { isConditionFailure } from './transactions.js';
  * Offsets are claimed by the record batches themselves (see
  * PartitionAppender): each is written at the end of the one before it, on the
  * condition that no item holds that key yet. The head item (offset -1,
- * `HEAD_OFFSET`, no TTL) only remembers the end for two purposes: where a
- * writer with nothing cached starts looking, and where the offsets go on once
- * DynamoDB TTL has deleted every batch of a partition that sat idle past its
- * retention. Appenders move it forward after their batches are written, and
- * readers take the later of it and the last batch they see.
+ * `HEAD_OFFSET`, no TTL) remembers the end for when DynamoDB TTL has deleted
+ * every batch of a partition that sat idle past its retention: the offsets go
+ * on from there. The stream relay moves it forward after every batch it sees
+ * (LogHeads), so it is at most the relay's delay behind and never misses a
+ * batch, even one whose writer crashed right after writing it. Writers and
+ * readers take the later of it and the last batch (`readEnd`).
  */
 export interface PartitionHead {
   readonly next: number;
@@ -37,6 +38,30 @@ export const headAfter = (batch: Pick<BatchItem, 'o' | 'n' | 't'>): PartitionHea
 
 /** The later of two ends. */
 export const laterHead = (a: PartitionHead, b: PartitionHead): PartitionHead => (b.next > a.next ? b : a);
+
+/** Where the partition ends now: the later of the head item and the last batch (consistent reads, in parallel). */
+export async function readEnd(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<PartitionHead> {
+  const [head, last] = await Promise.all([readHead(dynamo, table, partitionKey), lastBatchAtOrBefore(dynamo, table, partitionKey)]);
+  return last === undefined ? head : laterHead(head, headAfter(last));
+}
+
+/** The last batch keyed at or before `offset` (the partition's last batch without it): one query, newest first, limit 1. */
+export async function lastBatchAtOrBefore(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string, offset: number = Number.MAX_SAFE_INTEGER): Promise<BatchItem | undefined> {
+  const page = await callAws('read a log partition', () =>
+    dynamo.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'p = :p AND o BETWEEN :first AND :offset',
+        ExpressionAttributeValues: { ':p': partitionKey, ':first': 0, ':offset': offset },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    ),
+  );
+  const [item] = page.Items ?? [];
+  return item !== undefined && isBatchItem(item) ? item : undefined;
+}
 
 /** The head item as committed now (consistent read). */
 export async function readHead(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<PartitionHead> {
