@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
+import { partitionKey } from '../../src/adapters/aws/names.js';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
 import { ReadLimits, ResponseLimits } from '../../src/domain/constants.js';
 import { storedMessageBytes } from '../../src/domain/messageSize.js';
@@ -96,6 +98,31 @@ describe('Class: DynamoMessageLog (reading)', () => {
       // Assess
       expect(messages.map((message) => message.publishedAt)).toEqual([new Date(suite.clock.now()).toISOString(), new Date(suite.clock.now()).toISOString()]);
       expect((await suite.log.read(topic, 0, { time: suite.clock.now() }, 10)).messages.map((message) => message.id)).toEqual(['gen-first', 'second']);
+    });
+  });
+
+  describe('Method: read (a table written before record batches)', () => {
+    it('reads messages stored one item per message, and appends after them', async () => {
+      // Prepare: two message items and the head counter, as an earlier version wrote them
+      const topic = await suite.createTopic({ name: 'legacy' });
+      const key = partitionKey(topic, 0);
+      const t = suite.clock.now();
+      const legacy = [
+        { p: key, o: -1, next: 2, t },
+        { p: key, o: 0, tp: topic.name, tc: topic.createdAt, part: 0, id: 'old-0', k: 'k', b: '{"n":0}', a: '{"kind":"old"}', t, ttl: Math.ceil(t / 1000) + 3600 },
+        { p: key, o: 1, tp: topic.name, tc: topic.createdAt, part: 0, id: 'old-1', b: '"one"', t, ttl: Math.ceil(t / 1000) + 3600 },
+      ];
+      for (const item of legacy) await dynamo().clients.dynamo.send(new PutCommand({ TableName: TABLES.logTable, Item: item }));
+
+      // Act
+      const [outcome] = await suite.log.append(topic, [entryFactory({ id: 'new-2', body: 'two' })]);
+      const page = await suite.log.read(topic, 0, { offset: 1 }, 10);
+
+      // Assess
+      expect(outcome).toEqual({ id: 'new-2', partition: 0, offset: 2, duplicate: false });
+      expect(offsetsAndBodies(page)).toEqual([[1, 'one'], [2, 'two']]);
+      const [first] = (await suite.log.read(topic, 0, { offset: 0 }, 1)).messages;
+      expect(first).toMatchObject({ id: 'old-0', offset: 0, key: 'k', body: { n: 0 }, attributes: { kind: 'old' } });
     });
   });
 

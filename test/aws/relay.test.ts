@@ -1,3 +1,4 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
 import type { ClientPlugin } from '../../src/adapters/aws/clients.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
@@ -142,6 +143,20 @@ describe('Class: StreamRelay', () => {
       // Assess
       expect(answer).toEqual({ batchItemFailures: [] });
       expect(Object.fromEntries(adapters.heads.ends)).toEqual({ [partitionKey(orders, 0)]: c!.offset + 1, [partitionKey(orders, 1)]: 1 });
+    });
+
+    it('relays a message item of the layout before record batches, as a table written by an earlier version streams it', async () => {
+      // Prepare
+      const worker = await subscribe('worker');
+      const [message] = appended([msg('legacy', { key: 'A' })]);
+      const item = { p: partitionKey(orders, 0), o: message!.offset, tp: orders.name, tc: orders.createdAt, part: 0, id: message!.id, k: 'A', b: JSON.stringify(message!.body), t: Date.parse(message!.publishedAt), ttl: 1 };
+
+      // Act
+      const answer = await adapters.relay.handle([{ eventName: 'INSERT', dynamodb: { NewImage: marshall(item) as never, SequenceNumber: '300' } }]);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(await receivedBy(worker)).toEqual(['legacy']);
     });
 
     it.each(FILTER_CASES)('routes through the subscription’s rule only the messages its filter matches ($case)', async ({ filter, matching, other }) => {

@@ -93,6 +93,21 @@ export function isBatchItem(item: Record<string, unknown>): item is BatchItem & 
   return typeof item['o'] === 'number' && item['o'] >= 0 && typeof item['n'] === 'number' && Array.isArray(item['m']);
 }
 
+/**
+ * A log item as a record batch: a batch as it is, and a message item of the
+ * layout before record batches (one item per message: `o`, `id`, `k`, `b`,
+ * `a`, `t` and the topic's fields) as a batch of one, so a table written by
+ * an earlier version reads and relays the same. Anything else (the head) is
+ * no batch.
+ */
+export function batchOf(item: Record<string, unknown>): BatchItem | undefined {
+  if (isBatchItem(item)) return item;
+  const { p, o, id, k, b, a, t, ttl, tp, tc, part } = item;
+  if (typeof o !== 'number' || o < 0 || typeof id !== 'string' || typeof b !== 'string') return undefined;
+  const message: BatchedMessage = { i: id, ...(typeof k === 'string' ? { k } : {}), b, ...(typeof a === 'string' ? { a } : {}) };
+  return { p: String(p), o, n: 1, tp: String(tp), tc: String(tc), part: Number(part), t: Number(t), ttl: Number(ttl), m: [message] };
+}
+
 /** The offset after the batch's last message. */
 export const batchEnd = (item: Pick<BatchItem, 'o' | 'n'>): number => item.o + item.n;
 
@@ -118,9 +133,7 @@ export function batchedMessageBytes(stored: BatchedMessage): number {
   return storedMessageBytes({ body: null, key: stored.k, id: stored.i, ...(attributes === undefined ? {} : { attributes }) }, stored.b);
 }
 
-/** The record batch of a DynamoDB stream record's NewImage, or null for the head and anything else. */
+/** The record batch of a DynamoDB stream record's NewImage (see `batchOf`), or null for the head and anything else. */
 export function batchItemFromStreamImage(image: Record<string, AttributeValue> | undefined): BatchItem | null {
-  if (image === undefined) return null;
-  const item = unmarshall(image);
-  return isBatchItem(item) ? item : null;
+  return image === undefined ? null : (batchOf(unmarshall(image)) ?? null);
 }

@@ -4,7 +4,7 @@ import type { Topic } from '../../../domain/types.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { LogEntry } from '../../../ports/MessageLog.js';
 import { callAws, translateAwsError } from '../awsErrors.js';
-import { isBatchItem, MAX_BATCH_BYTES, toBatchedMessage, toBatchItem, type BatchedMessage, type BatchItem } from '../logItems.js';
+import { batchOf, MAX_BATCH_BYTES, toBatchedMessage, toBatchItem, type BatchedMessage, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import type { AwsResources } from '../resources.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -234,5 +234,6 @@ export class PartitionAppender {
 
 /** Where to try again after a batch found its key taken: after the batch that holds it (handed back by ALL_OLD), or, without it, from the end read again. */
 function endAfter(item: Record<string, unknown> | undefined): { head?: PartitionHead } {
-  return item !== undefined && isBatchItem(item) ? { head: headAfter(item) } : {};
+  const batch = item === undefined ? undefined : batchOf(item);
+  return batch === undefined ? {} : { head: headAfter(batch) };
 }

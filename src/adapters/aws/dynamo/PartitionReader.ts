@@ -5,7 +5,7 @@ import type { Message, PartitionStats, Topic } from '../../../domain/types.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { ReadPage, ReadPosition } from '../../../ports/MessageLog.js';
 import { callAws } from '../awsErrors.js';
-import { batchedMessageBytes, batchEnd, isBatchItem, messagesOf, type BatchItem } from '../logItems.js';
+import { batchedMessageBytes, batchEnd, batchOf, messagesOf, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import { firstTrue } from './binarySearch.js';
 import { headAfter, lastBatchAtOrBefore, laterHead, readEnd, readHead, type PartitionHead } from './partitionHead.js';
@@ -160,6 +160,7 @@ export class PartitionReader {
         }),
       ),
     );
-    return { items: (page.Items ?? []).filter(isBatchItem), ...(page.LastEvaluatedKey === undefined ? {} : { lastKey: page.LastEvaluatedKey }) };
+    const items = (page.Items ?? []).flatMap((item) => batchOf(item) ?? []);
+    return { items, ...(page.LastEvaluatedKey === undefined ? {} : { lastKey: page.LastEvaluatedKey }) };
   }
 }

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { callAws } from '../awsErrors.js';
-import { batchEnd, HEAD_OFFSET, isBatchItem, type BatchItem } from '../logItems.js';
+import { batchEnd, batchOf, HEAD_OFFSET, type BatchItem } from '../logItems.js';
 import { isConditionFailure } from './transactions.js';
 
 /**
@@ -60,7 +60,7 @@ export async function lastBatchAtOrBefore(dynamo: DynamoDBDocumentClient, table:
     ),
   );
   const [item] = page.Items ?? [];
-  return item !== undefined && isBatchItem(item) ? item : undefined;
+  return item === undefined ? undefined : batchOf(item);
 }
 
 /** The head item as committed now (consistent read). */
