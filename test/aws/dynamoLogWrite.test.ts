@@ -43,7 +43,10 @@ describe('Class: DynamoMessageLog (writing)', () => {
       ]);
     });
 
-    it('keeps offsets gap-free and each publisher in order when five processes publish to one partition at once', async () => {
+    it.each([
+      { case: 'plain record batches', clientIds: (_p: number) => false },
+      { case: 'some with remembered ids, in transactions', clientIds: (p: number) => p % 2 === 1 },
+    ])('keeps offsets gap-free and each publisher in order when five processes publish to one partition at once ($case)', async ({ clientIds }) => {
       // Prepare
       const topic = await suite.createTopic({ name: 'contended' });
       // This spec is about order and gaps, not the contention budget (10 s, inside the API's 29 s): on a loaded
@@ -54,7 +57,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       // Act
       await Promise.all(
         publishers.map(async (publisher, p) => {
-          for (let n = 0; n < 20; n += 1) await publisher.append(topic, [entryFactory({ id: `p${p}-${n}`, body: { p, n } })]);
+          for (let n = 0; n < 20; n += 1) await publisher.append(topic, [entryFactory({ id: `p${p}-${n}`, body: { p, n }, clientId: clientIds(p) })]);
         }),
       );
 
