@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { RELAYED_IMAGE_ATTRIBUTES } from '../../src/adapters/aws/logItems.js';
 import type { ConveyorSettings } from '../settings.js';
 import type { AckIdKey } from './AckIdKey.js';
 import { ConveyorFunction } from './ConveyorFunction.js';
@@ -117,13 +118,11 @@ export class Functions extends Construct {
         // Stream records live 24 h.
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(messaging.relayFailureQueue),
-        // Only new messages: partition head counters (offset -1) have no `id`, and updates and TTL deletes are not messages.
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { id: { S: FilterRule.exists() } } },
-          }),
-        ],
+        // Only new log items: record batches (and message items of the layout before them); partition heads
+        // (offset -1) have neither attribute, and updates and TTL deletes are not new messages.
+        filters: Object.values(RELAYED_IMAGE_ATTRIBUTES).map(({ name, type }) =>
+          FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { [name]: { [type]: FilterRule.exists() } } } }),
+        ),
       }),
     );
 

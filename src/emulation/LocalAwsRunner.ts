@@ -7,6 +7,7 @@ import type { ActivityMonitor } from './ActivityMonitor.js';
 import { localLambdaContext, type SqsLambdaHandler } from './lambdaContext.js';
 import { QueuePoller, type QueueHandler } from './QueuePoller.js';
 import { SchedulerEmulator } from './SchedulerEmulator.js';
+import type { FilterPattern } from './eventFilters.js';
 import { StreamPoller, type StreamHandler } from './StreamPoller.js';
 
 /** The Lambda handlers of the deployment, run in this process. */
@@ -39,6 +40,8 @@ export interface LocalAwsRunnerOptions {
   readonly activity?: ActivityMonitor;
   /** Pause between background rounds that found nothing to do. @default 100 */
   readonly idleMs?: number;
+  /** The filter patterns of the relay's stream mapping, from the deployed template (eventFilters.ts). @default none: every record */
+  readonly relayFilters?: readonly FilterPattern[];
 }
 
 /**
@@ -70,7 +73,9 @@ export class LocalAwsRunner {
   public constructor(private readonly options: LocalAwsRunnerOptions) {
     const { clients, resources, handlers, clock, logger } = options;
     this.idleMs = options.idleMs ?? 100;
-    this.stream = new StreamPoller(clients.dynamoTables, clients.streams, resources.logTable, handlers.relay, logger.child({ source: 'stream' }));
+    this.stream = new StreamPoller(clients.dynamoTables, clients.streams, resources.logTable, handlers.relay, logger.child({ source: 'stream' }), {
+      filters: options.relayFilters ?? [],
+    });
     this.delayQueue = new QueuePoller(clients.sqs, resources.delayQueueUrl, resources.delayQueueArn, handlers.delayConsumer, logger.child({ source: 'delay-queue' }));
     this.scheduler = new SchedulerEmulator(clients.scheduler, resources.scheduleGroup, clock, (arn, input) => this.deliverScheduled(arn, input), logger.child({ source: 'scheduler' }));
   }

@@ -2,6 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { passesFilters, type FilterPattern } from './eventFilters.js';
 
 export type StreamHandler = (records: DynamoDBRecord[]) => Promise<DynamoDBBatchResponse | void>;
 
@@ -10,6 +11,8 @@ export interface StreamPollerOptions {
   readonly batchSize?: number;
   /** Retries of a failing batch before it goes to the failure destination. @default 10 */
   readonly retryAttempts?: number;
+  /** The mapping's filter patterns: records none of them matches are dropped, as Lambda drops them (eventFilters.ts). @default none: every record */
+  readonly filters?: readonly FilterPattern[];
 }
 
 interface ShardCursor {
@@ -35,6 +38,7 @@ interface ShardCursor {
 export class StreamPoller {
   private readonly batchSize: number;
   private readonly retryAttempts: number;
+  private readonly filters: readonly FilterPattern[];
   private streamArn: string | undefined;
   private readonly shards = new Map<string, ShardCursor>();
 
@@ -48,6 +52,7 @@ export class StreamPoller {
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.retryAttempts = options.retryAttempts ?? 10;
+    this.filters = options.filters ?? [];
   }
 
   /** Reads what is new on every shard and hands it to the handler; returns how many records were handled or retried. */
@@ -84,7 +89,7 @@ export class StreamPoller {
       const { Records, NextShardIterator } = await this.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }));
       cursor.iterator = NextShardIterator;
       if (Records === undefined || Records.length === 0) return;
-      cursor.pending.push(...Records.map((record) => toLambdaRecord(record, this.streamArn!)));
+      cursor.pending.push(...Records.map((record) => toLambdaRecord(record, this.streamArn!)).filter((record) => passesFilters(this.filters, record)));
     }
     this.logger.debug({ shardId }, 'stream shard closed');
   }

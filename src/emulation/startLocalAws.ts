@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../ports/Clock.js';
 import { createAwsServices, type AwsServices } from '../runtime/createAwsServices.js';
 import { ActivityMonitor } from './ActivityMonitor.js';
 import { deployToEmulator } from './EmulatorStack.js';
+import { streamMappingFilters } from './eventFilters.js';
 import { LocalAwsRunner } from './LocalAwsRunner.js';
 
 export interface LocalAwsOptions {
@@ -124,6 +125,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       logger: options.logger,
       activity,
       ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+      relayFilters: streamMappingFilters(template),
       handlers: { relay: services.relay, delayConsumer: services.releaseDelayed, scheduleTarget: services.fireSchedules },
     });
     return {

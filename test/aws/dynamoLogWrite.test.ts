@@ -141,6 +141,37 @@ describe('Class: DynamoMessageLog (writing)', () => {
       expect(await suite.log.stats(topic)).toEqual([{ partition: 0, oldestOffset: 3, nextOffset: 4 }]);
     });
 
+    it('appends a batch once when the answer to its put was lost and the SDK sent it again', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'lost-answer' });
+      const faults = new FaultInjector([{ target: 'DynamoDB.PutItem', kind: 'lost-response', times: 1 }]);
+      const unlucky = new DynamoMessageLog(dynamo().newClients(faults), TABLES, suite.clock, suite.sender);
+
+      // Act
+      const outcomes = await unlucky.append(topic, [entryFactory({ id: 'x' }), entryFactory({ id: 'y' })]);
+
+      // Assess
+      expect(faults.injected).toBe(1);
+      expect(outcomes.map((outcome) => ('offset' in outcome ? outcome.offset : null))).toEqual([0, 1]);
+      const { messages, nextOffset } = await suite.log.read(topic, 0, { offset: 0 }, 10);
+      expect(messages.map((message) => message.id)).toEqual(['x', 'y']);
+      expect(nextOffset).toBe(2);
+    });
+
+    it('keeps each record batch within DynamoDB’s item size when attributes are mostly characters JSON escapes', async () => {
+      // Prepare: each message counts 131 KB (PublishLimits allows 256 KiB) but its attributes are 262 KB as JSON text
+      const topic = await suite.createTopic({ name: 'escapes' });
+      const attributes = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`a${i}`, '"'.repeat(4096)]));
+      const entries = ['e0', 'e1'].map((id) => entryFactory({ id, body: null, attributes }));
+
+      // Act
+      const outcomes = await suite.log.append(topic, entries);
+
+      // Assess
+      expect(outcomes.map((outcome) => ('offset' in outcome ? outcome.offset : null))).toEqual([0, 1]);
+      expect((await suite.logItems(topic, 0)).map((item) => [item['o'], item['n']])).toEqual([[0, 1], [1, 1]]);
+    });
+
     it('retries a transaction that DynamoDB cancelled for a conflict', async () => {
       // Prepare
       const topic = await suite.createTopic({ name: 'conflicted' });

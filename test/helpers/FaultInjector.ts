@@ -7,6 +7,8 @@ export type FaultKind =
   | 'throttle'
   /** Refused before sending with a 500. */
   | 'server-error'
+  /** Sent and carried out, but its answer is lost: the caller sees a 500 (as after a timeout), and the SDK retries. */
+  | 'lost-response'
   /** Refused before sending with the AWS error of the rule's `error` (a quota error, a validation error…). */
   | 'error'
   /** For batch calls: the chosen entries are not sent and come back as failed entries; the rest succeed. */
@@ -44,7 +46,7 @@ interface RuleState {
 
 type AnyInput = Record<string, unknown>;
 type AnyOutput = { output: Record<string, unknown> };
-const TRANSPORT: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'error']);
+const TRANSPORT: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'lost-response', 'error']);
 const BATCH: ReadonlySet<FaultKind> = new Set(['partial', 'transaction-conflict']);
 
 function sdkError(name: string, status: number, message: string, extra: Record<string, unknown> = {}): Error {
@@ -116,6 +118,10 @@ export class FaultInjector implements ClientPlugin {
         const state = this.hit(operation, TRANSPORT, args.input);
         if (state === undefined) return next(args);
         if (state.rule.kind === 'throttle') throw sdkError('ThrottlingException', 400, `Rate exceeded (injected into ${operation})`);
+        if (state.rule.kind === 'lost-response') {
+          await next(args);
+          throw sdkError('InternalServerError', 500, `Answer lost (injected into ${operation})`);
+        }
         if (state.rule.kind === 'error') {
           const { name, status } = state.rule.error ?? { name: 'ValidationException', status: 400 };
           throw sdkError(name, status, `${name} (injected into ${operation})`);

@@ -31,17 +31,19 @@ function byPartition(entries: readonly LogEntry[], indexes: readonly number[]): 
 }
 
 /**
- * The ordered log in DynamoDB (see resources.ts for the tables, headCounter.ts
- * for how offsets are claimed, metaItems.ts for dedup entries).
+ * The ordered log in DynamoDB (see resources.ts for the tables, logItems.ts for
+ * its record batches, PartitionAppender.ts for how offsets are claimed,
+ * metaItems.ts for dedup entries).
  *
- * Atomicity: DynamoDB has no transaction over more than 100 items, so a
- * publish is atomic per transaction, not as a whole. Partitions of one
- * request are written concurrently, each in order, chunk after chunk; if a
- * later chunk fails, the earlier ones stay appended and the call throws
- * (a client retry with its own ids is deduplicated). Delayed entries are sent
- * first: when that fails, nothing was appended and their dedup entries are
- * forgotten again. Within one transaction, all or nothing, and offsets are
- * gap-free and in commit order under any number of concurrent publishers.
+ * Atomicity: a publish is atomic per record batch (one item, or one
+ * transaction with its dedup entries), not as a whole: DynamoDB items hold
+ * 400 KB and transactions 100 items. Partitions of one request are written
+ * concurrently, each in order, batch after batch; if a later batch fails, the
+ * earlier ones stay appended and the call throws (a client retry with its own
+ * ids is deduplicated). Delayed entries are sent first: when that fails,
+ * nothing was appended and their dedup entries are forgotten again. Within one
+ * batch, all or nothing, and offsets are gap-free and in commit order under
+ * any number of concurrent publishers.
  *
  * @example
  * const log = new DynamoMessageLog(clients, resources, systemClock, delayedSender);

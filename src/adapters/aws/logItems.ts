@@ -21,7 +21,7 @@ export interface BatchedMessage {
  * Offsets `o … o + n − 1` belong to it. DynamoDB bills a write per KB of the
  * item, not per message, so a publish of ten 1 KiB messages to a partition
  * is one write of 11 KB instead of ten writes of 2 KB. The partition's head
- * (see partitionEnd.ts) lives in the same partition key at offset -1
+ * (see partitionHead.ts) lives in the same partition key at offset -1
  * (`HEAD_OFFSET`).
  */
 export interface BatchItem {
@@ -41,30 +41,38 @@ export interface BatchItem {
   /** Expiry for DynamoDB TTL, epoch seconds (publish time + retention). */
   readonly ttl: number;
   readonly m: readonly BatchedMessage[];
+  /** A token of the write that put the batch, so that a writer whose put was retried recognises its own batch. */
+  readonly w?: string;
 }
+
+/**
+ * The number attributes by which a stream record's NewImage is a log item the
+ * relay takes: `n` of a record batch, `id` (a string) of a message item of the
+ * layout before record batches. The head has neither. The stack's event
+ * source mapping filters on them (infra/constructs/Functions.ts).
+ */
+export const RELAYED_IMAGE_ATTRIBUTES = { batch: { name: 'n', type: 'N' }, message: { name: 'id', type: 'S' } } as const;
 
 export const HEAD_OFFSET = -1;
 
 /** DynamoDB refuses items over 400 KB; a batch is closed before this many bytes of messages (a single message always fits: they are at most 256 KiB). */
 export const MAX_BATCH_BYTES = 350_000;
 
-/** What each message adds to an item besides its stored bytes: the map's and its attribute names' overhead. */
-const MESSAGE_OVERHEAD_BYTES = 16;
+/** What each message adds to an item besides its strings: a list element (1), a map (3), and per attribute its one-letter name and a byte. */
+const MESSAGE_OVERHEAD_BYTES = 4 + 4 * 2;
 
-/** A log entry as it goes into a batch, with the bytes it adds to the item. */
+/** A log entry as it goes into a batch, with the bytes it adds to the item (DynamoDB's size of the stored strings: attributes as JSON text, escapes and all). */
 export function toBatchedMessage(entry: LogEntry): { readonly message: BatchedMessage; readonly bytes: number } {
   const b = entry.bodyText ?? JSON.stringify(entry.body);
-  const hasAttributes = Object.keys(entry.attributes).length > 0;
-  const message: BatchedMessage = {
-    i: entry.id,
-    ...(entry.key === null ? {} : { k: entry.key }),
-    b,
-    ...(hasAttributes ? { a: JSON.stringify(entry.attributes) } : {}),
-  };
-  return { message, bytes: storedMessageBytes(entry, b) + MESSAGE_OVERHEAD_BYTES + (hasAttributes ? 8 : 0) };
+  const a = Object.keys(entry.attributes).length > 0 ? JSON.stringify(entry.attributes) : undefined;
+  const message: BatchedMessage = { i: entry.id, ...(entry.key === null ? {} : { k: entry.key }), b, ...(a === undefined ? {} : { a }) };
+  const bytes = Buffer.byteLength(b) + Buffer.byteLength(entry.id) + Buffer.byteLength(entry.key ?? '') + Buffer.byteLength(a ?? '');
+  return { message, bytes: bytes + MESSAGE_OVERHEAD_BYTES };
 }
 
 export interface BatchItemInput {
+  /** The writer's token (BatchItem.w). */
+  readonly writer?: string;
   readonly partitionKey: string;
   readonly topic: string;
   readonly topicCreatedAt: string;
@@ -86,6 +94,7 @@ export function toBatchItem(input: BatchItemInput): BatchItem {
     t: input.publishedAt,
     ttl: Math.ceil((input.publishedAt + input.retentionHours * 3_600_000) / 1000),
     m: input.messages,
+    ...(input.writer === undefined ? {} : { w: input.writer }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StorageError, TopicNotFoundError } from '../../../domain/errors.js';
 import type { Topic } from '../../../domain/types.js';
@@ -81,7 +82,10 @@ function batchLength(pending: readonly Pending[]): number {
  * end with the condition `attribute_not_exists(p)`. Every batch starts where
  * another one ends, so a writer whose idea of the end is stale finds a batch
  * at that key, and the failed write hands it back (ALL_OLD): the writer tries
- * again at that batch's end, with jittered backoff. Offsets are therefore
+ * again at that batch's end, with jittered backoff. Each batch carries its
+ * write's token (`w`), so a put that the SDK retried after its first answer
+ * was lost recognises its own batch there instead of appending it twice (a
+ * transaction has the SDK's ClientRequestToken for that). Offsets are therefore
  * gap-free and unique under any number of concurrent writers, and no reader
  * sees offset n + 1 before n (they are in the same item, or n's item was
  * written first).
@@ -124,9 +128,10 @@ export class PartitionAppender {
     let topicChecked: Promise<unknown> | undefined;
     const backoff = new Backoff(this.retry);
     while (pending.length > 0) {
-      head ??= await readEnd(this.dynamo, this.resources.logTable, key);
+      head ??= (await readEnd(this.dynamo, this.resources.logTable, key)).end;
       const chunk = pending.slice(0, batchLength(pending));
       const batch = toBatchItem({
+        writer: randomBytes(9).toString('base64url'),
         partitionKey: key,
         topic: topic.name,
         topicCreatedAt: topic.createdAt,
@@ -168,7 +173,10 @@ export class PartitionAppender {
       return { written: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw translateAwsError(error, `append to ${batch.p}`);
-      return { written: false, guarded: new Map(), retry: true, ...endAfter(conditionFailureItem(error)) };
+      const found = conditionFailureItem(error);
+      // The SDK retried a put whose first answer was lost, and the key holds this very batch.
+      if (found?.['w'] === batch.w) return { written: true };
+      return { written: false, guarded: new Map(), retry: true, ...endAfter(found) };
     }
   }
 

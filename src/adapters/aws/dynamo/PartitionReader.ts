@@ -8,7 +8,7 @@ import { callAws } from '../awsErrors.js';
 import { batchedMessageBytes, batchEnd, batchOf, messagesOf, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import { firstTrue } from './binarySearch.js';
-import { headAfter, lastBatchAtOrBefore, laterHead, readEnd, readHead, type PartitionHead } from './partitionHead.js';
+import { lastBatchAtOrBefore, readEnd, type PartitionHead } from './partitionHead.js';
 
 /**
  * Reads one log partition of record batches (logItems.ts) with consistent
@@ -18,10 +18,10 @@ import { headAfter, lastBatchAtOrBefore, laterHead, readEnd, readHead, type Part
  * (ResponseBudget), and queries no further page once it is spent: `nextOffset`
  * then says where to continue.
  *
- * A read from offset x first finds the batch that holds x: the last batch
- * keyed at or before x (one query, newest first, limit 1). When x is at or
- * past the end, that batch is the partition's last one, so the same query
- * also tells where the partition ends.
+ * A read first reads where the partition ends (the head item and the last
+ * batch), then finds the batch that holds its start offset x: the last batch
+ * when x is in it, else the last batch keyed at or before x (one query,
+ * newest first, limit 1).
  *
  * Retention: DynamoDB TTL deletes expired items late (up to days after), and
  * the emulator never does, so batches whose retention is over
@@ -53,7 +53,7 @@ export class PartitionReader {
   public async stats(topic: Topic, partition: number): Promise<PartitionStats> {
     const key = partitionKey(topic, partition);
     const now = this.clock.now();
-    const [end, [first]] = await Promise.all([readEnd(this.dynamo, this.logTable, key), this.query(key, 0, 1)]);
+    const [{ end }, [first]] = await Promise.all([readEnd(this.dynamo, this.logTable, key), this.query(key, 0, 1)]);
     const oldest = first === undefined ? end.next : await this.oldestRetained(topic, key, end, first, now);
     return { partition, oldestOffset: oldest, nextOffset: end.next };
   }
@@ -61,15 +61,15 @@ export class PartitionReader {
   private async readFrom(topic: Topic, key: string, offset: number, limit: number): Promise<ReadPage> {
     const now = this.clock.now();
     const start = Math.max(0, offset);
-    const [head, holder] = await Promise.all([readHead(this.dynamo, this.logTable, key), this.lastAtOrBefore(key, start)]);
-    const passed = holder !== undefined && batchEnd(holder) <= start;
-    // Every batch after a retained one is retained too, so none after it was deleted: the partition ends where it does.
-    if (passed && this.isRetained(topic, holder, now)) return { messages: [], nextOffset: laterHead(head, headAfter(holder)).next };
-    const [first] = holder !== undefined && !passed ? [holder] : await this.query(key, start, 1);
-    if (first === undefined) return { messages: [], nextOffset: (holder === undefined ? head : laterHead(head, headAfter(holder))).next };
+    // The end first: every offset before it was written by then, so nothing this read skips can be a batch written since.
+    const { end, last } = await readEnd(this.dynamo, this.logTable, key);
+    if (start >= end.next) return { messages: [], nextOffset: end.next };
+    const holder = last !== undefined && last.o <= start ? last : await this.lastAtOrBefore(key, start);
+    const [first] = holder !== undefined && start < batchEnd(holder) ? [holder] : await this.query(key, start, 1);
+    // Every batch from `start` to the end has expired and TTL has deleted it.
+    if (first === undefined) return { messages: [], nextOffset: end.next };
     if (this.isRetained(topic, first, now)) return this.collect(key, first, start, limit);
     // The read starts inside the expired prefix: continue from the oldest retained message.
-    const end = await readEnd(this.dynamo, this.logTable, key);
     const oldest = await this.oldestRetained(topic, key, end, first, now);
     if (oldest >= end.next) return { messages: [], nextOffset: end.next };
     const retained = await this.holding(key, oldest);
@@ -123,7 +123,7 @@ export class PartitionReader {
 
   /** First offset published at or after `time`, or the end. Offsets already deleted count as earlier: they expired. */
   private async firstAtOrAfter(key: string, time: number): Promise<number> {
-    const end = await readEnd(this.dynamo, this.logTable, key);
+    const { end } = await readEnd(this.dynamo, this.logTable, key);
     if (end.lastPublishedAt < time) return end.next;
     return firstTrue(0, end.next, async (offset) => ((await this.holding(key, offset))?.t ?? -Infinity) >= time);
   }

@@ -39,10 +39,10 @@ export const headAfter = (batch: Pick<BatchItem, 'o' | 'n' | 't'>): PartitionHea
 /** The later of two ends. */
 export const laterHead = (a: PartitionHead, b: PartitionHead): PartitionHead => (b.next > a.next ? b : a);
 
-/** Where the partition ends now: the later of the head item and the last batch (consistent reads, in parallel). */
-export async function readEnd(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<PartitionHead> {
+/** Where the partition ends now: the later of the head item and the last batch (consistent reads, in parallel), and that batch. */
+export async function readEnd(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<{ end: PartitionHead; last?: BatchItem }> {
   const [head, last] = await Promise.all([readHead(dynamo, table, partitionKey), lastBatchAtOrBefore(dynamo, table, partitionKey)]);
-  return last === undefined ? head : laterHead(head, headAfter(last));
+  return last === undefined ? { end: head } : { end: laterHead(head, headAfter(last)), last };
 }
 
 /** The last batch keyed at or before `offset` (the partition's last batch without it): one query, newest first, limit 1. */
