@@ -324,9 +324,9 @@ describe('Class: StreamRelay', () => {
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '502' }] });
     });
 
-    it('reports the first record of a partition whose head could not be moved', async () => {
+    it('reports the first record of a partition whose head could not be moved, and sends nothing from it on', async () => {
       // Prepare: partition 1's head cannot be written
-      await subscribe('worker');
+      const worker = await subscribe('worker');
       const [a, b] = appended([msg('a'), msg('b')]);
       const [c] = messagesOf(orders, ['c'], { partition: 1 }, 0);
       adapters.heads.failing.add(partitionKey(orders, 1));
@@ -336,6 +336,7 @@ describe('Class: StreamRelay', () => {
 
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '701' }] });
+      expect(await receivedBy(worker)).toEqual(['a']);
     });
 
     it('reports the first record whose ordered copy could not be queued', async () => {

@@ -56,10 +56,11 @@ export interface StreamRelayOptions {
  * A message whose event would pass EventBridge's 256 KB entry limit goes
  * straight to the queues of the unordered subscriptions it matches instead.
  * Messages of a deleted topic, or of an earlier incarnation of its name, are
- * dropped. Each partition's head moves past the batches relayed (LogHeads),
- * those of dropped messages too. The answer names the first record not relayed,
- * or whose head did not move: the event source mapping counts everything
- * before it as done and retries from it.
+ * dropped. Before any of it goes out, each partition's head moves past the
+ * batches of the invocation (LogHeads), those of dropped messages too. The
+ * answer names the first record not relayed, or whose topic could not be read
+ * or whose head did not move (nothing from such a record on is sent): the
+ * event source mapping counts everything before it as done and retries from it.
  *
  * @example
  * const relay = new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable));
@@ -88,23 +89,25 @@ export class StreamRelay {
       return item === null ? [] : [{ record: index, item }];
     });
     const failed = new Set<number>();
-    const routes = await this.routesByTopic(
-      new Set(inserted.map(({ item }) => item.tp)),
-      (topic) => inserted.filter(({ item }) => item.tp === topic).forEach(({ record }) => failed.add(record)),
-    );
+    const [routes, stuck] = await Promise.all([
+      this.routesByTopic(
+        new Set(inserted.map(({ item }) => item.tp)),
+        (topic) => inserted.filter(({ item }) => item.tp === topic).forEach(({ record }) => failed.add(record)),
+      ),
+      this.heads.advance(inserted.map(({ item }) => item)),
+    ]);
+    for (const { record, item } of inserted) if (stuck.has(item.p)) failed.add(record);
+    // Everything from the first record that failed on is tried again as a whole: none of it goes out now, so the retry sends nothing twice.
+    const cutoff = Math.min(...failed);
     const appended = inserted.flatMap(({ record, item }): Appended[] => {
       const topic = routes.get(item.tp)?.topic;
-      return topic === undefined || topic === null || item.tc !== topic.createdAt ? [] : messagesOf(item).map((message) => ({ record, message, topic }));
+      if (record >= cutoff || topic === undefined || topic === null || item.tc !== topic.createdAt) return [];
+      return messagesOf(item).map((message) => ({ record, message, topic }));
     });
 
     const { events, sends } = this.plan(appended, routes);
-    const [unpublished, unsent, stuck] = await Promise.all([
-      this.bus.publish(events),
-      Promise.all(sends.map((send) => this.sendToQueue(send))),
-      this.heads.advance(inserted.map(({ item }) => item)),
-    ]);
+    const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all(sends.map((send) => this.sendToQueue(send)))]);
     for (const record of [...unpublished, ...unsent.flat()]) failed.add(record);
-    for (const { record, item } of inserted) if (stuck.has(item.p)) failed.add(record);
     const first = Math.min(...failed);
     const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
     return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };
