@@ -46,9 +46,9 @@ export interface BatchItem {
 }
 
 /**
- * The number attributes by which a stream record's NewImage is a log item the
- * relay takes: `n` of a record batch, `id` (a string) of a message item of the
- * layout before record batches. The head has neither. The stack's event
+ * The attributes by which a stream record's NewImage is a log item the relay
+ * takes: `n` (a number) of a record batch, `id` (a string) of a message item
+ * of the layout before record batches. The head has neither. The stack's event
  * source mapping filters on them (infra/constructs/Functions.ts).
  */
 export const RELAYED_IMAGE_ATTRIBUTES = { batch: { name: 'n', type: 'N' }, message: { name: 'id', type: 'S' } } as const;

@@ -167,9 +167,7 @@ export class PartitionAppender {
   /** A batch without guards: one conditional Put. */
   private async write(batch: BatchItem): Promise<Attempt> {
     try {
-      await this.dynamo.send(
-        new PutCommand({ TableName: this.resources.logTable, Item: batch, ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-      );
+      await this.dynamo.send(new PutCommand(this.claim(batch)));
       return { written: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw translateAwsError(error, `append to ${batch.p}`);
@@ -184,7 +182,7 @@ export class PartitionAppender {
   private async writeGuarded(topic: Topic, batch: BatchItem, chunk: readonly Pending[]): Promise<Attempt> {
     const items: TransactItem[] = [
       topicCheck(this.resources.metaTable, topic),
-      { Put: { TableName: this.resources.logTable, Item: batch, ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+      { Put: this.claim(batch) },
     ];
     const owners: Array<{ index: number; guard: boolean }> = [];
     chunk.forEach(({ guard, alongside, index }, i) => {
@@ -218,6 +216,11 @@ export class PartitionAppender {
     const retry = moved || unexpected.length > 0;
     if (!retry && guarded.size === 0) throw new StorageError(`DynamoDB cancelled the append to ${key} without naming a reason`);
     return { written: false, guarded, retry, ...(moved && unexpected.length === 0 ? endAfter(batchTaken.item) : {}) };
+  }
+
+  /** The put that claims the batch's offsets: only where no item is yet, handing back the one that is (ALL_OLD). Alone or in a transaction. */
+  private claim(batch: BatchItem) {
+    return { TableName: this.resources.logTable, Item: batch, ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
   }
 
   /** Throws TopicNotFound unless the topic's item still holds this incarnation. */

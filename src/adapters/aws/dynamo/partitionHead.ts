@@ -28,7 +28,7 @@ export interface PartitionHead {
 
 export const EMPTY_HEAD: PartitionHead = { next: 0, lastPublishedAt: 0 };
 
-export function headFromItem(item: Record<string, unknown> | undefined): PartitionHead {
+function headFromItem(item: Record<string, unknown> | undefined): PartitionHead {
   if (item === undefined) return EMPTY_HEAD;
   return { next: Number(item['next'] ?? 0), lastPublishedAt: Number(item['t'] ?? 0) };
 }
@@ -64,7 +64,7 @@ export async function lastBatchAtOrBefore(dynamo: DynamoDBDocumentClient, table:
 }
 
 /** The head item as committed now (consistent read). */
-export async function readHead(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<PartitionHead> {
+async function readHead(dynamo: DynamoDBDocumentClient, table: string, partitionKey: string): Promise<PartitionHead> {
   const { Item } = await callAws('read a log partition head', () =>
     dynamo.send(new GetCommand({ TableName: table, Key: { p: partitionKey, o: HEAD_OFFSET }, ConsistentRead: true })),
   );
