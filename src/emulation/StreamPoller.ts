@@ -2,6 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { asLambdaJson } from './lambdaJson.js';
 import { passesFilters, type FilterPattern } from './eventFilters.js';
 
 export type StreamHandler = (records: DynamoDBRecord[]) => Promise<DynamoDBBatchResponse | void>;
@@ -144,6 +145,7 @@ function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
     eventSource: 'aws:dynamodb',
     awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
-    dynamodb: record.dynamodb as DynamoDBRecord['dynamodb'],
+    dynamodb: asLambdaJson(record.dynamodb) as DynamoDBRecord['dynamodb'],
   };
 }
+

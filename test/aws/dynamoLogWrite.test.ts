@@ -1,6 +1,7 @@
+import type { Json } from '../../src/domain/types.js';
 import { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
-import { isBatchItem } from '../../src/adapters/aws/logItems.js';
+import { batchOf } from '../../src/adapters/aws/logItems.js';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
 import { FaultInjector } from '../helpers/FaultInjector.js';
 import { entryFactory, offsetsAndBodies, TABLES, useDynamo, useLog } from './dynamoFixtures.js';
@@ -101,6 +102,41 @@ describe('Class: DynamoMessageLog (writing)', () => {
       expect(messages.map((message) => message.id)).toEqual(['small-0', 'small-1', ...entries.map((entry) => entry.id)]);
     });
 
+    it('stores a batch’s messages deflated when that makes the item smaller, and reads them back as published', async () => {
+      // Prepare: ten order events of about 1 KiB that share their fields, as a publish of one service sends them
+      const topic = await suite.createTopic({ name: 'compressed' });
+      const entries = Array.from({ length: 10 }, (_, n) => entryFactory({ id: `order-${n}`, key: `customer-${n % 3}`, attributes: { kind: 'order' }, body: orderEvent(n) }));
+
+      // Act
+      await suite.log.append(topic, entries);
+
+      // Assess: one item, its messages in `z` (a third of their text or less), none in `m`
+      const [item] = await suite.logItems(topic, 0);
+      expect(item).toMatchObject({ o: 0, n: 10, c: 'deflate' });
+      expect(item).not.toHaveProperty('m');
+      const text = entries.reduce((sum, entry) => sum + JSON.stringify(entry.body).length, 0);
+      expect((item?.['z'] as Uint8Array).byteLength).toBeLessThan(text / 3);
+      const { messages } = await suite.log.read(topic, 0, { offset: 3 }, 10);
+      expect(messages.map(({ id, key, body, attributes }) => ({ id, key, body, attributes }))).toEqual(
+        entries.slice(3).map(({ id, key, body, attributes }) => ({ id, key, body, attributes })),
+      );
+    });
+
+    it('keeps the messages of a batch of a few hundred bytes as a list', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'small-batch' });
+      const entries = ['a', 'b', 'c'].map((id) => entryFactory({ id, body: { label: id } }));
+
+      // Act
+      await suite.log.append(topic, entries);
+
+      // Assess
+      const [item] = await suite.logItems(topic, 0);
+      expect(item?.['m']).toHaveLength(3);
+      expect(item).not.toHaveProperty('z');
+      expect((await suite.log.read(topic, 0, { offset: 0 }, 10)).messages.map((message) => message.body)).toEqual(entries.map((entry) => entry.body));
+    });
+
     it('appends after the batch it finds in its place when another process appended since it last looked', async () => {
       // Prepare: this process remembers the end at 1; another appends three messages there
       const topic = await suite.createTopic({ name: 'stale-end' });
@@ -128,7 +164,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       // Prepare
       const topic = await suite.createTopic({ name: 'idle', retentionHours: 1 });
       await suite.appendBodies(topic, ['a', 'b', 'c']);
-      await new LogHeads(dynamo().clients.dynamo, TABLES.logTable).advance((await suite.logItems(topic, 0)).filter(isBatchItem)); // as the relay does
+      await new LogHeads(dynamo().clients.dynamo, TABLES.logTable).advance((await suite.logItems(topic, 0)).flatMap((item) => batchOf(item) ?? [])); // as the relay does
       suite.clock.advance(2 * 3_600_000);
       await suite.deleteBatches(topic, 0, [0]);
       const fresh = new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender);
@@ -455,7 +491,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const topic = await suite.createTopic({ name: 'heads' });
       await suite.appendBodies(topic, ['a', 'b']);
       await suite.appendBodies(topic, ['c']);
-      const [older, newer] = (await suite.logItems(topic, 0)).filter(isBatchItem);
+      const [older, newer] = (await suite.logItems(topic, 0)).flatMap((item) => batchOf(item) ?? []);
       const heads = new LogHeads(dynamo().clients.dynamo, TABLES.logTable);
 
       // Act
@@ -468,3 +504,16 @@ describe('Class: DynamoMessageLog (writing)', () => {
     });
   });
 });
+
+/** An order event of about 1 KiB, with the fields every order has and the values this one has. */
+function orderEvent(n: number): Json {
+  return {
+    type: 'order.placed',
+    orderId: `ord-${String(n * 7919).padStart(8, '0')}`,
+    customer: { id: `cus-${n % 3}`, email: `customer${n % 3}@example.com`, tier: n % 2 === 0 ? 'gold' : 'basic' },
+    items: Array.from({ length: 1 + (n % 4) }, (_, i) => ({ sku: `SKU-${1000 + n * 10 + i}`, quantity: 1 + i, priceCents: 1999 + n * 100 + i })),
+    shipping: { street: `${10 + n} Harbour Street`, city: ['Leeds', 'Lisbon', 'Berlin'][n % 3] ?? 'Leeds', postcode: `${40_000 + n}`, country: ['GB', 'PT', 'DE'][n % 3] ?? 'GB' },
+    placedAt: new Date(Date.UTC(2026, 11, 5, 6, 0, n)).toISOString(),
+    note: `Please leave the parcel with the neighbour at number ${n + 2} if nobody answers; the bell at the gate does not work, knock on the side door. Gift wrap requested for order ${n}.`,
+  };
+}

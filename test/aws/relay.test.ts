@@ -131,6 +131,23 @@ describe('Class: StreamRelay', () => {
       expect(await receivedBy(ledger)).toEqual(['ada', 'bob', 'cy']);
     });
 
+    it('relays a compressed record batch, whose messages a Lambda event carries as base64 text', async () => {
+      // Prepare: five order events with the same fields, which a batch stores deflated
+      const email = await subscribe('welcome-email');
+      const order = { customer: 'customer-42', items: [{ sku: 'SKU-1', quantity: 2 }], note: 'leave the parcel at the door, ring twice' };
+      const labels = ['ada', 'bob', 'cy', 'dee', 'eve'];
+      const [record] = [batchRecord(orders, appended(labels.map((label) => msg(label, {}, order))), 100)];
+      expect(record?.dynamodb?.NewImage).toMatchObject({ c: { S: 'deflate' }, z: { B: expect.any(String) } });
+      expect(record?.dynamodb?.NewImage).not.toHaveProperty('m');
+
+      // Act
+      const answer = await adapters.relay.handle([record!]);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(await receivedBy(email)).toEqual(labels);
+    });
+
     it('moves each partition’s head past the newest batch it relayed, those of a topic without subscriptions too', async () => {
       // Prepare: two batches of partition 0 and one of partition 1
       const [a, b, c] = appended([msg('a'), msg('b'), msg('c')]);

@@ -3,7 +3,8 @@ import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
 import type { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
-import { batchEnd, HEAD_OFFSET, toBatchedMessage, toBatchItem, type BatchItem } from '../../src/adapters/aws/logItems.js';
+import { batchEnd, HEAD_OFFSET, toBatchedMessage, toBatchItem, toStoredBatch, type BatchItem } from '../../src/adapters/aws/logItems.js';
+import { asLambdaJson } from '../../src/emulation/lambdaJson.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
@@ -248,7 +249,8 @@ export function batchRecord(topic: Topic, messages: readonly Message[], sequence
     publishedAt: Date.parse(first.publishedAt),
     retentionHours: topic.retentionHours,
   });
-  return record('INSERT', marshall(item), String(sequence));
+  // As Lambda's JSON event carries it: a compressed batch's bytes as base64 text.
+  return record('INSERT', asLambdaJson(marshall(toStoredBatch(item))) as Record<string, unknown>, String(sequence));
 }
 
 /** A stream record of the partition's head (offset -1), which the relay must pass over. */

@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { storedMessageBytes } from '../../domain/messageSize.js';
 import type { Json, Message } from '../../domain/types.js';
 import type { LogEntry } from '../../ports/MessageLog.js';
+import { BATCH_CODEC, compressBatch, decompressBatch } from './batchCompression.js';
 
 /** One message inside a record batch. Attribute names are short: every byte is paid for on each write and stream read. */
 export interface BatchedMessage {
@@ -23,6 +24,10 @@ export interface BatchedMessage {
  * is one write of 11 KB instead of ten writes of 2 KB. The partition's head
  * (see partitionHead.ts) lives in the same partition key at offset -1
  * (`HEAD_OFFSET`).
+ *
+ * This is the batch as code sees it. As stored (`toStoredBatch`), its
+ * messages are either the list `m` or, when that is smaller, `z`: the list's
+ * JSON text compressed with the codec named in `c` (batchCompression.ts).
  */
 export interface BatchItem {
   /** Partition key: `names.partitionKey(topic, partition)`. */
@@ -60,14 +65,20 @@ export const MAX_BATCH_BYTES = 350_000;
 
 /** What each message adds to an item besides its strings: a list element (1), a map (3), and per attribute its one-letter name and a byte. */
 const MESSAGE_OVERHEAD_BYTES = 4 + 4 * 2;
+/** What the list `m` adds to an item besides its elements: its name and DynamoDB's 3 bytes for a list. */
+const LIST_OVERHEAD_BYTES = 1 + 3;
 
 /** A log entry as it goes into a batch, with the bytes it adds to the item (DynamoDB's size of the stored strings: attributes as JSON text, escapes and all). */
 export function toBatchedMessage(entry: LogEntry): { readonly message: BatchedMessage; readonly bytes: number } {
   const b = entry.bodyText ?? JSON.stringify(entry.body);
   const a = Object.keys(entry.attributes).length > 0 ? JSON.stringify(entry.attributes) : undefined;
   const message: BatchedMessage = { i: entry.id, ...(entry.key === null ? {} : { k: entry.key }), b, ...(a === undefined ? {} : { a }) };
-  const bytes = Buffer.byteLength(b) + Buffer.byteLength(entry.id) + Buffer.byteLength(entry.key ?? '') + Buffer.byteLength(a ?? '');
-  return { message, bytes: bytes + MESSAGE_OVERHEAD_BYTES };
+  return { message, bytes: storedBytes(message) };
+}
+
+/** DynamoDB's size of a batched message in the list `m`. */
+function storedBytes(message: BatchedMessage): number {
+  return Buffer.byteLength(message.b) + Buffer.byteLength(message.i) + Buffer.byteLength(message.k ?? '') + Buffer.byteLength(message.a ?? '') + MESSAGE_OVERHEAD_BYTES;
 }
 
 export interface BatchItemInput {
@@ -98,19 +109,37 @@ export function toBatchItem(input: BatchItemInput): BatchItem {
   };
 }
 
-export function isBatchItem(item: Record<string, unknown>): item is BatchItem & Record<string, unknown> {
-  return typeof item['o'] === 'number' && item['o'] >= 0 && typeof item['n'] === 'number' && Array.isArray(item['m']);
+/**
+ * The batch as it is written: its messages as the list `m`, or compressed into
+ * `z` (with the codec in `c`) when that is smaller. Either way the item is
+ * under DynamoDB's 400 KB: a batch closes at MAX_BATCH_BYTES uncompressed.
+ */
+export function toStoredBatch(batch: BatchItem): Record<string, unknown> {
+  const { m, ...rest } = batch;
+  const listBytes = LIST_OVERHEAD_BYTES + m.reduce((sum, message) => sum + storedBytes(message), 0);
+  const z = compressBatch(JSON.stringify(m), listBytes);
+  return z === null ? { ...rest, m } : { ...rest, c: BATCH_CODEC, z };
+}
+
+/** A stored record batch (`toStoredBatch`), compressed or not, as opposed to the head or a message item of the old layout. */
+function isStoredBatch(item: Record<string, unknown>): boolean {
+  return typeof item['o'] === 'number' && item['o'] >= 0 && typeof item['n'] === 'number' && (Array.isArray(item['m']) || item['z'] !== undefined);
 }
 
 /**
- * A log item as a record batch: a batch as it is, and a message item of the
+ * A log item as a record batch: a batch as stored (its messages decompressed
+ * when they are compressed), and a message item of the
  * layout before record batches (one item per message: `o`, `id`, `k`, `b`,
  * `a`, `t` and the topic's fields) as a batch of one, so a table written by
  * an earlier version reads and relays the same. Anything else (the head) is
  * no batch.
  */
 export function batchOf(item: Record<string, unknown>): BatchItem | undefined {
-  if (isBatchItem(item)) return item;
+  if (isStoredBatch(item)) {
+    if (Array.isArray(item['m'])) return item as unknown as BatchItem;
+    const { c, z, ...rest } = item;
+    return { ...rest, m: JSON.parse(decompressBatch(c, z)) as BatchedMessage[] } as unknown as BatchItem;
+  }
   const { p, o, id, k, b, a, t, ttl, tp, tc, part } = item;
   if (typeof o !== 'number' || o < 0 || typeof id !== 'string' || typeof b !== 'string') return undefined;
   const message: BatchedMessage = { i: id, ...(typeof k === 'string' ? { k } : {}), b, ...(typeof a === 'string' ? { a } : {}) };
