@@ -61,9 +61,10 @@ export class QueueRows {
 
   /**
    * Drops every queue entry of `subId` that points at log rows up to `seq` (retention
-   * trimmed them), then lets each affected key's next message move up.
+   * trimmed them), then lets each affected key's next message move up. Returns
+   * how many moved up (became ready).
    */
-  public dropUpTo(subId: number, seq: number, now: number, context: WriteContext): void {
+  public dropUpTo(subId: number, seq: number, now: number, context: WriteContext): number {
     const keys = this.store
       .statement(
         `SELECT DISTINCT order_key FROM deliveries WHERE sub_id = ? AND seq <= ? AND order_key IS NOT NULL AND state = ${DeliveryState.Ready}`,
@@ -73,7 +74,7 @@ export class QueueRows {
     const dropped = this.leases.dropUpTo(subId, seq);
     // Rolled back, the rows are back and held as before.
     if (dropped.length > 0) context.onRollback(() => dropped.forEach(([leased, lease]) => this.leases.of(subId).add(leased, lease)));
-    for (const { order_key: key } of keys) this.promoteHead(subId, key, now);
+    return keys.filter(({ order_key: key }) => this.promoteHead(subId, key, now)).length;
   }
 
   /** Removes one entry (acked, or its message is gone), letting its key's next message move up. Returns whether one did. */

@@ -54,6 +54,15 @@ export class SqliteFanOut {
     return { pulledSoon };
   }
 
+  /**
+   * Messages of `subId` became ready outside a publish (retention trimmed what
+   * held a key back, and the key's next message moved up): waiting pulls take
+   * them in the same write, as they take new ones.
+   */
+  public readied(subId: number, count: number, context: WriteContext): void {
+    if (count > 0) this.waiters.handOver(subId, context, count);
+  }
+
   private matcherFor(subscription: SubscriptionRouteRow): SubscriptionMatcher {
     let matcher = this.matchers.get(subscription.id);
     if (matcher === undefined) {

@@ -5,6 +5,7 @@ import { Broker } from '../../../../src/broker/Broker.js';
 import { ResponseLimits, TopicLimits } from '../../../../src/domain/constants.js';
 import { putSubscriptionBody } from '../../../../src/http/schemas/subscriptions.js';
 import { systemClock } from '../../../../src/ports/Clock.js';
+import { TestClock } from '../../../helpers/TestClock.js';
 
 /** The smallest budget an operator can set: two messages of 200 KiB fit, a third does not. */
 const BUDGET = ResponseLimits.bytes.min;
@@ -56,6 +57,33 @@ describe('Class: SqliteSubscriptionQueues', () => {
       expect(taken).toHaveLength(2);
       expect(stats).toMatchObject({ backlog: 1, inFlight: 2 });
       expect(rest.map((delivery) => delivery.deliveryAttempt)).toEqual([1]);
+    });
+  });
+
+  describe('Method: receive (retention)', () => {
+    it('hands a waiting pull the next message of a key when retention trims the message that held it back', async () => {
+      // Prepare: an ordered subscription; A1 is leased and expires an hour later, A2 waits behind it, a pull waits for work
+      const clock = new TestClock();
+      const broker = new Broker({ backend: createSqliteBackend({ dataDir: ':memory:', clock }), clock, logger: pino({ level: 'silent' }) });
+      await broker.topics.create('jobs', { partitions: 1, retentionHours: 1, dedupWindowSeconds: 0 });
+      await broker.subscriptions.create('jobs', 'in-order', { ...putSubscriptionBody.parse({ ordered: true, ackDeadlineSeconds: 43_200 }), filter: null });
+      await broker.publisher.publish('jobs', [{ key: 'A', body: 'A1' }]);
+      const [first] = await broker.delivery.pull('jobs', 'in-order', { max: 10, waitMs: 0 });
+      clock.advance(30 * 60_000);
+      await broker.publisher.publish('jobs', [{ key: 'A', body: 'A2' }]);
+      const waiting = broker.delivery.pull('jobs', 'in-order', { max: 10, waitMs: 5_000 });
+      await sleep(20);
+
+      // Act: A1 passes the topic's retention, A2 does not
+      clock.advance(31 * 60_000);
+      const trimmed = await broker.maintenance.runOnce();
+
+      // Assess: the waiting pull is answered with A2 at once, not when its wait ends
+      const answer = await Promise.race([waiting, sleep(1_000).then(() => 'still waiting' as const)]);
+      expect(first?.body).toBe('A1');
+      expect(trimmed.trimmed).toBe(1);
+      expect(answer === 'still waiting' ? answer : answer.map((delivery) => delivery.body)).toEqual(['A2']);
+      await broker.close();
     });
   });
 });
