@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureCompression, renderCompression } from './compression.js';
 import { CostDeployment } from './deployment.js';
 import { PRICES } from './prices.js';
 import { measureLambdaConsumers } from './lambdaConsumer.js';
@@ -66,12 +67,13 @@ export async function runAwsCostModel(options: AwsCostModelOptions = {}): Promis
     const { fanOut, pullAck } = await measureFanOut(deployment, messages, log);
     const delayed = await measureDelayed(deployment, messages, delays, log);
     const lambdaConsumers = await measureLambdaConsumers(deployment, messages, log);
-    measurements = { messagesPerRun: messages, memoryMb: deployment.memoryMb, fanOut, pullAck, pullBatches: [...PULL_BATCHES], delayed, lambdaConsumers };
+    const compression = await measureCompression(deployment, messages, log);
+    measurements = { messagesPerRun: messages, memoryMb: deployment.memoryMb, fanOut, pullAck, pullBatches: [...PULL_BATCHES], delayed, lambdaConsumers, compression };
   } finally {
     await deployment.stop();
   }
   const emulatedFanOut = await measureEmulatedFanOut(log);
-  const markdown = `${renderAwsGoal(measurements)}\n\n${renderReport(measurements)}\n\n${renderEmulatedFanOut(emulatedFanOut)}`;
+  const markdown = `${renderAwsGoal(measurements)}\n\n${renderReport(measurements)}\n\n${renderCompression(measurements.compression)}\n\n${renderEmulatedFanOut(emulatedFanOut)}`;
   log(`\n${markdown}\n`);
   log(`measured in ${((Date.now() - started) / 1000).toFixed(0)} s; prices: bench/aws/prices.ts (us-east-1, ${PRICES.lambdaRequest.asOf})`);
   const result = { measurements, emulatedFanOut, costs: costRows(measurements, 10), costsPull100: costRows(measurements, 100), markdown };

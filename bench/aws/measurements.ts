@@ -1,3 +1,4 @@
+import type { CompressionMeasurement } from './compression.js';
 import type { LambdaConsumerMeasurement } from './lambdaConsumer.js';
 import type { DelayedMeasurement, FanOutMeasurement, Measurement } from './scenarios.js';
 
@@ -11,4 +12,6 @@ export interface AwsMeasurements {
   readonly delayed: readonly DelayedMeasurement[];
   /** Subscriptions drained by a Lambda function through an SQS event source mapping, per batch size. */
   readonly lambdaConsumers: readonly LambdaConsumerMeasurement[];
+  /** Publishes of bodies of each kind, for what the compression of record batches does with them. */
+  readonly compression: readonly CompressionMeasurement[];
 }

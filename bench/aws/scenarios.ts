@@ -1,3 +1,4 @@
+import { kibibyteBody, type BodyKind } from './bodies.js';
 import type { CostDeployment } from './deployment.js';
 import { addUsage, usageOf, type Usage } from './usage.js';
 
@@ -27,25 +28,19 @@ export function runMessages(messages: number, batch: number): number {
   return Math.min(messages, 20 * batch);
 }
 
-/** A JSON body of exactly 1 KiB. */
-export function kibibyteBody(index: number): { i: number; pad: string } {
-  const bare = JSON.stringify({ i: index, pad: '' });
-  return { i: index, pad: 'x'.repeat(1024 - Buffer.byteLength(bare)) };
-}
-
 /** What the meter counted since its last take, as a phase of `messages` messages and `httpCalls` API calls (plus `extra`). */
 export function take(deployment: CostDeployment, messages: number, httpCalls: number, extra?: Usage): Measurement {
   const { usage, requests } = deployment.meter.take();
   return { messages, usage: extra === undefined ? usage : addUsage(usage, extra), requests, httpCalls };
 }
 
-/** Publishes `messages` 1 KiB messages (keys over 20 values) to `topic` in calls of `batch`; answers the number of calls. */
-export async function publishAll(deployment: CostDeployment, topic: string, messages: number, batch: number, extra: Record<string, unknown> = {}): Promise<number> {
+/** Publishes `messages` 1 KiB messages (keys over 20 values, bodies of `body`'s kind) to `topic` in calls of `batch`; answers the number of calls. */
+export async function publishAll(deployment: CostDeployment, topic: string, messages: number, batch: number, extra: Record<string, unknown> = {}, body: BodyKind = 'order-event'): Promise<number> {
   let calls = 0;
   for (let start = 0; start < messages; start += batch) {
     const count = Math.min(batch, messages - start);
-    const body = { messages: Array.from({ length: count }, (_unused, offset) => ({ key: `customer-${(start + offset) % 20}`, body: kibibyteBody(start + offset), ...extra })) };
-    await deployment.call('POST', `/v1/topics/${topic}/messages`, body);
+    const request = { messages: Array.from({ length: count }, (_unused, offset) => ({ key: `customer-${(start + offset) % 20}`, body: kibibyteBody(start + offset, body), ...extra })) };
+    await deployment.call('POST', `/v1/topics/${topic}/messages`, request);
     calls += 1;
   }
   return calls;

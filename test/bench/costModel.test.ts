@@ -1,4 +1,6 @@
+import { deflateRawSync } from 'node:zlib';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { BODY_KINDS, kibibyteBody, type BodyKind } from '../../bench/aws/bodies.js';
 import { BillingMeter } from '../../bench/aws/BillingMeter.js';
 import { consumerCostRows, idleMonthlyCost } from '../../bench/aws/consumerReport.js';
 import { awsGoal, renderAwsGoal } from '../../bench/aws/goal.js';
@@ -172,6 +174,7 @@ describe('AWS cost model arithmetic', () => {
         pullBatches: [10],
         delayed: [],
         lambdaConsumers: [{ batchSize: 10, consume: phase(usageOf({ sqsRequests: 2, lambda: lambda(1, 0.001) })) }],
+        compression: [],
       };
 
       // Act
@@ -190,7 +193,7 @@ describe('AWS cost model arithmetic', () => {
 
     it('judges the AWS goal on the cheapest N = 3 configuration against SNS→SQS with the same consumers', () => {
       // Prepare: the publish and fan-out of the spec above, then a cheaper fan-out
-      const consumers = { pullAck: [phase(usageOf({ apiGatewayRequests: 2, sqsRequests: 2 }))], pullBatches: [10], delayed: [], lambdaConsumers: [{ batchSize: 10, consume: phase(usageOf({ sqsRequests: 2, lambda: lambda(1, 0.001) })) }] };
+      const consumers = { pullAck: [phase(usageOf({ apiGatewayRequests: 2, sqsRequests: 2 }))], pullBatches: [10], delayed: [], lambdaConsumers: [{ batchSize: 10, consume: phase(usageOf({ sqsRequests: 2, lambda: lambda(1, 0.001) })) }], compression: [] };
       const dear: AwsMeasurements = { messagesPerRun: 10, memoryMb: MEMORY, fanOut: [{ subscriptions: 3, batch: 10, publish: phase(usageOf({ dynamoWriteUnits: 56 })), fanOut: phase(usageOf({ eventBridgeEvents: 10, serviceSqsSends: 30 })) }], ...consumers };
       const cheap: AwsMeasurements = { ...dear, fanOut: [{ subscriptions: 3, batch: 10, publish: phase(usageOf({ dynamoWriteUnits: 1 })), fanOut: phase(usageOf({ serviceSqsSends: 3 })) }] };
 
@@ -212,6 +215,35 @@ describe('AWS cost model arithmetic', () => {
       // Assess: 129,600 empty long polls of 20 s in 30 days
       expect(idle.pullingConsumer).toBeCloseTo(129_600 * (1 + 0.2 + 0.4) / 1_000_000 + 129_600 * 20 * 0.5 * 0.0000133334, 6);
       expect(idle.eventSourceMapping).toBeCloseTo(5 * 129_600 * 0.4 / 1_000_000, 9);
+    });
+  });
+
+  describe('message bodies', () => {
+    it.each(BODY_KINDS.map((kind) => ({ kind })))('makes every $kind body 1 KiB of JSON, the same on every run', ({ kind }) => {
+      // Act
+      const sizes = [0, 1, 57, 999].map((index) => Buffer.byteLength(JSON.stringify(kibibyteBody(index, kind))));
+
+      // Assess
+      expect(sizes).toEqual([1024, 1024, 1024, 1024]);
+      expect(kibibyteBody(57, kind)).toEqual(kibibyteBody(57, kind));
+      expect(kibibyteBody(57, kind)).not.toEqual(kibibyteBody(58, kind));
+    });
+
+    it('makes order events that deflate as JSON events do, neither like repeated letters nor like random bytes', () => {
+      // Prepare: 25 messages, as a publish of 100 puts them in each of 4 partitions
+      const ratio = (kind: BodyKind): number => {
+        const text = JSON.stringify(Array.from({ length: 25 }, (_, index) => kibibyteBody(index, kind)));
+        return text.length / deflateRawSync(text).byteLength;
+      };
+
+      // Act
+      const [order, random, padding] = [ratio('order-event'), ratio('random'), ratio('padding')];
+
+      // Assess
+      expect(order).toBeGreaterThan(2);
+      expect(order).toBeLessThan(6);
+      expect(random).toBeLessThan(1.5);
+      expect(padding).toBeGreaterThan(50);
     });
   });
 });
