@@ -1,6 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Match } from 'aws-cdk-lib/assertions';
-import { toBatchItem } from '../../src/adapters/aws/logItems.js';
+import { toBatchItem, toStoredBatch } from '../../src/adapters/aws/logItems.js';
 import { passesFilters, streamMappingFilters } from '../../src/emulation/eventFilters.js';
 import { subscriptionResourceNames } from '../../src/adapters/aws/names.js';
 import { OPTIONAL_RESOURCES, ResourceEnv } from '../../src/adapters/aws/resources.js';
@@ -89,17 +89,20 @@ describe('Construct: Functions', () => {
     });
   });
 
-  it('lets the relay’s filters pass the stream records of record batches and of message items of the layout before them, and nothing else', () => {
+  it('lets the relay’s filters pass the stream records of record batches (compressed or not) and of message items of the layout before them, and nothing else', () => {
     // Prepare: the synthesized patterns, applied as Lambda applies them
     const patterns = streamMappingFilters(template.toJSON() as { Resources?: unknown });
     const relayed = (eventName: string, item: Record<string, unknown>): boolean => passesFilters(patterns, { eventName, dynamodb: { NewImage: marshall(item) } });
     const batch = toBatchItem({ partitionKey: 'orders.x#0', topic: 'orders', topicCreatedAt: 'c', partition: 0, offset: 0, messages: [{ i: 'm', b: '1' }], publishedAt: 1, retentionHours: 1 });
+    const compressed = toStoredBatch({ ...batch, n: 20, m: Array.from({ length: 20 }, (_, i) => ({ i: `m${i}`, b: '{"order":"leave it at the door"}' })) });
     const oldLayout = { p: 'orders.x#0', o: 0, tp: 'orders', tc: 'c', part: 0, id: 'm', b: '1', t: 1, ttl: 1 };
     const head = { p: 'orders.x#0', o: -1, next: 1, t: 1 };
 
     // Assess
     expect(patterns).toHaveLength(2);
     expect(relayed('INSERT', { ...batch })).toBe(true);
+    expect(compressed).toHaveProperty('z');
+    expect(relayed('INSERT', compressed)).toBe(true);
     expect(relayed('INSERT', oldLayout)).toBe(true);
     expect(relayed('INSERT', head)).toBe(false);
     expect(relayed('MODIFY', { ...batch })).toBe(false);
