@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../ports/Clock.js';
 import { createAwsServices, type AwsServices } from '../runtime/createAwsServices.js';
 import { ActivityMonitor } from './ActivityMonitor.js';
 import { deployToEmulator } from './EmulatorStack.js';
-import { streamMappingFilters } from './eventFilters.js';
+import { streamMappingFilters, type FilterPattern } from './eventFilters.js';
 import { LocalAwsRunner } from './LocalAwsRunner.js';
 
 export interface LocalAwsOptions {
@@ -37,6 +37,8 @@ export interface LocalAws {
   readonly clients: AwsClients;
   readonly services: AwsServices;
   readonly runner: LocalAwsRunner;
+  /** The relay's event source filters of the deployed template, for a runner of one's own (LocalAwsRunner's `relayFilters`). */
+  readonly relayFilters: readonly FilterPattern[];
   /** Stops the runner and the services; the emulator keeps the resources. */
   close(): Promise<void>;
 }
@@ -118,6 +120,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
       ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
     });
+    const relayFilters = streamMappingFilters(template);
     const runner = new LocalAwsRunner({
       clients,
       resources,
@@ -125,7 +128,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       logger: options.logger,
       activity,
       ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
-      relayFilters: streamMappingFilters(template),
+      relayFilters,
       handlers: { relay: services.relay, delayConsumer: services.releaseDelayed, scheduleTarget: services.fireSchedules },
     });
     return {
@@ -133,6 +136,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       clients,
       services,
       runner,
+      relayFilters,
       close: async () => {
         await runner.stop();
         await services.close();

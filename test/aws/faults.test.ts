@@ -124,6 +124,7 @@ describe('AWS backend under injected AWS faults', () => {
       resources: aws.local.resources,
       clock: aws.clock,
       logger: pino({ level: 'silent' }),
+      relayFilters: aws.local.relayFilters,
       handlers: { relay: crashingRelay, delayConsumer: aws.local.services.releaseDelayed, scheduleTarget: () => aws.local.services.fireSchedules() },
     });
     const messages = orders('order', 40, { short: 4, long: 2 });
