@@ -17,7 +17,7 @@ export interface CompressionMeasurement {
 const DESCRIPTIONS: Readonly<Record<BodyKind, string>> = {
   'order-event': 'order events (the bodies of every other table)',
   random: 'random bytes as base64 text',
-  padding: 'one letter repeated (the bodies of runs before 2026-12-05 06:00)',
+  padding: 'one letter repeated (the bodies of earlier runs)',
 };
 
 /**
