@@ -148,4 +148,3 @@ function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
     dynamodb: asLambdaJson(record.dynamodb) as DynamoDBRecord['dynamodb'],
   };
 }
-

@@ -122,6 +122,21 @@ describe('Class: DynamoMessageLog (writing)', () => {
       );
     });
 
+    it('keeps every batch’s messages as a list when its compression is none, as a deployment upgrading from a version without it sets', async () => {
+      // Prepare
+      const topic = await suite.createTopic({ name: 'pinned' });
+      const pinned = new DynamoMessageLog(dynamo().newClients(), TABLES, suite.clock, suite.sender, { compression: 'none' });
+      const entries = Array.from({ length: 10 }, (_, n) => entryFactory({ id: `order-${n}`, body: orderEvent(n) }));
+
+      // Act
+      await pinned.append(topic, entries);
+
+      // Assess
+      const [item] = await suite.logItems(topic, 0);
+      expect(item?.['m']).toHaveLength(10);
+      expect(item).not.toHaveProperty('z');
+    });
+
     it('keeps the messages of a batch of a few hundred bytes as a list', async () => {
       // Prepare
       const topic = await suite.createTopic({ name: 'small-batch' });
@@ -146,7 +161,8 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const counter = new RequestCounter();
       const stale = new DynamoMessageLog(dynamo().newClients(counter), TABLES, suite.clock, suite.sender);
       await stale.append(topic, [entryFactory({ id: 'primer' })]);
-      await other.append(topic, [entryFactory({ id: 'meanwhile' })]);
+      // An order event: the batch the late put finds in its place, and reads the end from, is compressed
+      await other.append(topic, [entryFactory({ id: 'meanwhile', body: orderEvent(5) })]);
 
       // Act
       const [outcome] = await stale.append(topic, [entryFactory({ id: 'late' })]);
@@ -156,6 +172,7 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const { messages, nextOffset } = await suite.log.read(topic, 0, { offset: 0 }, 10);
       expect(messages.map((message) => [message.offset, message.id])).toEqual([[0, 'first'], [1, 'a'], [2, 'b'], [3, 'c'], [4, 'primer'], [5, 'meanwhile'], [6, 'late']]);
       expect(nextOffset).toBe(7);
+      expect((await suite.logItems(topic, 0)).find((item) => item['o'] === 5)).toHaveProperty('z');
       // primer: the end read (head item and last batch), topic read, put; late: a put that found "meanwhile" there, the put after it, topic read
       expect(counter.snapshot()).toEqual({ 'DynamoDB.GetItem': 3, 'DynamoDB.Query': 1, 'DynamoDB.PutItem': 3 });
     });
@@ -183,11 +200,12 @@ describe('Class: DynamoMessageLog (writing)', () => {
       const faults = new FaultInjector([{ target: 'DynamoDB.PutItem', kind: 'lost-response', times: 1 }]);
       const unlucky = new DynamoMessageLog(dynamo().newClients(faults), TABLES, suite.clock, suite.sender);
 
-      // Act
-      const outcomes = await unlucky.append(topic, [entryFactory({ id: 'x' }), entryFactory({ id: 'y' })]);
+      // Act: order events, so that the batch the retried put finds is a compressed one
+      const outcomes = await unlucky.append(topic, [entryFactory({ id: 'x', body: orderEvent(1) }), entryFactory({ id: 'y', body: orderEvent(2) })]);
 
       // Assess
       expect(faults.injected).toBe(1);
+      expect((await suite.logItems(topic, 0))[0]).toHaveProperty('z');
       expect(outcomes.map((outcome) => ('offset' in outcome ? outcome.offset : null))).toEqual([0, 1]);
       const { messages, nextOffset } = await suite.log.read(topic, 0, { offset: 0 }, 10);
       expect(messages.map((message) => message.id)).toEqual(['x', 'y']);

@@ -1,3 +1,4 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
 import type { ClientPlugin } from '../../src/adapters/aws/clients.js';
@@ -146,6 +147,24 @@ describe('Class: StreamRelay', () => {
       // Assess
       expect(answer).toEqual({ batchItemFailures: [] });
       expect(await receivedBy(email)).toEqual(labels);
+    });
+
+    it('reports a record batch it cannot decode as the first to try again, and sends nothing from it on', async () => {
+      // Prepare: three batches of five order events; the second's compressed bytes are damaged
+      const email = await subscribe('welcome-email');
+      const order = { customer: 'customer-42', items: [{ sku: 'SKU-1', quantity: 2 }], note: 'leave the parcel at the door, ring twice' };
+      const orderBatch = (prefix: string, sequence: number): DynamoDBRecord => batchRecord(orders, appended(['a', 'b', 'c', 'd', 'e'].map((label) => msg(`${prefix}-${label}`, {}, order))), sequence);
+      const first = orderBatch('first', 100);
+      const damaged = orderBatch('second', 101);
+      damaged.dynamodb!.NewImage!['z'] = { B: Buffer.from('not deflate at all').toString('base64') } as never;
+      const records = [first, damaged, orderBatch('third', 102)];
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
+      expect(await receivedBy(email)).toEqual(['first-a', 'first-b', 'first-c', 'first-d', 'first-e']);
     });
 
     it('moves each partition’s head past the newest batch it relayed, those of a topic without subscriptions too', async () => {

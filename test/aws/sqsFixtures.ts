@@ -4,7 +4,6 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
 import type { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
 import { batchEnd, HEAD_OFFSET, toBatchedMessage, toBatchItem, toStoredBatch, type BatchItem } from '../../src/adapters/aws/logItems.js';
-import { asLambdaJson } from '../../src/emulation/lambdaJson.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
@@ -15,6 +14,7 @@ import { SqsSubscriptionQueues } from '../../src/adapters/aws/SqsSubscriptionQue
 import { StreamRelay } from '../../src/adapters/aws/StreamRelay.js';
 import { SubscriptionResources } from '../../src/adapters/aws/SubscriptionResources.js';
 import type { Delivery, Message, Subscription, Topic } from '../../src/domain/types.js';
+import { asLambdaJson } from '../../src/emulation/lambdaJson.js';
 import type { Clock } from '../../src/ports/Clock.js';
 import type { MetadataStore } from '../../src/ports/MetadataStore.js';
 import type { Telemetry } from '../../src/ports/Telemetry.js';

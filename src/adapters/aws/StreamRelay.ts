@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { SubscriptionNotFoundError } from '../../domain/errors.js';
+import { StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
 import type { Message, Subscription, Topic } from '../../domain/types.js';
 import type { MetadataStore } from '../../ports/MetadataStore.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
@@ -58,8 +58,9 @@ export interface StreamRelayOptions {
  * Messages of a deleted topic, or of an earlier incarnation of its name, are
  * dropped. Before any of it goes out, each partition's head moves past the
  * batches of the invocation (LogHeads), those of dropped messages too. The
- * answer names the first record not relayed, or whose topic could not be read
- * or whose head did not move (nothing from such a record on is sent): the
+ * answer names the first record not relayed, or whose topic could not be read,
+ * whose head did not move or whose batch could not be decoded (nothing from
+ * such a record on is sent): the
  * event source mapping counts everything before it as done and retries from it.
  *
  * @example
@@ -97,12 +98,22 @@ export class StreamRelay {
       this.heads.advance(inserted.map(({ item }) => item)),
     ]);
     for (const { record, item } of inserted) if (stuck.has(item.p)) failed.add(record);
+    const decoded = new Map<number, Message[]>();
+    for (const { record, item } of inserted) {
+      try {
+        decoded.set(record, messagesOf(item));
+      } catch (error) {
+        // A batch this version cannot read (compressed with a later version's codec, or damaged): retried from here, then the mapping's failure destination.
+        if (!(error instanceof StorageError)) throw error;
+        failed.add(record);
+      }
+    }
     // Everything from the first record that failed on is tried again as a whole: none of it goes out now, so the retry sends nothing twice.
     const cutoff = Math.min(...failed);
     const appended = inserted.flatMap(({ record, item }): Appended[] => {
       const topic = routes.get(item.tp)?.topic;
       if (record >= cutoff || topic === undefined || topic === null || item.tc !== topic.createdAt) return [];
-      return messagesOf(item).map((message) => ({ record, message, topic }));
+      return (decoded.get(record) ?? []).map((message) => ({ record, message, topic }));
     });
 
     const { events, sends } = this.plan(appended, routes);

@@ -3,7 +3,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { storedMessageBytes } from '../../domain/messageSize.js';
 import type { Json, Message } from '../../domain/types.js';
 import type { LogEntry } from '../../ports/MessageLog.js';
-import { BATCH_CODEC, compressBatch, decompressBatch } from './batchCompression.js';
+import { StorageError } from '../../domain/errors.js';
+import { BATCH_CODEC, compressBatch, decompressBatch, type LogCompression } from './batchCompression.js';
 
 /** One message inside a record batch. Attribute names are short: every byte is paid for on each write and stream read. */
 export interface BatchedMessage {
@@ -109,16 +110,24 @@ export function toBatchItem(input: BatchItemInput): BatchItem {
   };
 }
 
+/** A record batch as DynamoDB holds it: its messages as the list `m`, or deflated into `z` with the codec named in `c`. */
+export type StoredBatch = Omit<BatchItem, 'm'> & ({ readonly m: readonly BatchedMessage[] } | { readonly c: typeof BATCH_CODEC; readonly z: Uint8Array });
+
 /**
- * The batch as it is written: its messages as the list `m`, or compressed into
- * `z` (with the codec in `c`) when that is smaller. Either way the item is
- * under DynamoDB's 400 KB: a batch closes at MAX_BATCH_BYTES uncompressed.
+ * The batch as it is written: its messages as the list `m`, or, when
+ * `compression` allows it and that is smaller, deflated into `z` with the
+ * codec in `c`. Either way the item is under DynamoDB's 400 KB: a batch
+ * closes at MAX_BATCH_BYTES uncompressed.
+ *
+ * @example
+ * new PutCommand({ TableName: logTable, Item: toStoredBatch(batch), ConditionExpression: 'attribute_not_exists(p)' });
  */
-export function toStoredBatch(batch: BatchItem): Record<string, unknown> {
+export function toStoredBatch(batch: BatchItem, compression: LogCompression = BATCH_CODEC): StoredBatch {
   const { m, ...rest } = batch;
+  if (compression === 'none') return batch;
   const listBytes = LIST_OVERHEAD_BYTES + m.reduce((sum, message) => sum + storedBytes(message), 0);
   const z = compressBatch(JSON.stringify(m), listBytes);
-  return z === null ? { ...rest, m } : { ...rest, c: BATCH_CODEC, z };
+  return z === null ? batch : { ...rest, c: BATCH_CODEC, z };
 }
 
 /** A stored record batch (`toStoredBatch`), compressed or not, as opposed to the head or a message item of the old layout. */
@@ -127,19 +136,38 @@ function isStoredBatch(item: Record<string, unknown>): boolean {
 }
 
 /**
- * A log item as a record batch: a batch as stored (its messages decompressed
- * when they are compressed), and a message item of the
+ * The batch of a compressed item, its messages decompressed when first read:
+ * finding a partition's end or the batch that holds an offset reads only `o`,
+ * `n` and `t`.
+ */
+function compressedBatch(item: Record<string, unknown>): BatchItem {
+  const { c, z, ...rest } = item;
+  let messages: BatchedMessage[] | undefined;
+  const where = `log item ${String(item['p'])}@${String(item['o'])}`;
+  const decode = (): BatchedMessage[] => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decompressBatch(c, z));
+    } catch (error) {
+      throw error instanceof StorageError ? error : new StorageError(`the compressed messages of ${where} cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+    if (!Array.isArray(parsed) || parsed.length !== item['n']) throw new StorageError(`the compressed messages of ${where} are not a list of ${String(item['n'])}`);
+    return parsed as BatchedMessage[];
+  };
+  return Object.defineProperty(rest, 'm', { enumerable: true, get: () => (messages ??= decode()) }) as unknown as BatchItem;
+}
+
+/**
+ * A log item as a record batch: a batch as stored (compressed messages are
+ * decompressed when first read, and throw StorageError then if they cannot
+ * be), and a message item of the
  * layout before record batches (one item per message: `o`, `id`, `k`, `b`,
  * `a`, `t` and the topic's fields) as a batch of one, so a table written by
  * an earlier version reads and relays the same. Anything else (the head) is
  * no batch.
  */
 export function batchOf(item: Record<string, unknown>): BatchItem | undefined {
-  if (isStoredBatch(item)) {
-    if (Array.isArray(item['m'])) return item as unknown as BatchItem;
-    const { c, z, ...rest } = item;
-    return { ...rest, m: JSON.parse(decompressBatch(c, z)) as BatchedMessage[] } as unknown as BatchItem;
-  }
+  if (isStoredBatch(item)) return Array.isArray(item['m']) ? (item as unknown as BatchItem) : compressedBatch(item);
   const { p, o, id, k, b, a, t, ttl, tp, tc, part } = item;
   if (typeof o !== 'number' || o < 0 || typeof id !== 'string' || typeof b !== 'string') return undefined;
   const message: BatchedMessage = { i: id, ...(typeof k === 'string' ? { k } : {}), b, ...(typeof a === 'string' ? { a } : {}) };
