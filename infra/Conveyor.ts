@@ -6,6 +6,7 @@ import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { JWT_GRANTS_CLAIM_ENV } from '../src/access/jwtPrincipal.js';
+import { LOG_COMPRESSION_ENV } from '../src/adapters/aws/batchCompression.js';
 import { deploymentTags } from '../src/adapters/aws/names.js';
 import { BACKEND_ENV, resourcesToEnv, type AwsResources } from '../src/adapters/aws/resources.js';
 import { AckIdKey } from './constructs/AckIdKey.js';
@@ -114,6 +115,7 @@ export class Conveyor extends Construct {
       ...resourcesToEnv(this.resources),
       [BACKEND_ENV]: 'aws',
       LOG_LEVEL: settings.logLevel,
+      [LOG_COMPRESSION_ENV]: settings.logCompression,
       NODE_OPTIONS: '--enable-source-maps',
       ...(settings.jwt === undefined ? {} : { [JWT_GRANTS_CLAIM_ENV]: settings.jwt.grantsClaim }),
     };

@@ -1,3 +1,4 @@
+import type { LogCompression } from '../src/adapters/aws/batchCompression.js';
 import type { ConveyorStackProps, LogLevel } from './settings.js';
 
 /** Reads one CDK context value (`-c key=value`, cdk.json or cdk.context.json); undefined when absent. */
@@ -61,6 +62,7 @@ export function propsFromContext(read: ContextReader): ConveyorStackProps {
     throttleRateLimit: numberOf(read, 'throttleRateLimit'),
     throttleBurstLimit: numberOf(read, 'throttleBurstLimit'),
     scheduleTargetConcurrency: concurrencyOf(read, 'scheduleTargetConcurrency'),
+    logCompression: text(read, 'logCompression') as LogCompression | undefined,
   };
   // Absent options stay absent, so that each prop's own default applies.
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as ConveyorStackProps;

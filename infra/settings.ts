@@ -1,6 +1,7 @@
 import { RemovalPolicy, Token, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_GRANTS_CLAIM } from '../src/access/jwtPrincipal.js';
+import { LOG_COMPRESSIONS, type LogCompression } from '../src/adapters/aws/batchCompression.js';
 
 /** pino's levels: the functions log through pino. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -90,6 +91,18 @@ export interface ConveyorProps {
    * @default 5
    */
   readonly scheduleTargetConcurrency?: number | false;
+  /**
+   * How the log stores record batches: `'deflate'` (a batch's messages
+   * compressed when that makes the item smaller, which DynamoDB bills by) or
+   * `'none'`. Versions of Conveyor before compressed batches pass over a
+   * compressed batch without reading it, so a deployment upgrading from one
+   * sets `'none'` for one deploy, until every function runs this version, and
+   * then removes it; once batches are stored compressed, it cannot go back to
+   * such a version.
+   *
+   * @default 'deflate'
+   */
+  readonly logCompression?: LogCompression;
 }
 
 /** `Conveyor`'s settings plus the stack's own props (name, environment, description). */
@@ -106,6 +119,7 @@ export interface ConveyorSettings {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Reserved concurrency of the schedule target; undefined: none. */
   readonly scheduleTargetConcurrency: number | undefined;
+  readonly logCompression: LogCompression;
 }
 
 /** Default reserved concurrency of the schedule target (see ConveyorStackProps). */
@@ -178,6 +192,10 @@ const RULES: readonly ValidationRule[] = [
       !(Number.isInteger(p.scheduleTargetConcurrency) && p.scheduleTargetConcurrency >= 1 && p.scheduleTargetConcurrency <= MAX_SCHEDULE_TARGET_CONCURRENCY),
     message: (p) => `scheduleTargetConcurrency must be an integer from 1 to ${MAX_SCHEDULE_TARGET_CONCURRENCY}, or false for none, but ${String(p.scheduleTargetConcurrency)} was provided`,
   },
+  {
+    violated: (p) => p.logCompression !== undefined && !(LOG_COMPRESSIONS as readonly string[]).includes(p.logCompression),
+    message: (p) => `logCompression must be one of ${LOG_COMPRESSIONS.join(', ')}, but "${String(p.logCompression)}" was provided`,
+  },
 ];
 
 /** Applies the defaults; throws one error that lists every invalid prop. */
@@ -196,5 +214,6 @@ export function resolveSettings(props: ConveyorProps = {}): ConveyorSettings {
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
     scheduleTargetConcurrency: props.scheduleTargetConcurrency === false ? undefined : (props.scheduleTargetConcurrency ?? DEFAULT_SCHEDULE_TARGET_CONCURRENCY),
+    logCompression: props.logCompression ?? 'deflate',
   };
 }

@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import type { LogCompression } from '../adapters/aws/batchCompression.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { createAwsBackend } from '../adapters/aws/createAwsBackend.js';
 import type { AwsResources } from '../adapters/aws/resources.js';
@@ -19,6 +20,8 @@ export interface AwsServiceOptions {
   readonly responseBytes?: number;
   /** An access log line per request (CONVEYOR_ACCESS_LOG). @default true */
   readonly accessLog?: boolean;
+  /** How the log stores record batches (CONVEYOR_LOG_COMPRESSION). @default 'deflate' */
+  readonly logCompression?: LogCompression;
 }
 
 /** The services of a process on the AWS backend: the API's broker plus the logic of the other functions. */
@@ -48,6 +51,7 @@ export function createAwsServices(options: AwsServiceOptions): AwsServices {
     telemetry: metrics,
     logger: options.logger,
     ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
+    ...(options.logCompression === undefined ? {} : { logCompression: options.logCompression }),
   });
   const broker = new Broker({ backend: aws.backend, clock, logger: options.logger, telemetry: metrics });
   metrics.readGaugesFrom(storeGauges(broker));

@@ -9,7 +9,8 @@ let awsServices: Promise<AwsServices> | undefined;
 /**
  * The AWS services of this process, from the resources the stack put in the
  * environment. CONVEYOR_RESPONSE_BYTES is held to what a Lambda can answer
- * (LambdaResponseBytes: 2 MiB unless set, at most 2.5 MiB).
+ * (LambdaResponseBytes: 2 MiB unless set, at most 2.5 MiB);
+ * CONVEYOR_LOG_COMPRESSION is the stack's `logCompression`.
  */
 export function awsProcessServices(): Promise<AwsServices> {
   awsServices ??= Promise.all([
@@ -18,14 +19,16 @@ export function awsProcessServices(): Promise<AwsServices> {
     import('../adapters/aws/resources.js'),
     import('./responseBytesSetting.js'),
     import('./accessLogSetting.js'),
+    import('./logCompressionSetting.js'),
   ]).then(
-    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }, { readAccessLog }]) =>
+    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }, { readAccessLog }, { readLogCompression }]) =>
       createAwsServices({
         clients: createAwsClients(),
         resources: resourcesFromEnv(),
         logger: createLogger(),
         responseBytes: readResponseBytes(process.env, LambdaResponseBytes),
         accessLog: readAccessLog(),
+        logCompression: readLogCompression(),
       }),
   );
   return awsServices;

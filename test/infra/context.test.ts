@@ -53,6 +53,7 @@ describe('Function: propsFromContext', () => {
         jwtAudience: 'a, b',
         alarmEmail: 'ops@example.com',
         logLevel: 'debug',
+        logCompression: 'none',
       }),
     );
 
@@ -66,6 +67,7 @@ describe('Function: propsFromContext', () => {
       jwtAudience: ['a', 'b'],
       alarmEmail: 'ops@example.com',
       logLevel: 'debug',
+      logCompression: 'none',
     });
   });
 

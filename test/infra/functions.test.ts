@@ -40,15 +40,21 @@ describe('Construct: Functions', () => {
   const environmentsOf = (functions: Record<string, unknown>): Array<Record<string, unknown>> =>
     Object.values(functions).map((fn) => (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
 
-  it('gives every function the resources, the aws backend, a log level and source maps', () => {
+  it('gives every function the resources, the aws backend, a log level, the log compression and source maps', () => {
     const environments = environmentsOf(template.findResources('AWS::Lambda::Function'));
     const required = Object.entries(ResourceEnv).filter(([field]) => !OPTIONAL_RESOURCES.has(field as keyof typeof ResourceEnv)).map(([, name]) => name);
 
     expect(environments).toHaveLength(4);
     for (const variables of environments) {
-      expect(Object.keys(variables).sort()).toEqual([...required, 'CONVEYOR_BACKEND', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
-      expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
+      expect(Object.keys(variables).sort()).toEqual([...required, 'CONVEYOR_BACKEND', 'CONVEYOR_LOG_COMPRESSION', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
+      expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', CONVEYOR_LOG_COMPRESSION: 'deflate', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
     }
+  });
+
+  it('tells every function to store record batches as lists when logCompression is none', () => {
+    const pinned = synthesizeStack({ logCompression: 'none' }).template;
+
+    for (const variables of environmentsOf(pinned.findResources('AWS::Lambda::Function'))) expect(variables).toMatchObject({ CONVEYOR_LOG_COMPRESSION: 'none' });
   });
 
   it('gives every function the delivery-failure queue, and the alarm topic when there is one (for the dead-letter alarms)', () => {

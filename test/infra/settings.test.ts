@@ -1,9 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { resolveSettings, type LogLevel } from '../../infra/settings.js';
+import type { LogCompression } from '../../src/adapters/aws/batchCompression.js';
 
 describe('Function: resolveSettings', () => {
-  it('defaults to prefix conveyor, retained data, IAM auth, no alarm topic, level info', () => {
+  it('defaults to prefix conveyor, retained data, IAM auth, no alarm topic, level info, deflated record batches', () => {
     expect(resolveSettings()).toEqual({
       resourcePrefix: 'conveyor',
       removalPolicy: RemovalPolicy.RETAIN,
@@ -13,7 +14,12 @@ describe('Function: resolveSettings', () => {
       logRetention: RetentionDays.ONE_MONTH,
       throttle: { rateLimit: 100, burstLimit: 200 },
       scheduleTargetConcurrency: 5,
+      logCompression: 'deflate',
     });
+  });
+
+  it('stores record batches as lists when logCompression is none, for a deploy that upgrades from a version without compression', () => {
+    expect(resolveSettings({ logCompression: 'none' }).logCompression).toBe('none');
   });
 
   it('reserves no schedule-target concurrency when scheduleTargetConcurrency is false', () => {
@@ -48,6 +54,7 @@ describe('Function: resolveSettings', () => {
     { case: 'a fractional burst', props: { throttleBurstLimit: 1.5 }, message: /positive integer, but 1.5/ },
     { case: 'a schedule-target concurrency of 0', props: { scheduleTargetConcurrency: 0 }, message: /scheduleTargetConcurrency must be an integer from 1 to 100, or false for none, but 0/ },
     { case: 'a schedule-target concurrency of 101', props: { scheduleTargetConcurrency: 101 }, message: /from 1 to 100.*but 101/ },
+    { case: 'an unknown log compression', props: { logCompression: 'gzip' as LogCompression }, message: /logCompression must be one of deflate, none, but "gzip"/ },
   ])('rejects $case, naming the value and what is allowed', ({ props, message }) => {
     expect(() => resolveSettings(props)).toThrow(message);
   });

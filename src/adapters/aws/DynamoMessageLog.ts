@@ -7,6 +7,7 @@ import type { DelayedSender } from './collaborators.js';
 import type { BackoffOptions } from './dynamo/backoff.js';
 import { DedupIndex } from './dynamo/DedupIndex.js';
 import { DelayedIndex } from './dynamo/DelayedIndex.js';
+import type { LogCompression } from './batchCompression.js';
 import { PartitionAppender, type GuardedEntry } from './dynamo/PartitionAppender.js';
 import { PartitionReader } from './dynamo/PartitionReader.js';
 import type { AwsResources } from './resources.js';
@@ -16,6 +17,8 @@ export interface DynamoMessageLogOptions {
   readonly retry?: BackoffOptions;
   /** Most bytes of messages one read returns (ResponseBudget). @default ResponseLimits.bytes.default */
   readonly responseBytes?: number;
+  /** How record batches are stored (LogCompression). @default 'deflate' */
+  readonly compression?: LogCompression;
 }
 
 type DelayedEntry = LogEntry & { readonly dueAt: number };
@@ -63,7 +66,7 @@ export class DynamoMessageLog implements MessageLog {
     private readonly delayed: DelayedSender,
     options: DynamoMessageLogOptions = {},
   ) {
-    this.appender = new PartitionAppender(clients.dynamo, resources, clock, options.retry);
+    this.appender = new PartitionAppender(clients.dynamo, resources, clock, options.retry, options.compression);
     this.reader = new PartitionReader(clients.dynamo, resources.logTable, clock, options.responseBytes);
     this.dedup = new DedupIndex(clients.dynamo, resources, options.retry);
     this.index = new DelayedIndex(clients.dynamo, resources, options.responseBytes, options.retry);

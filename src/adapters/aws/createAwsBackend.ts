@@ -17,6 +17,7 @@ import { DynamoMetadataStore } from './DynamoMetadataStore.js';
 import type { AwsResources } from './resources.js';
 import { SchedulerTimers } from './SchedulerTimers.js';
 import { SqsDeadLetterQueues } from './SqsDeadLetterQueues.js';
+import type { LogCompression } from './batchCompression.js';
 import { SqsSubscriptionQueues } from './SqsSubscriptionQueues.js';
 import { logMessageSource } from './sqs/deadLetterMoves.js';
 import { QueueDirectory } from './sqs/QueueDirectory.js';
@@ -31,6 +32,8 @@ export interface AwsBackendOptions {
   readonly telemetry?: Telemetry;
   /** Most bytes of messages one log read, pull or dead-letter listing returns (ResponseBudget). @default ResponseLimits.bytes.default */
   readonly responseBytes?: number;
+  /** How the log stores record batches (LogCompression). @default 'deflate' */
+  readonly logCompression?: LogCompression;
 }
 
 /** The AWS backend's ports, plus the logic of the functions that are not the API. */
@@ -52,11 +55,11 @@ export interface AwsBackend {
  * const { backend, relay } = createAwsBackend({ clients: createAwsClients(), resources: resourcesFromEnv(), clock: systemClock, logger });
  */
 export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
-  const { clients, resources, clock, logger, responseBytes } = options;
+  const { clients, resources, clock, logger, responseBytes, logCompression } = options;
   const telemetry = options.telemetry ?? noTelemetry;
   const directory = new QueueDirectory(clients.sqs, resources.resourcePrefix);
   const sender = new DelayQueueSender(clients, resources, clock);
-  const log = new DynamoMessageLog(clients, resources, clock, sender, { responseBytes });
+  const log = new DynamoMessageLog(clients, resources, clock, sender, { responseBytes, ...(logCompression === undefined ? {} : { compression: logCompression }) });
   // The queues and the metadata need each other (dead-lettering re-reads the log; backfill queues): tie the knot lazily.
   let metadata: MetadataStore | undefined;
   const topics: Pick<MetadataStore, 'getTopic'> = { getTopic: (name) => metadata!.getTopic(name) };

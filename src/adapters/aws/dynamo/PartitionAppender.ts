@@ -5,6 +5,7 @@ import type { Topic } from '../../../domain/types.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { LogEntry } from '../../../ports/MessageLog.js';
 import { callAws, translateAwsError } from '../awsErrors.js';
+import { BATCH_CODEC, type LogCompression } from '../batchCompression.js';
 import { batchOf, MAX_BATCH_BYTES, toBatchedMessage, toBatchItem, toStoredBatch, type BatchedMessage, type BatchItem } from '../logItems.js';
 import { partitionKey } from '../names.js';
 import type { AwsResources } from '../resources.js';
@@ -116,6 +117,8 @@ export class PartitionAppender {
     private readonly resources: Pick<AwsResources, 'logTable' | 'metaTable'>,
     private readonly clock: Clock,
     private readonly retry: BackoffOptions = {},
+    /** How batches are stored (LogCompression). */
+    private readonly compression: LogCompression = BATCH_CODEC,
   ) {}
 
   /** One result per entry, in input order. Throws TopicNotFound when the topic was deleted (or re-created) meanwhile. */
@@ -220,7 +223,7 @@ export class PartitionAppender {
 
   /** The put that claims the batch's offsets: only where no item is yet, handing back the one that is (ALL_OLD). Alone or in a transaction. */
   private claim(batch: BatchItem) {
-    return { TableName: this.resources.logTable, Item: toStoredBatch(batch), ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
+    return { TableName: this.resources.logTable, Item: toStoredBatch(batch, this.compression), ConditionExpression: 'attribute_not_exists(p)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
   }
 
   /** Throws TopicNotFound unless the topic's item still holds this incarnation. */

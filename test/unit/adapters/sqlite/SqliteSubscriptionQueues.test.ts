@@ -60,11 +60,20 @@ describe('Class: SqliteSubscriptionQueues', () => {
     });
   });
 
-  describe('Method: receive (retention)', () => {
+  describe('Method: receive, while retention trims (SqliteMessageLog.trimExpired)', () => {
+    const clock = new TestClock();
+    let broker: Broker;
+
+    beforeEach(() => {
+      broker = new Broker({ backend: createSqliteBackend({ dataDir: ':memory:', clock }), clock, logger: pino({ level: 'silent' }) });
+    });
+
+    afterEach(async () => {
+      await broker.close();
+    });
+
     it('hands a waiting pull the next message of a key when retention trims the message that held it back', async () => {
       // Prepare: an ordered subscription; A1 is leased and expires an hour later, A2 waits behind it, a pull waits for work
-      const clock = new TestClock();
-      const broker = new Broker({ backend: createSqliteBackend({ dataDir: ':memory:', clock }), clock, logger: pino({ level: 'silent' }) });
       await broker.topics.create('jobs', { partitions: 1, retentionHours: 1, dedupWindowSeconds: 0 });
       await broker.subscriptions.create('jobs', 'in-order', { ...putSubscriptionBody.parse({ ordered: true, ackDeadlineSeconds: 43_200 }), filter: null });
       await broker.publisher.publish('jobs', [{ key: 'A', body: 'A1' }]);
@@ -73,6 +82,7 @@ describe('Class: SqliteSubscriptionQueues', () => {
       await broker.publisher.publish('jobs', [{ key: 'A', body: 'A2' }]);
       const waiting = broker.delivery.pull('jobs', 'in-order', { max: 10, waitMs: 5_000 });
       await sleep(20);
+      expect(await Promise.race([waiting, sleep(50).then(() => 'still waiting' as const)])).toBe('still waiting');
 
       // Act: A1 passes the topic's retention, A2 does not
       clock.advance(31 * 60_000);
@@ -83,7 +93,6 @@ describe('Class: SqliteSubscriptionQueues', () => {
       expect(first?.body).toBe('A1');
       expect(trimmed.trimmed).toBe(1);
       expect(answer === 'still waiting' ? answer : answer.map((delivery) => delivery.body)).toEqual(['A2']);
-      await broker.close();
     });
   });
 });
