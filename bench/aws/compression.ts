@@ -1,6 +1,7 @@
 import { BODY_KINDS, type BodyKind } from './bodies.js';
 import type { CostDeployment } from './deployment.js';
 import { costOf, perMillion } from './model.js';
+import { table, usd } from './report.js';
 import { createTopic, publishAll, runMessages, take, type Measurement } from './scenarios.js';
 import { perMessage } from './usage.js';
 
@@ -49,15 +50,11 @@ export async function measureCompression(deployment: CostDeployment, messages: n
 export function renderCompression(results: readonly CompressionMeasurement[]): string {
   const rows = results.map(({ body, batch, publish }) => {
     const usage = perMessage(publish.usage, publish.messages);
-    return `| ${DESCRIPTIONS[body]} | ${batch} | ${usage.dynamoWriteUnits.toFixed(2)} | $${perMillion(costOf(usage)).dynamoWrites.toFixed(2)} |`;
+    return [DESCRIPTIONS[body], String(batch), usage.dynamoWriteUnits.toFixed(2), usd(perMillion(costOf(usage)).dynamoWrites)];
   });
-  return [
-    '### Record batches compressed: what the body does to the log\'s writes',
-    '',
-    'Publishes of 1 KiB messages at batch 10 and 100 to 4 partitions; DynamoDB write units per message of the publish call (the batch put and the topic check).',
-    '',
-    '| body | publish batch | WRU per message | DynamoDB writes, $/million |',
-    '|---|---|---|---|',
-    ...rows,
-  ].join('\n');
+  return (
+    '### Record batches compressed: what the body does to the log\'s writes\n\n' +
+    'Publishes of 1 KiB messages at batch 10 and 100 to 4 partitions; DynamoDB write units per message of the publish call (the batch put and the topic check).\n\n' +
+    table(['body', 'publish batch', 'WRU per message', 'DynamoDB writes, $/million'], rows)
+  );
 }

@@ -7,7 +7,6 @@ import { createApiHandler, type ApiContext } from '../../src/http/createApiHandl
 import { apiRoutes } from '../../src/http/routes/index.js';
 import type { Clock } from '../../src/ports/Clock.js';
 import { useEmulatorCredentials } from '../../src/emulation/emulatorCredentials.js';
-import { streamMappingFilters } from '../../src/emulation/eventFilters.js';
 import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
 import { setEmulatorClock, startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
 import { startLocalAws, synthesizeTemplate, type LocalAws } from '../../src/emulation/startLocalAws.js';
@@ -94,7 +93,7 @@ export class CostDeployment {
         resources: local.resources,
         clock,
         logger,
-        relayFilters: streamMappingFilters(template),
+        relayFilters: local.relayFilters,
         handlers: {
           relay: (records) => meter.invoke('relay', () => services.relay(records)),
           delayConsumer: (records) => meter.invoke('delayConsumer', () => services.releaseDelayed(records)),

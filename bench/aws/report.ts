@@ -7,7 +7,8 @@ import { addUsage, FUNCTION_ROLES, perMessage, type Usage } from './usage.js';
 const fmt = (value: number, digits = 3): string => (value === 0 ? '0' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(digits));
 export const usd = (value: number): string => `$${value.toFixed(2)}`;
 
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** A markdown table. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
