@@ -24,6 +24,9 @@ import {
 
 const orders = topicNamed('orders');
 
+/** An order event's fields: five of them in a batch make a batch that is stored deflated. */
+const ORDER: Record<string, Json> = { customer: 'customer-42', items: [{ sku: 'SKU-1', quantity: 2 }], note: 'leave the parcel at the door, ring twice' };
+
 /** One message recognisable by `label`, with routing fields to filter on. */
 const msg = (label: string, fields: Partial<Message> = {}, body: Record<string, Json> = {}): Partial<Message> & { label: string } => ({ label, ...fields, body: { label, ...body } });
 
@@ -135,14 +138,13 @@ describe('Class: StreamRelay', () => {
     it('relays a compressed record batch, whose messages a Lambda event carries as base64 text', async () => {
       // Prepare: five order events with the same fields, which a batch stores deflated
       const email = await subscribe('welcome-email');
-      const order = { customer: 'customer-42', items: [{ sku: 'SKU-1', quantity: 2 }], note: 'leave the parcel at the door, ring twice' };
       const labels = ['ada', 'bob', 'cy', 'dee', 'eve'];
-      const [record] = [batchRecord(orders, appended(labels.map((label) => msg(label, {}, order))), 100)];
-      expect(record?.dynamodb?.NewImage).toMatchObject({ c: { S: 'deflate' }, z: { B: expect.any(String) } });
-      expect(record?.dynamodb?.NewImage).not.toHaveProperty('m');
+      const record = batchRecord(orders, appended(labels.map((label) => msg(label, {}, ORDER))), 100);
+      expect(record.dynamodb?.NewImage).toMatchObject({ c: { S: 'deflate' }, z: { B: expect.any(String) } });
+      expect(record.dynamodb?.NewImage).not.toHaveProperty('m');
 
       // Act
-      const answer = await adapters.relay.handle([record!]);
+      const answer = await adapters.relay.handle([record]);
 
       // Assess
       expect(answer).toEqual({ batchItemFailures: [] });
@@ -152,8 +154,7 @@ describe('Class: StreamRelay', () => {
     it('reports a record batch it cannot decode as the first to try again, and sends nothing from it on', async () => {
       // Prepare: three batches of five order events; the second's compressed bytes are damaged
       const email = await subscribe('welcome-email');
-      const order = { customer: 'customer-42', items: [{ sku: 'SKU-1', quantity: 2 }], note: 'leave the parcel at the door, ring twice' };
-      const orderBatch = (prefix: string, sequence: number): DynamoDBRecord => batchRecord(orders, appended(['a', 'b', 'c', 'd', 'e'].map((label) => msg(`${prefix}-${label}`, {}, order))), sequence);
+      const orderBatch = (prefix: string, sequence: number): DynamoDBRecord => batchRecord(orders, appended(['a', 'b', 'c', 'd', 'e'].map((label) => msg(`${prefix}-${label}`, {}, ORDER))), sequence);
       const first = orderBatch('first', 100);
       const damaged = orderBatch('second', 101);
       damaged.dynamodb!.NewImage!['z'] = { B: Buffer.from('not deflate at all').toString('base64') } as never;

@@ -1,9 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StorageError } from '../../domain/errors.js';
 import { storedMessageBytes } from '../../domain/messageSize.js';
 import type { Json, Message } from '../../domain/types.js';
 import type { LogEntry } from '../../ports/MessageLog.js';
-import { StorageError } from '../../domain/errors.js';
 import { BATCH_CODEC, compressBatch, decompressBatch, type LogCompression } from './batchCompression.js';
 
 /** One message inside a record batch. Attribute names are short: every byte is paid for on each write and stream read. */
@@ -123,8 +123,8 @@ export type StoredBatch = Omit<BatchItem, 'm'> & ({ readonly m: readonly Batched
  * new PutCommand({ TableName: logTable, Item: toStoredBatch(batch), ConditionExpression: 'attribute_not_exists(p)' });
  */
 export function toStoredBatch(batch: BatchItem, compression: LogCompression = BATCH_CODEC): StoredBatch {
-  const { m, ...rest } = batch;
   if (compression === 'none') return batch;
+  const { m, ...rest } = batch;
   const listBytes = LIST_OVERHEAD_BYTES + m.reduce((sum, message) => sum + storedBytes(message), 0);
   const z = compressBatch(JSON.stringify(m), listBytes);
   return z === null ? batch : { ...rest, c: BATCH_CODEC, z };
