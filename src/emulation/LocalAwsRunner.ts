@@ -14,6 +14,7 @@ import { StreamPoller, type StreamHandler } from './StreamPoller.js';
 export interface LocalHandlers {
   readonly relay: StreamHandler;
   readonly delayConsumer: QueueHandler;
+  readonly unpacker: QueueHandler;
   readonly scheduleTarget: (input: unknown) => Promise<unknown>;
 }
 
@@ -46,8 +47,8 @@ export interface LocalAwsRunnerOptions {
 
 /**
  * Plays Lambda's part against an emulator: polls the log table's stream into
- * the relay and the delay queue into its consumer the way event source mappings
- * do, and fires due Scheduler schedules into the schedule target or the delay
+ * the relay, the pack inbox into the unpacker and the delay queue into its
+ * consumer the way event source mappings do, and fires due Scheduler schedules into the schedule target or the delay
  * queue. `start` runs it in the background (`npm start -- --backend aws`);
  * tests call `settle` to wait until everything in flight has been handled.
  *
@@ -59,6 +60,7 @@ export interface LocalAwsRunnerOptions {
 export class LocalAwsRunner {
   private readonly stream: StreamPoller;
   private readonly delayQueue: QueuePoller;
+  private readonly packInbox: QueuePoller;
   private readonly scheduler: SchedulerEmulator;
   /** Users' functions on subscription queues (attachConsumer), polled in every round after the stream. */
   private readonly consumers = new Set<QueuePoller>();
@@ -77,6 +79,7 @@ export class LocalAwsRunner {
       filters: options.relayFilters ?? [],
     });
     this.delayQueue = new QueuePoller(clients.sqs, resources.delayQueueUrl, resources.delayQueueArn, handlers.delayConsumer, logger.child({ source: 'delay-queue' }));
+    this.packInbox = new QueuePoller(clients.sqs, resources.packInboxUrl, resources.packInboxArn, handlers.unpacker, logger.child({ source: 'pack-inbox' }));
     this.scheduler = new SchedulerEmulator(clients.scheduler, resources.scheduleGroup, clock, (arn, input) => this.deliverScheduled(arn, input), logger.child({ source: 'scheduler' }));
   }
 
@@ -99,11 +102,14 @@ export class LocalAwsRunner {
     let released = 0;
     for (let batch = await this.delayQueue.pollOnce(0); batch > 0; batch = await this.delayQueue.pollOnce(0)) released += batch;
     const relayed = await this.stream.pollOnce();
+    // The relay's packs reached the inbox within its PutEvents: the emulator delivers to rule targets synchronously.
+    let unpacked = 0;
+    for (let batch = await this.packInbox.pollOnce(0); batch > 0; batch = await this.packInbox.pollOnce(0)) unpacked += batch;
     let consumed = 0;
     for (const consumer of [...this.consumers]) {
       for (let batch = await consumer.pollOnce(0); batch > 0; batch = await consumer.pollOnce(0)) consumed += batch;
     }
-    return fired + released + relayed + consumed;
+    return fired + released + relayed + unpacked + consumed;
   }
 
   /**

@@ -129,7 +129,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       activity,
       ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
       relayFilters,
-      handlers: { relay: services.relay, delayConsumer: services.releaseDelayed, scheduleTarget: services.fireSchedules },
+      handlers: { relay: services.relay, delayConsumer: services.releaseDelayed, unpacker: services.unpack, scheduleTarget: services.fireSchedules },
     });
     return {
       resources,

@@ -30,6 +30,8 @@ export interface AwsServices extends Services {
   relay(records: DynamoDBRecord[]): Promise<DynamoDBBatchResponse>;
   /** The delay-queue consumer (functions/delayConsumer.ts): appends due messages to the log. */
   releaseDelayed(records: SQSRecord[]): Promise<SQSBatchResponse>;
+  /** The unpacker (functions/unpacker.ts): queues each message of the packs in the pack inbox. */
+  unpack(records: SQSRecord[]): Promise<SQSBatchResponse>;
   /** The schedule target (functions/scheduleTarget.ts): publishes every due cron tick; returns how many fired. */
   fireSchedules(): Promise<number>;
 }
@@ -61,6 +63,7 @@ export function createAwsServices(options: AwsServiceOptions): AwsServices {
     accessLog: new AccessLog(options.logger, options.accessLog),
     relay: (records) => aws.relay.handle(records),
     releaseDelayed: (records) => aws.delayConsumer.handle(records),
+    unpack: (records) => aws.unpacker.handle(records),
     fireSchedules: () => broker.schedules.fireDue(),
     close: () => broker.close(),
   };

@@ -125,7 +125,7 @@ describe('AWS backend under injected AWS faults', () => {
       clock: aws.clock,
       logger: pino({ level: 'silent' }),
       relayFilters: aws.local.relayFilters,
-      handlers: { relay: crashingRelay, delayConsumer: aws.local.services.releaseDelayed, scheduleTarget: () => aws.local.services.fireSchedules() },
+      handlers: { relay: crashingRelay, delayConsumer: aws.local.services.releaseDelayed, unpacker: aws.local.services.unpack, scheduleTarget: () => aws.local.services.fireSchedules() },
     });
     const messages = orders('order', 40, { short: 4, long: 2 });
 

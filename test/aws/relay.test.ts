@@ -9,12 +9,13 @@ import { startEmulator, type Emulator } from '../helpers/emulator.js';
 import {
   batchRecord,
   buildAdapters,
-  createEventBus,
+  createFanOut,
   EmulatorClock,
   headCounterRecord,
   InMemoryCatalog,
   InMemoryLog,
   labelsOf,
+  makePerMessage,
   messagesOf,
   streamRecords,
   subscriptionOf,
@@ -67,7 +68,7 @@ describe('Class: StreamRelay', () => {
     log = new InMemoryLog();
     counter = new RequestCounter();
     adapters = withPlugins([]);
-    await createEventBus(adapters.clients);
+    await createFanOut(adapters.clients);
   });
   afterEach(() => {
     adapters.clients.destroy();
@@ -91,8 +92,9 @@ describe('Class: StreamRelay', () => {
     log.add(messages);
     return messages;
   };
-  /** Every label the subscription can receive now, acked. */
+  /** Every label the subscription can receive now (the packs in the inbox unpacked first), acked. */
   const receivedBy = async (subscription: Subscription): Promise<string[]> => {
+    await adapters.unpackAll();
     const labels: string[] = [];
     for (;;) {
       const batch = await adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
@@ -103,7 +105,7 @@ describe('Class: StreamRelay', () => {
   };
 
   describe('Method: handle', () => {
-    it('gives every unordered subscription its own copy of each message, through one event per message', async () => {
+    it('gives every unordered subscription its own copy of each message, through one pack for both', async () => {
       // Prepare
       const email = await subscribe('welcome-email');
       const profile = await subscribe('create-profile');
@@ -118,6 +120,59 @@ describe('Class: StreamRelay', () => {
       expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 1 });
       expect(await receivedBy(email)).toEqual(['ada', 'bob']);
       expect(await receivedBy(profile)).toEqual(['ada', 'bob']);
+    });
+
+    it('puts the messages bound for the same subscriptions in one pack, and each set of subscriptions gets a pack of its own', async () => {
+      // Prepare: everyone matches every message, eu only the eu ones
+      const everyone = await subscribe('everyone');
+      const eu = await subscribe('eu', { filter: { attributes: { region: ['eu'] } } });
+      const records = streamRecords(orders, appended([msg('eu-1', { attributes: { region: 'eu' } }), msg('us-1', { attributes: { region: 'us' } }), msg('eu-2', { attributes: { region: 'eu' } })]));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess: two entries in one PutEvents call; the inbox gets a pack per rule that matched: eu-1 and eu-2 for both, us-1 for everyone
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 1 });
+      expect(await adapters.unpackAll()).toBe(3);
+      expect((await receivedBy(everyone)).sort()).toEqual(['eu-1', 'eu-2', 'us-1']);
+      expect(await receivedBy(eu)).toEqual(['eu-1', 'eu-2']);
+    });
+
+    it('starts another pack when the next message would take a pack past EventBridge’s 256 KB', async () => {
+      // Prepare: five messages of about 60 KB each, for one subscription
+      const worker = await subscribe('worker');
+      const labels = ['m1', 'm2', 'm3', 'm4', 'm5'];
+      const records = streamRecords(orders, appended(labels.map((label) => msg(label, {}, { padding: 'p'.repeat(60_000) }))));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess: four fit the first pack, the fifth starts the second; both went in separate calls (a call carries 256 KB)
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 2 });
+      expect(await adapters.unpackAll()).toBe(2);
+      expect((await receivedBy(worker)).sort()).toEqual(labels);
+    });
+
+    it('reaches a subscription created before packs with one event per message, which its rule filters, beside the packed ones', async () => {
+      // Prepare
+      const packed = await subscribe('packed');
+      const earlier = await subscribe('earlier', { filter: { key: ['vip'] } });
+      await makePerMessage(adapters, catalog, earlier);
+      const records = streamRecords(orders, appended([msg('vip-1', { key: 'vip' }), msg('regular', { key: 'regular' })]));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess: one event per message plus one pack, in one call
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 1 });
+      expect(await receivedBy(earlier)).toEqual(['vip-1']);
+      expect(await receivedBy(packed)).toEqual(['vip-1', 'regular']);
     });
 
     it('relays every message of a record batch, to unordered and ordered subscriptions alike', async () => {
@@ -309,10 +364,11 @@ describe('Class: StreamRelay', () => {
     };
 
     it('sends again only the PutEvents entries EventBridge reported as failed', async () => {
-      // Prepare
+      // Prepare: two packs, [a] for worker and vip, [b, c] for worker alone; the second fails once
       const worker = await subscribe('worker');
+      const vip = await subscribe('vip', { filter: { key: ['vip'] } });
       const faults = withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entries: [1], times: 1 }]);
-      const records = streamRecords(orders, appended([msg('a'), msg('b'), msg('c')]));
+      const records = streamRecords(orders, appended([msg('a', { key: 'vip' }), msg('b'), msg('c')]));
       counter.reset();
 
       // Act
@@ -323,6 +379,7 @@ describe('Class: StreamRelay', () => {
       expect(faults.injected).toBe(1);
       expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 2 });
       expect((await receivedBy(worker)).sort()).toEqual(['a', 'b', 'c']);
+      expect(await receivedBy(vip)).toEqual(['a']);
     });
 
     it('sends again only the SendMessageBatch entries SQS reported as failed, keeping each key’s order', async () => {
@@ -348,17 +405,18 @@ describe('Class: StreamRelay', () => {
       ]);
     });
 
-    it('reports the first record whose event could not be published, after the retries', async () => {
-      // Prepare: the third entry of every PutEvents call fails
+    it('reports the first record of a pack that could not be published, after the retries', async () => {
+      // Prepare: two packs, [a] for worker and vip, [b, c, d] for worker alone; the second entry of every PutEvents call fails
       await subscribe('worker');
-      withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entries: [2] }]);
-      const records = streamRecords(orders, appended([msg('a'), msg('b'), msg('c'), msg('d')]), { firstSequence: 500 });
+      await subscribe('vip', { filter: { key: ['vip'] } });
+      withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entries: [1] }]);
+      const records = streamRecords(orders, appended([msg('a', { key: 'vip' }), msg('b'), msg('c'), msg('d')]), { firstSequence: 500 });
 
       // Act
       const answer = await adapters.relay.handle(records);
 
       // Assess
-      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '502' }] });
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '501' }] });
     });
 
     it('reports the first record of a partition whose head could not be moved, and sends nothing from it on', async () => {

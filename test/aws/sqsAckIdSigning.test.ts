@@ -37,6 +37,7 @@ describe('Class: SqsSubscriptionQueues (signed ack ids)', () => {
     nextOffset += labels.length;
     world().log.add(messages);
     expect(await world().adapters.relay.handle(streamRecords(orders, messages))).toEqual({ batchItemFailures: [] });
+    await world().adapters.unpackAll(); // the unpacker's part: the packs in the inbox into the queues
     return messages;
   };
   const receive = (subscription: Subscription): Promise<Delivery[]> => world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });

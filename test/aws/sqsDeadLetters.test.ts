@@ -28,6 +28,7 @@ describe('Class: SqsDeadLetterQueues', () => {
     nextOffset += labels.length;
     world().log.add(messages);
     await world().adapters.relay.handle(streamRecords(payments, messages));
+    await world().adapters.unpackAll(); // the unpacker's part: the packs in the inbox into the queues
     for (const delivery of await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 })) {
       await world().adapters.queues.nack(subscription, [delivery.ackId], undefined, `failed ${labelsOf([delivery]).join('')}`);
     }
@@ -89,6 +90,7 @@ describe('Class: SqsDeadLetterQueues', () => {
       nextOffset += messages.length;
       world().log.add(messages);
       await world().adapters.relay.handle(streamRecords(payments, messages));
+      await world().adapters.unpackAll(); // the unpacker's part: the packs in the inbox into the queues
       const deliveries = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
       await world().adapters.queues.nack(subscription, deliveries.map((delivery) => delivery.ackId), undefined, undefined);
       const budgeted = new SqsDeadLetterQueues(world().adapters.directory, SMALL_BUDGET);
@@ -167,6 +169,7 @@ describe('Class: SqsDeadLetterQueues', () => {
       const messages = messagesOf(payments, ['k1'], { key: 'k' }, 70);
       world().log.add(messages);
       await world().adapters.relay.handle(streamRecords(payments, messages));
+      await world().adapters.unpackAll(); // the unpacker's part: the packs in the inbox into the queues
       const [head] = await world().adapters.queues.receive(subscription, { max: 10, waitMs: 0 });
       await world().adapters.queues.nack(subscription, [head?.ackId ?? ''], undefined, 'poison');
 

@@ -1,20 +1,26 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import pino from 'pino';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
 import type { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
 import { batchEnd, HEAD_OFFSET, toBatchedMessage, toBatchItem, toStoredBatch, type BatchItem } from '../../src/adapters/aws/logItems.js';
-import { partitionKey } from '../../src/adapters/aws/names.js';
+import { partitionKey, subscriptionResourceNames } from '../../src/adapters/aws/names.js';
+import { queuePolicy } from '../../src/adapters/aws/queuePolicy.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
 import type { LogMessageSource } from '../../src/adapters/aws/sqs/deadLetterMoves.js';
 import { QueueDirectory } from '../../src/adapters/aws/sqs/QueueDirectory.js';
 import { SqsDeadLetterQueues } from '../../src/adapters/aws/SqsDeadLetterQueues.js';
 import { SqsSubscriptionQueues } from '../../src/adapters/aws/SqsSubscriptionQueues.js';
-import { StreamRelay } from '../../src/adapters/aws/StreamRelay.js';
+import { PackUnpacker } from '../../src/adapters/aws/packs/PackUnpacker.js';
+import type { RoutedSubscription } from '../../src/adapters/aws/packs/packFormat.js';
+import { StreamRelay, type RouteCatalog } from '../../src/adapters/aws/StreamRelay.js';
 import { SubscriptionResources } from '../../src/adapters/aws/SubscriptionResources.js';
-import type { Delivery, Message, Subscription, Topic } from '../../src/domain/types.js';
+import type { Delivery, Json, Message, Subscription, Topic } from '../../src/domain/types.js';
 import { asLambdaJson } from '../../src/emulation/lambdaJson.js';
+import { QueuePoller } from '../../src/emulation/QueuePoller.js';
 import type { Clock } from '../../src/ports/Clock.js';
 import type { MetadataStore } from '../../src/ports/MetadataStore.js';
 import type { Telemetry } from '../../src/ports/Telemetry.js';
@@ -23,8 +29,9 @@ import { startEmulator, type Emulator } from '../helpers/emulator.js';
 export const SECOND = 1000;
 
 /** The resources the adapters under test use, as the stack would create them. */
-export const RESOURCES: Pick<AwsResources, 'eventBus' | 'resourcePrefix' | 'deliveryFailureQueueArn' | 'alarmTopicArn'> = {
+export const RESOURCES: Pick<AwsResources, 'eventBus' | 'resourcePrefix' | 'deliveryFailureQueueArn' | 'alarmTopicArn' | 'packInboxArn'> = {
   eventBus: 'cvtest-bus',
+  packInboxArn: 'arn:aws:sqs:us-east-1:123456789012:cvtest-pack-inbox',
   resourcePrefix: 'cvtest',
   deliveryFailureQueueArn: 'arn:aws:sqs:us-east-1:123456789012:cvtest-delivery-failures',
   alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:cvtest-alarms',
@@ -49,10 +56,15 @@ export class EmulatorClock implements Clock {
   }
 }
 
-/** The topics and subscriptions the relay reads, kept in memory; `failing` makes every read fail. */
-export class InMemoryCatalog implements Pick<MetadataStore, 'getTopic' | 'listSubscriptions'> {
+/**
+ * The topics and subscriptions the relay reads, kept in memory; `failing` makes
+ * every read fail. Subscriptions are reached by packs, those in `perMessage` by
+ * one event per message (created before packs).
+ */
+export class InMemoryCatalog implements RouteCatalog, Pick<MetadataStore, 'listSubscriptions'> {
   public readonly topics = new Map<string, Topic>();
   public readonly subscriptions: Subscription[] = [];
+  public readonly perMessage = new Set<Subscription>();
   public failing = false;
 
   public async getTopic(name: string): Promise<Topic | null> {
@@ -63,6 +75,10 @@ export class InMemoryCatalog implements Pick<MetadataStore, 'getTopic' | 'listSu
   public async listSubscriptions(topic: string): Promise<Subscription[]> {
     if (this.failing) throw new Error('metadata unavailable (test)');
     return this.subscriptions.filter((subscription) => subscription.topic === topic);
+  }
+
+  public async listRoutedSubscriptions(topic: string): Promise<RoutedSubscription[]> {
+    return (await this.listSubscriptions(topic)).map((subscription) => ({ subscription, fanOut: this.perMessage.has(subscription) ? 'event' : 'pack' }));
   }
 }
 
@@ -102,6 +118,8 @@ export interface SqsAdapters {
   readonly relay: StreamRelay;
   /** The partition heads the relay moved. */
   readonly heads: RecordedHeads;
+  /** Plays the unpacker's event source mapping: hands every pack in the inbox to the unpacker until it is empty; answers how many it handed over. */
+  unpackAll(): Promise<number>;
 }
 
 /** LogHeads for relay suites without a log table: records the end each partition was moved to, and fails the partitions it is told to. */
@@ -130,7 +148,16 @@ export function buildAdapters(
   const retry = { attempts: 3, baseDelayMs: 1 };
   const directory = new QueueDirectory(clients.sqs, RESOURCES.resourcePrefix, retry);
   const heads = new RecordedHeads();
+  const unpacker = new PackUnpacker(clients.sqs, directory, pino({ level: 'silent' }), retry);
   return {
+    unpackAll: async () => {
+      const url = await directory.url(PACK_INBOX);
+      if (url === null) throw new Error('no pack inbox: createFanOut makes it');
+      const poller = new QueuePoller(clients.sqs, url, RESOURCES.packInboxArn, (records) => unpacker.handle(records), pino({ level: 'silent' }));
+      let handed = 0;
+      for (let batch = await poller.pollOnce(0); batch > 0; batch = await poller.pollOnce(0)) handed += batch;
+      return handed;
+    },
     heads,
     clients,
     directory,
@@ -175,7 +202,7 @@ export function useSqsWorld(topic: Topic): () => SqsWorld {
     const log = new InMemoryLog();
     const telemetry = new CountingTelemetry();
     const adapters = buildAdapters(emulator, { catalog, log, clock, telemetry });
-    await createEventBus(adapters.clients);
+    await createFanOut(adapters.clients);
     current = { emulator, clock, catalog, log, telemetry, adapters };
   });
   afterEach(() => {
@@ -190,9 +217,33 @@ export function useSqsWorld(topic: Topic): () => SqsWorld {
   };
 }
 
-/** The event bus the stack would create, in an emulator that was just reset. */
-export async function createEventBus(clients: AwsClients): Promise<void> {
+/**
+ * Turns a provisioned unordered subscription into one as versions before packs
+ * made it: its rule matches one event per message of its topic (its filter
+ * applied to `detail.filterable`) and delivers the whole event straight to its
+ * queue, whose policy lets the rule send. The catalog then reports it as
+ * reached per message, as the metadata store reports an item without `fanOut`.
+ */
+export async function makePerMessage(adapters: SqsAdapters, catalog: InMemoryCatalog, subscription: Subscription): Promise<void> {
+  const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+  const pattern: Record<string, Json> = { source: ['conveyor'], 'detail-type': [subscription.topic] };
+  if (subscription.filter !== null) pattern['detail'] = { filterable: subscription.filter };
+  const { RuleArn } = await adapters.clients.events.send(new PutRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus, EventPattern: JSON.stringify(pattern) }));
+  const url = await adapters.directory.url(names.queue);
+  if (url === null || RuleArn === undefined) throw new Error('provision the subscription first');
+  const queueArn = await adapters.directory.arn(names.queue, url);
+  await adapters.clients.events.send(new PutTargetsCommand({ Rule: names.rule, EventBusName: RESOURCES.eventBus, Targets: [{ Id: 'queue', Arn: queueArn }] }));
+  await adapters.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: queuePolicy(queueArn, RuleArn) } }));
+  catalog.perMessage.add(subscription);
+}
+
+/** The pack inbox's name (RESOURCES.packInboxArn). */
+const PACK_INBOX = 'cvtest-pack-inbox';
+
+/** The event bus and the pack inbox the stack would create, in an emulator that was just reset. */
+export async function createFanOut(clients: AwsClients): Promise<void> {
   await clients.events.send(new CreateEventBusCommand({ Name: RESOURCES.eventBus }));
+  await clients.sqs.send(new CreateQueueCommand({ QueueName: PACK_INBOX, Attributes: { MaximumMessageSize: '1048576' } }));
 }
 
 export function topicNamed(name: string, overrides: Partial<Topic> = {}): Topic {

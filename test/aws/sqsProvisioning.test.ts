@@ -6,9 +6,10 @@ import { QueueDirectory } from '../../src/adapters/aws/sqs/QueueDirectory.js';
 import { SubscriptionResources } from '../../src/adapters/aws/SubscriptionResources.js';
 import { ErrorCode } from '../../src/domain/errors.js';
 import { startEmulator, type Emulator } from '../helpers/emulator.js';
+import { FaultInjector } from '../helpers/FaultInjector.js';
 import {
   buildAdapters,
-  createEventBus,
+  createFanOut,
   EmulatorClock,
   InMemoryCatalog,
   InMemoryLog,
@@ -30,7 +31,7 @@ describe('Class: SubscriptionResources', () => {
   });
   beforeEach(async () => {
     await emulator.reset();
-    await createEventBus(adapters.clients);
+    await createFanOut(adapters.clients);
   });
   afterAll(async () => {
     adapters.clients.destroy();
@@ -43,7 +44,7 @@ describe('Class: SubscriptionResources', () => {
     return Attributes ?? {};
   };
   const queueNames = async (): Promise<string[]> => {
-    const { QueueUrls } = await adapters.clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: RESOURCES.resourcePrefix }));
+    const { QueueUrls } = await adapters.clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: `${RESOURCES.resourcePrefix}-s-` }));
     return (QueueUrls ?? []).map((url) => url.split('/').pop() ?? '').sort();
   };
   const ruleNames = async (): Promise<string[]> => {
@@ -56,7 +57,7 @@ describe('Class: SubscriptionResources', () => {
   const DEPLOYMENT_TAGS = { app: 'conveyor', 'conveyor:prefix': 'cvtest' };
 
   describe('Method: provision', () => {
-    it('creates the dead-letter queue, the queue with its redrive policy and lease, and a rule that targets the queue with a retry policy and the delivery-failure queue', async () => {
+    it('creates the dead-letter queue, the queue with its redrive policy and lease, and a rule that delivers the packs naming it to the pack inbox, with a retry policy and the delivery-failure queue', async () => {
       // Prepare
       const subscription = subscriptionOf(orders, 'billing', { ackDeadlineSeconds: 45, maxDeliveries: 3, filter: { attributes: { region: ['eu'] } } });
       const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
@@ -71,20 +72,19 @@ describe('Class: SubscriptionResources', () => {
       expect(JSON.parse(queue['RedrivePolicy'] ?? '{}')).toEqual({ deadLetterTargetArn: deadLetterQueue['QueueArn'], maxReceiveCount: 4 });
       expect(deadLetterQueue).toMatchObject({ MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true' });
       const rule = await adapters.clients.events.send(new DescribeRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus }));
-      expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual({ source: ['conveyor'], 'detail-type': ['orders'], detail: { filterable: { attributes: { region: ['eu'] } } } });
+      expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual({ source: ['conveyor.pack'], 'detail-type': ['orders'], detail: { to: [names.rule] } });
       const { Targets } = await adapters.clients.events.send(new ListTargetsByRuleCommand({ Rule: names.rule, EventBusName: RESOURCES.eventBus }));
       expect(Targets).toEqual([
         {
           Id: 'queue',
-          Arn: queue['QueueArn'],
+          Arn: RESOURCES.packInboxArn,
+          InputTransformer: { InputPathsMap: { pack: '$.detail' }, InputTemplate: `{"queue":"${names.queue}","pack":<pack>}` },
           RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
           DeadLetterConfig: { Arn: RESOURCES.deliveryFailureQueueArn },
         },
       ]);
-      expect(await policyOf(names.queue)).toEqual([
-        expect.objectContaining({ ...TLS_ONLY, Resource: queue['QueueArn'] }),
-        expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': rule.Arn } } }),
-      ]);
+      // The rule delivers to the inbox, not the queue: only the unpacker and the relay send to it, with their IAM grants.
+      expect(await policyOf(names.queue)).toEqual([expect.objectContaining({ ...TLS_ONLY, Resource: queue['QueueArn'] })]);
     });
 
     it.each([
@@ -207,16 +207,19 @@ describe('Class: SubscriptionResources', () => {
       expect(await ruleNames()).toEqual([names.rule]);
     });
 
-    it('refuses a filter EventBridge refuses as InvalidFilter, and leaves no queue behind', async () => {
-      // Prepare: an empty match list is no valid EventBridge pattern
-      const subscription = subscriptionOf(orders, 'picky', { filter: { key: [] } });
+    it('reports a rule EventBridge will not create (its quota), and leaves no queue behind', async () => {
+      // Prepare
+      const quotaReached = buildAdapters(emulator, { catalog: new InMemoryCatalog(), log: new InMemoryLog(), clock: new EmulatorClock(emulator) }, [
+        new FaultInjector([{ target: 'EventBridge.PutRule', kind: 'error', error: { name: 'LimitExceededException', status: 400 } }]),
+      ]);
 
       // Act
-      const attempt = adapters.resources.provision(subscription);
+      const attempt = quotaReached.resources.provision(subscriptionOf(orders, 'one-too-many'));
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ code: ErrorCode.InvalidFilter });
+      await expect(attempt).rejects.toMatchObject({ code: ErrorCode.QuotaExceeded });
       expect(await queueNames()).toEqual([]);
+      quotaReached.clients.destroy();
     });
   });
 

@@ -34,6 +34,7 @@ describe('Class: SqsSubscriptionQueues', () => {
     nextOffset += labels.length;
     world().log.add(messages);
     expect(await world().adapters.relay.handle(streamRecords(orders, messages))).toEqual({ batchItemFailures: [] });
+    await world().adapters.unpackAll(); // the unpacker's part: the packs in the inbox into the queues
     return messages;
   };
   let nextOffset = 0;
@@ -141,6 +142,7 @@ describe('Class: SqsSubscriptionQueues', () => {
       nextOffset += labels.length;
       world().log.add(messages);
       expect(await world().adapters.relay.handle(streamRecords(orders, messages))).toEqual({ batchItemFailures: [] });
+      await world().adapters.unpackAll(); // the unpacker's part: the packs in the inbox into the queues
     };
 
     it('receives no more than the budget holds, and the rest comes later on its first attempt', async () => {

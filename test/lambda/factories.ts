@@ -39,7 +39,6 @@ export function sqsEventOf(deliveries: readonly Delivery[], queue: { readonly or
     topic: { name: 'orders', createdAt: '2025-01-01T00:00:00.000Z' },
     subscription: { ordered },
     queueArn: queue.queueArn ?? (ordered ? FIFO_QUEUE_ARN : QUEUE_ARN),
-    region: 'eu-west-1',
   });
   return events.batch(deliveries, Date.parse('2025-03-01T12:00:05.000Z')).event;
 }

@@ -8,10 +8,11 @@ import { callAws, translateAwsError } from './awsErrors.js';
 import type { AwsClients } from './clients.js';
 import type { Backfill, ScheduleTimers, SubscriptionProvisioner } from './collaborators.js';
 import { Backoff } from './dynamo/backoff.js';
-import { fromSubscriptionItem, fromTopicItem, metaKeys, TOPICS_PK, topicCheck, toSubscriptionItem, toTopicItem, type MetaKey } from './dynamo/metaItems.js';
+import { fanOutOf, fromSubscriptionItem, fromTopicItem, metaKeys, TOPICS_PK, topicCheck, toSubscriptionItem, toTopicItem, type MetaKey } from './dynamo/metaItems.js';
 import { deleteAll, queryAll } from './dynamo/metaQueries.js';
 import { ScheduleTable } from './dynamo/ScheduleTable.js';
 import { conditionFailureItem, isConditionFailure, TRANSIENT_REASONS, transact } from './dynamo/transactions.js';
+import type { RoutedSubscription } from './packs/packFormat.js';
 import type { AwsResources } from './resources.js';
 
 /** How often a change applies newer stored settings to the queues before leaving them to the next change. */
@@ -180,6 +181,11 @@ export class DynamoMetadataStore implements MetadataStore {
 
   public async listSubscriptions(topic: string): Promise<Subscription[]> {
     return (await this.query(metaKeys.subscriptions(topic), 'list subscriptions')).map(fromSubscriptionItem);
+  }
+
+  /** The topic's subscriptions with how the relay reaches each (StreamRelay's RouteCatalog). */
+  public async listRoutedSubscriptions(topic: string): Promise<RoutedSubscription[]> {
+    return (await this.query(metaKeys.subscriptions(topic), 'list subscriptions')).map((item) => ({ subscription: fromSubscriptionItem(item), fanOut: fanOutOf(item) }));
   }
 
   /** Removes the queues and rule first, then the item: a deletion cut short can be repeated. */

@@ -8,6 +8,9 @@ import type { PartialRetryOptions } from './batches.js';
 import type { AwsClients } from './clients.js';
 import { batchItemFromStreamImage, messagesOf } from './logItems.js';
 import type { LogHeads } from './dynamo/LogHeads.js';
+import { subscriptionResourceNames } from './names.js';
+import { Packer } from './packs/Packer.js';
+import type { RoutedSubscription } from './packs/packFormat.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
@@ -22,11 +25,28 @@ interface Appended {
   readonly topic: Topic;
 }
 
-/** Where a topic's messages go: the bus (when any subscription is unordered), and each subscription with its filter. */
+/** A subscription with its filter, and the name its rule knows it by in packs. */
+interface Route {
+  readonly subscription: Subscription;
+  readonly matcher: SubscriptionMatcher;
+  readonly ruleName: string;
+}
+
+/**
+ * Where a topic's messages go: packs for the unordered subscriptions whose
+ * rules match packs, one event per message for those created before packs
+ * (whose rules filter themselves), and each ordered subscription's FIFO queue.
+ */
 interface Routes {
   readonly topic: Topic | null;
-  readonly unordered: ReadonlyArray<{ readonly subscription: Subscription; readonly matcher: SubscriptionMatcher }>;
-  readonly ordered: ReadonlyArray<{ readonly subscription: Subscription; readonly matcher: SubscriptionMatcher }>;
+  readonly packed: readonly Route[];
+  readonly perMessage: readonly Route[];
+  readonly ordered: readonly Route[];
+}
+
+/** The topic and subscription reads of the relay: the metadata store, with how each subscription is reached. */
+export interface RouteCatalog extends Pick<MetadataStore, 'getTopic'> {
+  listRoutedSubscriptions(topic: string): Promise<RoutedSubscription[]>;
 }
 
 /** Messages bound for one subscription's queue, with the records they came from. */
@@ -45,16 +65,21 @@ export interface StreamRelayOptions {
  * The logic of the stream relay (functions/relay.ts): every message appended to
  * the log table (one stream record per record batch) reaches each subscription
  * of its topic. Unordered subscriptions
- * get it through the event bus (one PutEvents entry per message, whatever their
- * number; each subscription's rule filters and delivers). Ordered ones get it
+ * get it through the event bus in packs (packFormat.ts): the messages bound for
+ * the same set of subscriptions (their filters applied here, by
+ * SubscriptionMatcher) share one PutEvents entry of up to 256 KB, which names
+ * them; each subscription's rule matches its name and delivers the pack to the
+ * pack inbox, whose unpacker queues each message. Subscriptions created before
+ * packs get one event per message, which their rules filter. Ordered ones get it
  * straight in their FIFO queue, filtered here with SubscriptionMatcher, grouped
  * by key and deduplicated by log position, so a retried batch does not double
  * them and a key's messages keep their offset order. (An EventBridge target
  * cannot do that: its SQS MessageGroupId is one fixed value per target, and
  * it needs content-based deduplication, which would drop equal bodies.)
  *
- * A message whose event would pass EventBridge's 256 KB entry limit goes
- * straight to the queues of the unordered subscriptions it matches instead.
+ * A message whose event or pack would pass EventBridge's 256 KB entry limit
+ * goes straight to the queues of the unordered subscriptions it matches
+ * instead. A pack that fails counts as a failure of its first record.
  * Messages of a deleted topic, or of an earlier incarnation of its name, are
  * dropped. Before any of it goes out, each partition's head moves past the
  * batches of the invocation (LogHeads), those of dropped messages too. The
@@ -73,7 +98,7 @@ export class StreamRelay {
   public constructor(
     clients: Pick<AwsClients, 'events'>,
     resources: Pick<AwsResources, 'eventBus'>,
-    private readonly metadata: Pick<MetadataStore, 'getTopic' | 'listSubscriptions'>,
+    private readonly metadata: RouteCatalog,
     private readonly directory: QueueDirectory,
     /** Moves the partitions' heads past the batches relayed (LogHeads). */
     private readonly heads: Pick<LogHeads, 'advance'>,
@@ -125,12 +150,15 @@ export class StreamRelay {
   }
 
   /**
-   * What to send for each message: one bus event when its topic has unordered
-   * subscriptions (or, for an event too large, a copy to each matching one),
-   * and a FIFO copy to each matching ordered subscription, in record order.
+   * What to send for each message: its place in the pack of the packed
+   * subscriptions it matches, one bus event when its topic has subscriptions
+   * reached per message (for either, when too large, a copy to each matching
+   * subscription's queue), and a FIFO copy to each matching ordered
+   * subscription, in record order.
    */
   private plan(appended: readonly Appended[], routes: ReadonlyMap<string, Routes>): { events: BusEntry[]; sends: QueueSend[] } {
     const events: BusEntry[] = [];
+    const packer = new Packer(EventBus.packDetailLimit);
     const sends = new Map<Subscription, QueueSend>();
     const queueFor = (subscription: Subscription, record: number, message: OutgoingSqsMessage): void => {
       const send = sends.get(subscription) ?? { subscription, records: [], messages: [] };
@@ -139,17 +167,22 @@ export class StreamRelay {
       send.messages.push(message);
     };
     for (const { record, message, topic } of appended) {
-      const { unordered, ordered } = routes.get(topic.name) ?? { unordered: [], ordered: [] };
+      const { packed, perMessage, ordered } = routes.get(topic.name) ?? { packed: [], perMessage: [], ordered: [] };
       const body = encodeQueuedMessage(message);
-      if (unordered.length > 0) {
+      if (perMessage.length > 0) {
         const entry = this.bus.entry(record, topic.name, toQueuedMessage(message), message.publishedAt);
         if (entry !== null) events.push(entry);
-        else for (const { subscription, matcher } of unordered) if (matcher.matches(message)) queueFor(subscription, record, { body });
+        else for (const { subscription, matcher } of perMessage) if (matcher.matches(message)) queueFor(subscription, record, { body });
+      }
+      const to = packed.filter(({ matcher }) => matcher.matches(message));
+      if (to.length > 0 && !packer.add(record, topic.name, to.map(({ ruleName }) => ruleName), body)) {
+        for (const { subscription } of to) queueFor(subscription, record, { body });
       }
       for (const { subscription, matcher } of ordered) {
         if (matcher.matches(message)) queueFor(subscription, record, { body, group: fifoGroupId(message), deduplicationId: relayDeduplicationId(topic, message) });
       }
     }
+    for (const pack of packer.packs()) events.push(this.bus.packEntry(pack.record, pack.topic, pack.detail));
     return { events, sends: [...sends.values()] };
   }
 
@@ -159,9 +192,18 @@ export class StreamRelay {
     await Promise.all(
       [...names].map(async (name) => {
         try {
-          const [topic, subscriptions] = await Promise.all([this.metadata.getTopic(name), this.metadata.listSubscriptions(name)]);
-          const routed = subscriptions.map((subscription) => ({ subscription, matcher: new SubscriptionMatcher(subscription.filter) }));
-          routes.set(name, { topic, unordered: routed.filter(({ subscription }) => !subscription.ordered), ordered: routed.filter(({ subscription }) => subscription.ordered) });
+          const [topic, subscriptions] = await Promise.all([this.metadata.getTopic(name), this.metadata.listRoutedSubscriptions(name)]);
+          const routed = subscriptions.map(({ subscription, fanOut }) => ({
+            fanOut,
+            route: { subscription, matcher: new SubscriptionMatcher(subscription.filter), ruleName: subscriptionResourceNames(this.directory.prefix, subscription).rule },
+          }));
+          const unordered = routed.filter(({ route }) => !route.subscription.ordered);
+          routes.set(name, {
+            topic,
+            packed: unordered.filter(({ fanOut }) => fanOut === 'pack').map(({ route }) => route),
+            perMessage: unordered.filter(({ fanOut }) => fanOut === 'event').map(({ route }) => route),
+            ordered: routed.filter(({ route }) => route.subscription.ordered).map(({ route }) => route),
+          });
         } catch {
           failedTopic(name);
         }

@@ -1,15 +1,15 @@
 import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { InvalidFilterError, StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
+import { StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/types.js';
 import { awsErrorName, callAws, translateAwsError } from './awsErrors.js';
 import type { AwsClients } from './clients.js';
 import type { SubscriptionProvisioner } from './collaborators.js';
 import { DeadLetterAlarms } from './DeadLetterAlarms.js';
 import { deploymentTags, subscriptionResourceNames, type SubscriptionResourceNames } from './names.js';
+import { packInputTransformer, packRulePattern } from './packs/packFormat.js';
 import { queuePolicy } from './queuePolicy.js';
 import type { AwsResources } from './resources.js';
-import { rulePattern } from './sqs/eventPattern.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
 import { targetDelivery } from './targetDelivery.js';
 
@@ -22,7 +22,7 @@ const TARGET_ID = 'queue';
 /** What creating one more unordered subscription can run into: every rule sits on the deployment's one bus. */
 export const RULES_QUOTA = 'EventBridge rules per event bus (300 by default, 100 in af-south-1 and eu-south-1; adjustable in Service Quotas)';
 
-export type SubscriptionResourcesResources = Pick<AwsResources, 'eventBus' | 'resourcePrefix' | 'deliveryFailureQueueArn' | 'alarmTopicArn'>;
+export type SubscriptionResourcesResources = Pick<AwsResources, 'eventBus' | 'resourcePrefix' | 'deliveryFailureQueueArn' | 'alarmTopicArn' | 'packInboxArn'>;
 
 /**
  * The messages a queue may receive before SQS's own redrive moves one to the
@@ -37,15 +37,19 @@ export function redriveMaxReceiveCount(subscription: Pick<Subscription, 'maxDeli
 /**
  * Creates and removes what a subscription runs on: a dead-letter queue, the
  * work queue (redrive policy to the DLQ, VisibilityTimeout = ackDeadlineSeconds),
- * for an unordered subscription the EventBridge rule that routes its topic's
- * matching messages from the bus to the queue, and the CloudWatch alarm on the
- * DLQ (DeadLetterAlarms; unless `deadLetterAlarm` is false). Ordered
- * subscriptions get FIFO queues (high-throughput mode: ordering per key) and no
- * rule: the relay sends to them directly.
+ * for an unordered subscription the EventBridge rule that routes the packs
+ * naming it from the bus to the pack inbox, wrapped with its queue's name
+ * (packFormat.ts), and the CloudWatch alarm on the DLQ (DeadLetterAlarms;
+ * unless `deadLetterAlarm` is false). Ordered subscriptions get FIFO queues
+ * (high-throughput mode: ordering per key) and no rule: the relay sends to
+ * them directly.
  *
  * Every queue refuses requests without TLS (its policy); the rule's target
  * retries for a day and then dead-letters to the stack's delivery-failure queue
- * (targetDelivery), so EventBridge drops nothing silently. Queues, rule and
+ * (targetDelivery), so EventBridge drops nothing silently. Subscriptions
+ * created before packs keep the rule they were made with (one event per
+ * message, filtered by the rule, straight to their queue), which `update`
+ * and `destroy` handle alike, since both work by name. Queues, rule and
  * alarm carry the deployment's tags and the topic's and subscription's names.
  *
  * Both operations are idempotent, so a retried create or delete converges:
@@ -145,12 +149,10 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     await this.setPolicy(deadLetterUrl, queuePolicy(deadLetterArn), 'refuse requests without TLS to the dead-letter queue');
     const queueUrl = await this.createQueue(names.queue, { ...common, ...queueSettings(subscription, deadLetterArn) }, tags);
     const queueArn = await this.directory.arn(names.queue, queueUrl);
-    if (subscription.ordered) {
-      await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
-    } else {
-      const ruleArn = await this.putRule(names.rule, subscription, tags);
-      await this.setPolicy(queueUrl, queuePolicy(queueArn, ruleArn), 'let the rule deliver to the queue');
-      await this.putTarget(names, queueArn);
+    await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
+    if (!subscription.ordered) {
+      await this.putRule(names.rule, subscription, tags);
+      await this.putTarget(names);
     }
     if (subscription.deadLetterAlarm) await this.alarms.put(subscription, names, tags);
   }
@@ -171,43 +173,43 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     await callAws(what, () => this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: policy } })));
   }
 
-  private async putRule(name: string, subscription: Subscription, tags: Readonly<Record<string, string>>): Promise<string> {
+  /** The rule that matches the packs naming the subscription (packRulePattern). */
+  private async putRule(name: string, subscription: Subscription, tags: Readonly<Record<string, string>>): Promise<void> {
     try {
-      const answer = await this.events.send(
+      await this.events.send(
         new PutRuleCommand({
           Name: name,
           EventBusName: this.resources.eventBus,
-          EventPattern: rulePattern(subscription),
+          EventPattern: packRulePattern(subscription.topic, name),
           State: 'ENABLED',
           Description: `Conveyor: topic ${subscription.topic} to subscription ${subscription.name}`.slice(0, 512),
           // Applied when the rule is created (events:TagResource); PutRule ignores Tags on an existing rule.
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-      if (answer.RuleArn === undefined) throw new StorageError(`EventBridge answered no ARN for rule ${name}`);
-      return answer.RuleArn;
     } catch (error) {
-      if (awsErrorName(error) === 'InvalidEventPatternException') {
-        throw new InvalidFilterError(`EventBridge refused the filter as an event pattern: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
       throw translateAwsError(error, 'create the subscription rule', { quota: RULES_QUOTA });
     }
   }
 
-  /** The queue as the rule's only target, retried for a day and then dead-lettered (targetDelivery). */
-  private async putTarget(names: SubscriptionResourceNames, queueArn: string): Promise<void> {
-    const targets = await callAws('point the rule at the queue', () =>
+  /**
+   * The pack inbox as the rule's only target, each pack wrapped with the name
+   * of the subscription's queue, retried for a day and then dead-lettered
+   * (targetDelivery).
+   */
+  private async putTarget(names: SubscriptionResourceNames): Promise<void> {
+    const targets = await callAws('point the rule at the pack inbox', () =>
       this.events.send(
         new PutTargetsCommand({
           Rule: names.rule,
           EventBusName: this.resources.eventBus,
-          Targets: [{ Id: TARGET_ID, Arn: queueArn, ...targetDelivery(this.resources) }],
+          Targets: [{ Id: TARGET_ID, Arn: this.resources.packInboxArn, InputTransformer: packInputTransformer(names.queue), ...targetDelivery(this.resources) }],
         }),
       ),
     );
     const failure = targets.FailedEntries?.[0];
     if ((targets.FailedEntryCount ?? 0) > 0) {
-      throw new StorageError(`EventBridge refused the queue as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
+      throw new StorageError(`EventBridge refused the pack inbox as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
     }
   }
 }

@@ -19,6 +19,7 @@ import type { AwsResources } from './resources.js';
 import { SchedulerTimers } from './SchedulerTimers.js';
 import { SqsDeadLetterQueues } from './SqsDeadLetterQueues.js';
 import { SqsSubscriptionQueues } from './SqsSubscriptionQueues.js';
+import { PackUnpacker } from './packs/PackUnpacker.js';
 import { logMessageSource } from './sqs/deadLetterMoves.js';
 import { QueueDirectory } from './sqs/QueueDirectory.js';
 import { StreamRelay } from './StreamRelay.js';
@@ -43,12 +44,15 @@ export interface AwsBackend {
   readonly relay: StreamRelay;
   /** Logic of functions/delayConsumer.ts. */
   readonly delayConsumer: DelayQueueConsumer;
+  /** Logic of functions/unpacker.ts. */
+  readonly unpacker: PackUnpacker;
 }
 
 /**
  * The AWS backend: the ordered log, dedup, metadata and group offsets on
  * DynamoDB; work queues and dead letters on SQS; fan-out through EventBridge
- * rules (and straight to FIFO queues for ordered subscriptions); delays on an SQS
+ * rules, in packs that the unpacker queues message by message (and straight
+ * to FIFO queues for ordered subscriptions); delays on an SQS
  * delay queue and EventBridge Scheduler; cron schedules on EventBridge Scheduler.
  *
  * @example
@@ -61,7 +65,7 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
   const sender = new DelayQueueSender(clients, resources, clock);
   const log = new DynamoMessageLog(clients, resources, clock, sender, { responseBytes, ...(logCompression === undefined ? {} : { compression: logCompression }) });
   // The queues and the metadata need each other (dead-lettering re-reads the log; backfill queues): tie the knot lazily.
-  let metadata: MetadataStore | undefined;
+  let metadata: DynamoMetadataStore | undefined;
   const topics: Pick<MetadataStore, 'getTopic'> = { getTopic: (name) => metadata!.getTopic(name) };
   // Read on first use: only the API makes and checks ack ids, so the other functions need no access to the key.
   const ackIdKey = new AckIdKeySecret(clients.secrets, resources.ackKeySecretArn);
@@ -85,5 +89,6 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
     backend,
     relay: new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable)),
     delayConsumer: new DelayQueueConsumer(clients, resources, metadata, log, clock, logger),
+    unpacker: new PackUnpacker(clients.sqs, directory, logger),
   };
 }

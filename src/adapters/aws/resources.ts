@@ -8,8 +8,15 @@ export interface AwsResources {
   readonly logTable: string;
   /** DynamoDB table of topics, subscriptions, schedules, group offsets and dedup: pk `pk` (S), sk `sk` (S); TTL attribute `ttl`. */
   readonly metaTable: string;
-  /** EventBridge bus the stream relay publishes every message to; one rule per subscription. */
+  /** EventBridge bus the stream relay publishes every message to (in packs); one rule per unordered subscription. */
   readonly eventBus: string;
+  /**
+   * SQS queue the subscriptions' rules deliver packs to (packFormat.ts), each
+   * wrapped with the name of the subscription's queue; its consumer, the
+   * unpacker, queues each message.
+   */
+  readonly packInboxUrl: string;
+  readonly packInboxArn: string;
   /** SQS queue of delayed messages (DelaySeconds ≤ 15 min); its consumer appends them to the log when due. */
   readonly delayQueueUrl: string;
   readonly delayQueueArn: string;
@@ -38,6 +45,8 @@ export const ResourceEnv = {
   logTable: 'CONVEYOR_LOG_TABLE',
   metaTable: 'CONVEYOR_META_TABLE',
   eventBus: 'CONVEYOR_EVENT_BUS',
+  packInboxUrl: 'CONVEYOR_PACK_INBOX_URL',
+  packInboxArn: 'CONVEYOR_PACK_INBOX_ARN',
   delayQueueUrl: 'CONVEYOR_DELAY_QUEUE_URL',
   delayQueueArn: 'CONVEYOR_DELAY_QUEUE_ARN',
   scheduleGroup: 'CONVEYOR_SCHEDULE_GROUP',
@@ -88,6 +97,8 @@ export const ResourceOutput = {
   logTable: 'LogTableName',
   metaTable: 'MetaTableName',
   eventBus: 'EventBusName',
+  packInboxUrl: 'PackInboxUrl',
+  packInboxArn: 'PackInboxArn',
   delayQueueUrl: 'DelayQueueUrl',
   delayQueueArn: 'DelayQueueArn',
   scheduleGroup: 'ScheduleGroupName',

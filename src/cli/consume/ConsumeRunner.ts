@@ -83,7 +83,7 @@ export class ConsumeRunner {
     // Set before the module loads, for handlers that read it at import.
     process.env[SUBSCRIPTION_QUEUES_ENV] = subscriptionQueuesVariable([{ queueArn, topic: topic.name, subscription: subscription.name, maxDeliveries: subscription.maxDeliveries }]);
     const handler = await loadHandler(this.settings.handler, this.settings.cwd);
-    const events = new DeliveryEvents({ topic, subscription, queueArn, region });
+    const events = new DeliveryEvents({ topic, subscription, queueArn });
     this.progress.note(`consuming ${this.label} from ${this.settings.url} with ${this.settings.handler} (${subscription.ordered ? 'ordered: FIFO records' : 'unordered'}, queue ${queueArn}); Ctrl-C stops after the batch in hand`);
     const ticker = this.startProgress();
     try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { fifoGroupId, relayDeduplicationId } from '../../adapters/aws/sqs/fifo.js';
-import { encodeQueuedMessage, EVENT_SOURCE, toQueuedMessage } from '../../adapters/aws/sqs/queueMessages.js';
+import { encodeQueuedMessage } from '../../adapters/aws/sqs/queueMessages.js';
 import { subscriptionResourceNames } from '../../adapters/aws/names.js';
 import type { Delivery, Subscription, Topic } from '../../domain/types.js';
 import { sqsRecord } from '../../emulation/sqsRecords.js';
@@ -10,7 +10,7 @@ import { sqsRecord } from '../../emulation/sqsRecords.js';
 const LOCAL_ACCOUNT = '000000000000';
 /** The resource prefix whose queue names the made-up ARNs use: ConveyorStack's default. */
 const LOCAL_PREFIX = 'conveyor';
-/** SenderId of the records: who sent the message into the queue on AWS (EventBridge, or the relay's role). */
+/** SenderId of the records: who sent the message into the queue on AWS (the unpacker's or the relay's role). */
 const SENDER_ID = 'AROA000000000000LOCAL:conveyor-consume';
 
 /** One invocation's event, and the ack id behind each record's SQS message id. */
@@ -34,14 +34,14 @@ export function subscriptionQueueArn(subscription: Pick<Subscription, 'topic' | 
 /**
  * Turns pulled deliveries into the SQS event Lambda's event source mapping
  * would deliver for the same messages on AWS: record bodies encoded as
- * Conveyor encodes them there (queueMessages.ts), that is the EventBridge event
- * around the message for an unordered subscription and the queued message
- * itself for an ordered one, whose records are FIFO records (message group =
+ * Conveyor encodes them there (queueMessages.ts): the queued message, as the
+ * unpacker sends it to an unordered subscription's queue and the relay to an
+ * ordered one's, whose records are FIFO records (message group =
  * the key, as `fifoGroupId` makes it; sequence number; deduplication id = the
  * relay's). `ApproximateReceiveCount` is the delivery attempt.
  *
  * @example
- * const events = new DeliveryEvents({ topic, subscription, queueArn, region: 'us-east-1' });
+ * const events = new DeliveryEvents({ topic, subscription, queueArn });
  * const { event, ackIds } = events.batch(deliveries, Date.now());
  */
 export class DeliveryEvents {
@@ -52,7 +52,6 @@ export class DeliveryEvents {
       readonly topic: Pick<Topic, 'name' | 'createdAt'>;
       readonly subscription: Pick<Subscription, 'ordered'>;
       readonly queueArn: string;
-      readonly region: string;
     },
   ) {}
 
@@ -91,23 +90,7 @@ export class DeliveryEvents {
         },
       });
     }
-    return sqsRecord({ messageId, receiptHandle: delivery.ackId, body: JSON.stringify(this.busEvent(delivery)), queueArn: this.queue.queueArn, attributes: common });
-  }
-
-  /** The event EventBridge hands a rule's SQS target (no input transformer): its envelope around the relay's `detail`. */
-  private busEvent(delivery: Delivery): Record<string, unknown> {
-    return {
-      version: '0',
-      id: uuidOf('event', this.queue.topic.name, String(delivery.partition), String(delivery.offset)),
-      'detail-type': delivery.topic,
-      source: EVENT_SOURCE,
-      account: LOCAL_ACCOUNT,
-      // EventBridge's `time` has whole seconds.
-      time: new Date(Math.floor(Date.parse(delivery.publishedAt) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
-      region: this.queue.region,
-      resources: [],
-      detail: toQueuedMessage(delivery),
-    };
+    return sqsRecord({ messageId, receiptHandle: delivery.ackId, body: encodeQueuedMessage(delivery), queueArn: this.queue.queueArn, attributes: common });
   }
 }
 

@@ -5,7 +5,7 @@ import { subscriptionOf } from '../../helpers/subscription.js';
 const SUBSCRIPTION = subscriptionOf({ createdAt: '2025-01-01T00:00:00.000Z' });
 
 function eventsFor(ordered: boolean): DeliveryEvents {
-  return new DeliveryEvents({ topic: { name: 'orders', createdAt: '2025-01-01T00:00:00.000Z' }, subscription: { ordered }, queueArn: subscriptionQueueArn({ ...SUBSCRIPTION, ordered }, 'us-east-1'), region: 'us-east-1' });
+  return new DeliveryEvents({ topic: { name: 'orders', createdAt: '2025-01-01T00:00:00.000Z' }, subscription: { ordered }, queueArn: subscriptionQueueArn({ ...SUBSCRIPTION, ordered }, 'us-east-1') });
 }
 
 describe('Function: subscriptionQueueArn', () => {

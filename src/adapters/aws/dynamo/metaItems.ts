@@ -1,6 +1,7 @@
 import type { StartFrom } from '../../../domain/constants.js';
 import type { Json, Schedule, Subscription, Topic } from '../../../domain/types.js';
 import { topicKey } from '../names.js';
+import type { FanOut } from '../packs/packFormat.js';
 import type { TransactItem } from './transactions.js';
 
 /**
@@ -9,7 +10,7 @@ import type { TransactItem } from './transactions.js';
  * | what           | pk                   | sk                               | attributes                                                      |
  * |----------------|----------------------|----------------------------------|-----------------------------------------------------------------|
  * | topic          | `topic`              | topic name                       | name, partitions, retentionHours, dedupWindowSeconds, createdAt |
- * | subscription   | `sub#<topic>`        | subscription name                | the Subscription's fields; filter as JSON text                  |
+ * | subscription   | `sub#<topic>`        | subscription name                | the Subscription's fields; filter as JSON text; fanOut          |
  * | cron schedule  | `schedule`           | schedule name                    | the Schedule's fields; message as JSON text; nextFireAtMs (N)   |
  * | group offset   | `group#<topic>`      | `<group>#<partition, 3 digits>`  | group, partition, offset                                        |
  * | dedup entry    | `dedup#<topicKey>`   | message id                       | exp (ms), ttl (s); part + off, or sf (scheduledFor, ms)         |
@@ -87,6 +88,8 @@ export interface SubscriptionItem extends MetaKey {
   readonly startFrom: StartFrom;
   /** Absent from items written before the setting existed: those subscriptions have their alarm. */
   readonly deadLetterAlarm?: boolean;
+  /** `pack` when the subscription's rule matches packs (packFormat.ts); absent from items written before packs, whose rules match one event per message. */
+  readonly fanOut?: 'pack';
   readonly createdAt: string;
 }
 
@@ -103,8 +106,14 @@ export function toSubscriptionItem(subscription: Subscription): SubscriptionItem
     ordered: subscription.ordered,
     startFrom: subscription.startFrom,
     deadLetterAlarm: subscription.deadLetterAlarm,
+    fanOut: 'pack',
     createdAt: subscription.createdAt,
   };
+}
+
+/** How the relay reaches the subscription of the item: packs, or one event per message for items written before packs. */
+export function fanOutOf(item: Record<string, unknown>): FanOut {
+  return (item as unknown as SubscriptionItem).fanOut === 'pack' ? 'pack' : 'event';
 }
 
 export function fromSubscriptionItem(item: Record<string, unknown>): Subscription {

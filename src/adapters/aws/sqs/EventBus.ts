@@ -1,6 +1,7 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { PartialRetryOptions } from '../batches.js';
 import { MAX_BATCH_ENTRIES, MAX_EVENTS_BATCH_BYTES, packBatches, runBatches, type BatchOutcome, type EntryFailure } from './batchEntries.js';
+import { PACK_SOURCE } from '../packs/packFormat.js';
 import { EVENT_SOURCE, type QueuedMessage } from './queueMessages.js';
 
 /** EventBridge's largest PutEvents entry: under 256 KB, counted as below. */
@@ -19,11 +20,12 @@ export interface BusEntry {
 }
 
 /**
- * The event bus the relay publishes every message to. PutEvents in batches of
- * 10 entries and 256 KB, all at once, with per-entry retries of the entries
- * EventBridge reports as throttled or failed on its side. A rule target
- * receives the whole event (no InputPath or InputTransformer), which
- * decodeQueueBody reads.
+ * The event bus the relay publishes every message to, in packs (packFormat.ts)
+ * or, for subscriptions created before packs, one event per message. PutEvents
+ * in batches of 10 entries and 256 KB, all at once, with per-entry retries of
+ * the entries EventBridge reports as throttled or failed on its side. The
+ * target of a per-message rule receives the whole event (no InputPath or
+ * InputTransformer), which decodeQueueBody reads.
  *
  * moto's delivery to SQS targets differs: it builds a JSONPath parser per
  * event and target (about a quarter second each, so tests keep fan-out small),
@@ -53,6 +55,16 @@ export class EventBus {
     const bytes = TIME_BYTES + Buffer.byteLength(EVENT_SOURCE) + Buffer.byteLength(topic) + Buffer.byteLength(text);
     if (bytes >= MAX_EVENT_ENTRY_BYTES) return null;
     return { record, bytes, entry: { EventBusName: this.name, Source: EVENT_SOURCE, DetailType: topic, Detail: text, Time: new Date(publishedAt) } };
+  }
+
+  /** The event of a pack (packFormat.ts): source `conveyor.pack`, detail-type its topic; at most `packDetailLimit` bytes of detail. */
+  public packEntry(record: number, topic: string, detail: string): BusEntry {
+    return { record, bytes: Buffer.byteLength(PACK_SOURCE) + Buffer.byteLength(topic) + Buffer.byteLength(detail), entry: { EventBusName: this.name, Source: PACK_SOURCE, DetailType: topic, Detail: detail } };
+  }
+
+  /** The most bytes of detail a pack of the topic may have for its event to stay under 256 KB. */
+  public static packDetailLimit(topic: string): number {
+    return MAX_EVENT_ENTRY_BYTES - 1 - Buffer.byteLength(PACK_SOURCE) - Buffer.byteLength(topic);
   }
 
   /** Publishes every entry; answers the records of the entries that could not be published. */
