@@ -12,7 +12,7 @@ import { BACKEND_ENV, resourcesToEnv, type AwsResources } from '../src/adapters/
 import { AckIdKey } from './constructs/AckIdKey.js';
 import { AlarmTopic } from './constructs/AlarmTopic.js';
 import { Api } from './constructs/Api.js';
-import { Functions, DELAY_CONSUMER_TIMEOUT, functionNames } from './constructs/Functions.js';
+import { Functions, DELAY_CONSUMER_TIMEOUT, functionNames, UNPACKER_TIMEOUT } from './constructs/Functions.js';
 import { Messaging } from './constructs/Messaging.js';
 import { Monitoring } from './constructs/Monitoring.js';
 import { RuntimeAccess } from './constructs/RuntimeAccess.js';
@@ -87,7 +87,7 @@ export class Conveyor extends Construct {
     for (const [key, value] of Object.entries(deploymentTags(prefix))) Tags.of(this).add(key, value);
 
     this.tables = new Tables(this, 'Tables', { removalPolicy: settings.removalPolicy, deletionProtection: settings.removalPolicy !== RemovalPolicy.DESTROY });
-    this.messaging = new Messaging(this, 'Messaging', { resourcePrefix: prefix, delayConsumerTimeout: DELAY_CONSUMER_TIMEOUT, removalPolicy: settings.removalPolicy });
+    this.messaging = new Messaging(this, 'Messaging', { resourcePrefix: prefix, delayConsumerTimeout: DELAY_CONSUMER_TIMEOUT, unpackerTimeout: UNPACKER_TIMEOUT, removalPolicy: settings.removalPolicy });
     this.scheduling = new Scheduling(this, 'Scheduling', {
       resourcePrefix: prefix,
       delayQueue: this.messaging.delayQueue,
@@ -101,6 +101,8 @@ export class Conveyor extends Construct {
       logTable: this.tables.logTable.tableName,
       metaTable: this.tables.metaTable.tableName,
       eventBus: this.messaging.bus.eventBusName,
+      packInboxUrl: this.messaging.packInbox.queueUrl,
+      packInboxArn: this.messaging.packInbox.queueArn,
       delayQueueUrl: this.messaging.delayQueue.queueUrl,
       delayQueueArn: this.messaging.delayQueue.queueArn,
       scheduleGroup: this.scheduling.scheduleGroup.scheduleGroupName,

@@ -15,6 +15,7 @@ export const functionNames = (prefix: string) =>
   ({
     api: `${prefix}-api`,
     relay: `${prefix}-relay`,
+    unpacker: `${prefix}-unpacker`,
     delayConsumer: `${prefix}-delay-consumer`,
     scheduleTarget: `${prefix}-schedule-target`,
   }) as const;
@@ -23,6 +24,7 @@ export const functionNames = (prefix: string) =>
 export const API_TIMEOUT = Duration.seconds(29);
 export const RELAY_TIMEOUT = Duration.minutes(1);
 export const DELAY_CONSUMER_TIMEOUT = Duration.seconds(30);
+export const UNPACKER_TIMEOUT = Duration.seconds(30);
 export const SCHEDULE_TARGET_TIMEOUT = Duration.seconds(30);
 
 /** Relay retries of a failing stream batch (halved each time) before its position goes to the failure queue. */
@@ -51,7 +53,7 @@ export interface FunctionsProps {
 }
 
 /**
- * The four Lambda functions, each with its event source and the least
+ * The five Lambda functions, each with its event source and the least
  * permissions its job needs.
  */
 export class Functions extends Construct {
@@ -59,6 +61,8 @@ export class Functions extends Construct {
   public readonly api: ConveyorFunction;
   /** Log table stream → EventBridge bus (unordered subscriptions) and FIFO queues (ordered ones). */
   public readonly relay: ConveyorFunction;
+  /** Pack inbox → subscription queues: queues each message of the packs the subscriptions' rules delivered. */
+  public readonly unpacker: ConveyorFunction;
   /** Delay queue → log: appends each delayed message when it is due, or sends it on for another hop. */
   public readonly delayConsumer: ConveyorFunction;
   /** Invoked by EventBridge Scheduler at each cron tick; publishes the schedule's message. */
@@ -125,6 +129,17 @@ export class Functions extends Construct {
         ),
       }),
     );
+
+    this.unpacker = new ConveyorFunction(this, 'Unpacker', {
+      ...common,
+      entry: 'unpacker.ts',
+      functionName: names.unpacker,
+      description: 'Conveyor unpacker: queues each message of the packs the subscriptions\' rules deliver',
+      memorySize: 256,
+      timeout: UNPACKER_TIMEOUT,
+    });
+    runtimeAccess.grantSendToSubscriptionQueues(this.unpacker);
+    this.unpacker.function.addEventSource(new SqsEventSource(messaging.packInbox, { batchSize: 10, reportBatchItemFailures: true }));
 
     this.delayConsumer = new ConveyorFunction(this, 'DelayConsumer', {
       ...common,

@@ -9,6 +9,8 @@ export interface MessagingProps {
   readonly resourcePrefix: string;
   /** Timeout of the delay queue's consumer: the queue hides a received message for six times as long. */
   readonly delayConsumerTimeout: Duration;
+  /** Timeout of the pack inbox's consumer, the unpacker: the same rule. */
+  readonly unpackerTimeout: Duration;
   /** What happens to the queues when the stack is deleted: the same as for the tables. */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -19,6 +21,9 @@ export const eventBusName = (prefix: string): string => `${prefix}-bus`;
 /** Receives of a delayed message before it is set aside in the delay dead-letter queue. */
 export const DELAY_MAX_RECEIVE_COUNT = 5;
 
+/** Receives of a pack before it is set aside in the pack inbox's dead-letter queue. */
+export const PACK_MAX_RECEIVE_COUNT = 5;
+
 /** Every queue here: SQS-managed encryption (Scheduler and EventBridge can send without KMS grants) and TLS only. */
 const SECURE_QUEUE: QueueProps = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true };
 
@@ -27,8 +32,12 @@ const SECURE_QUEUE: QueueProps = { encryption: QueueEncryption.SQS_MANAGED, enfo
  * queues and rules of subscriptions are created at runtime, not here.
  */
 export class Messaging extends Construct {
-  /** The stream relay puts every message here; one rule per subscription (`<prefix>-s-*`) routes it to its queue. */
+  /** The stream relay puts every message here, in packs; one rule per subscription (`<prefix>-s-*`) routes the packs naming it to the pack inbox. */
   public readonly bus: EventBus;
+  /** What the subscriptions' rules deliver: each pack wrapped with its subscription's queue name; the unpacker queues its messages. */
+  public readonly packInbox: Queue;
+  /** Packs that failed `PACK_MAX_RECEIVE_COUNT` receives (or are not packs); an alarm watches it. */
+  public readonly packDeadLetterQueue: Queue;
   /** Delayed messages (up to 15 min per hop); its consumer appends them to the log when due. */
   public readonly delayQueue: Queue;
   /** Delayed messages that failed `DELAY_MAX_RECEIVE_COUNT` receives. */
@@ -61,6 +70,20 @@ export class Messaging extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.delayDeadLetterQueue, maxReceiveCount: DELAY_MAX_RECEIVE_COUNT },
     });
+    this.packDeadLetterQueue = new Queue(this, 'PackDeadLetterQueue', {
+      ...secureQueue,
+      queueName: `${prefix}-pack-dlq`,
+      retentionPeriod: Duration.days(14),
+    });
+    this.packInbox = new Queue(this, 'PackInbox', {
+      ...secureQueue,
+      queueName: `${prefix}-pack-inbox`,
+      visibilityTimeout: Duration.seconds(6 * props.unpackerTimeout.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      // A pack of 256 KB of event, wrapped: above SQS's old 256 KiB limit.
+      maxMessageSizeBytes: 1_048_576,
+      deadLetterQueue: { queue: this.packDeadLetterQueue, maxReceiveCount: PACK_MAX_RECEIVE_COUNT },
+    });
     this.relayFailureQueue = new Queue(this, 'RelayFailureQueue', {
       ...secureQueue,
       queueName: `${prefix}-relay-failures`,
@@ -80,17 +103,27 @@ export class Messaging extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter store: the dead-letter queue of the rule targets and schedules created at runtime. An alarm watches its depth.',
     });
-    this.allowRuleTargetsToDeadLetter(prefix);
+    this.allowRuleTargets(prefix);
   }
 
   /**
-   * EventBridge sends a rule target's undeliverable event to its dead-letter
-   * queue as itself, so the queue must allow it; only rules of this bus named for
-   * subscriptions, in this account. (Scheduler sends as the scheduler role instead,
-   * which Scheduling grants.)
+   * The subscriptions' rules deliver packs to the inbox, and EventBridge sends
+   * a rule target's undeliverable event to its dead-letter queue as itself, so
+   * both queues must allow it; only rules of this bus named for subscriptions,
+   * in this account. (Scheduler sends as the scheduler role instead, which
+   * Scheduling grants.)
    */
-  private allowRuleTargetsToDeadLetter(prefix: string): void {
+  private allowRuleTargets(prefix: string): void {
     const ruleArns = Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: `${this.bus.eventBusName}/${subscriptionNamePattern(prefix)}` });
+    this.packInbox.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SubscriptionRulesDeliverPacks',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.packInbox.queueArn],
+        conditions: { ArnLike: { 'aws:SourceArn': ruleArns }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
     this.deliveryFailureQueue.addToResourcePolicy(
       new PolicyStatement({
         sid: 'SubscriptionRulesDeadLetter',

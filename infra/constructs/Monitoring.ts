@@ -29,6 +29,13 @@ export const RELAY_ITERATOR_AGE_THRESHOLD = Duration.minutes(1);
  * that has waited 20 has missed its due time.
  */
 export const DELAY_QUEUE_AGE_THRESHOLD = Duration.minutes(20);
+
+/**
+ * Age of the oldest pack in the pack inbox beyond which fan-out counts as late:
+ * the unpacker takes packs within seconds, so 5 minutes means it is failing
+ * or throttled.
+ */
+export const PACK_INBOX_AGE_THRESHOLD = Duration.minutes(5);
 /**
  * Transaction conflicts per 5 minutes, three periods in a row, that mean
  * sustained contention: racing writers retry conflicts for up to 10 s (the
@@ -62,12 +69,14 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { functions, messaging, scheduling, tables, api } = props;
-    const fns: readonly ConveyorFunction[] = [functions.api, functions.relay, functions.delayConsumer, functions.scheduleTarget];
+    const fns: readonly ConveyorFunction[] = [functions.api, functions.relay, functions.unpacker, functions.delayConsumer, functions.scheduleTarget];
     this.alarmTopic = props.alarmTopic;
 
     const depth = { period: FIVE_MINUTES, statistic: 'Maximum' } as const;
     const delayDeadLetters = messaging.delayDeadLetterQueue.metricApproximateNumberOfMessagesVisible(depth);
     const relayFailures = messaging.relayFailureQueue.metricApproximateNumberOfMessagesVisible(depth);
+    const packDeadLetters = messaging.packDeadLetterQueue.metricApproximateNumberOfMessagesVisible(depth);
+    const packAge = messaging.packInbox.metricApproximateAgeOfOldestMessage(depth);
     const deliveryFailures = messaging.deliveryFailureQueue.metricApproximateNumberOfMessagesVisible(depth);
     const iteratorAge = functions.relay.function.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' });
     const delayAge = messaging.delayQueue.metricApproximateAgeOfOldestMessage(depth);
@@ -84,6 +93,11 @@ export class Monitoring extends Construct {
     const throttleEvents = { log: tableThrottleEvents(tables.logTable, 'log'), meta: tableThrottleEvents(tables.metaTable, 'meta') };
 
     this.addAlarm('DelayDeadLetters', { metric: delayDeadLetters, threshold: 1, description: 'Delayed messages failed every receive and were set aside in the delay dead-letter queue.' });
+    this.addAlarm('PackDeadLetters', {
+      metric: packDeadLetters,
+      threshold: 1,
+      description: `Packs failed every receive and were set aside in ${props.resourcePrefix}-pack-dlq: their messages are missing from the queue each names. Send them back to the pack inbox once the cause is fixed.`,
+    });
     this.addAlarm('RelayFailures', {
       metric: relayFailures,
       threshold: 1,
@@ -125,6 +139,12 @@ export class Monitoring extends Construct {
       above: true,
       evaluationPeriods: 5,
       description: `Fan-out has lagged the log by more than ${RELAY_ITERATOR_AGE_THRESHOLD.toHumanString()} for 5 minutes.`,
+    });
+    this.addAlarm('PackInboxAge', {
+      metric: packAge,
+      threshold: PACK_INBOX_AGE_THRESHOLD.toSeconds(),
+      above: true,
+      description: `A pack has waited more than ${PACK_INBOX_AGE_THRESHOLD.toHumanString()} in the pack inbox: fan-out to unordered subscriptions is late.`,
     });
     this.addAlarm('DelayQueueAge', {
       metric: delayAge,
@@ -182,7 +202,7 @@ export class Monitoring extends Construct {
           graph('Relay iterator age (ms)', [iteratorAge]),
           graph('Delay queue', [messaging.delayQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES }), messaging.delayQueue.metricApproximateNumberOfMessagesNotVisible({ period: FIVE_MINUTES })]),
           graph('Oldest delayed message (s)', [delayAge]),
-          graph('Set aside', [delayDeadLetters.with({ label: 'delay dead letters' }), relayFailures.with({ label: 'relay failures' }), deliveryFailures.with({ label: 'delivery failures' })]),
+          graph('Set aside', [delayDeadLetters.with({ label: 'delay dead letters' }), packDeadLetters.with({ label: 'pack dead letters' }), relayFailures.with({ label: 'relay failures' }), deliveryFailures.with({ label: 'delivery failures' })]),
         ],
         [
           graph('Rule targets', [ruleFailures, ruleDeadLetterFailures]),

@@ -87,7 +87,7 @@ export class RuntimeAccess extends Construct {
 
   /** Sending to subscription queues: the relay feeds ordered subscriptions' FIFO queues directly. */
   public grantSendToSubscriptionQueues(grantee: IGrantable & IConstruct): Grant {
-    acknowledgeWildcardResource(grantee, this.queueArnPattern, `The relay sends to the FIFO queues of ordered subscriptions, created at runtime and named ${subscriptionNamePattern(this.prefix)}.`);
+    acknowledgeWildcardResource(grantee, this.queueArnPattern, `The relay (ordered subscriptions, and messages too large for a pack) and the unpacker send to subscription queues, created at runtime and named ${subscriptionNamePattern(this.prefix)}.`);
     return Grant.addToPrincipal({ grantee, actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resourceArns: [this.queueArnPattern] });
   }
 

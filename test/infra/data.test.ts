@@ -200,7 +200,7 @@ describe('Function: synthesizeConveyorTemplate', () => {
   it('builds data resources (tables, queues, bus, scheduler role, ack-id key) that refer to nothing else', () => {
     const foreign = [...dataIds].flatMap((id) => referencesOf(resources[id]).filter((ref) => !dataIds.has(ref)).map((ref) => `${id} → ${ref}`));
 
-    expect(dataIds.size).toBe(2 + 4 + 1 + 1 + 1);
+    expect(dataIds.size).toBe(2 + 6 + 1 + 1 + 1);
     expect(foreign).toEqual([]);
   });
 

@@ -10,7 +10,7 @@ import { actionsOf, grantsOf, logicalIdOf, resourcesOf, statementsOf, synthesize
 
 const synthesized = synthesizeStack();
 const { template, stack } = synthesized;
-const { api, relay, delayConsumer, scheduleTarget } = stack.functions;
+const { api, relay, unpacker, delayConsumer, scheduleTarget } = stack.functions;
 const all = { api, relay, delayConsumer, scheduleTarget };
 
 const QUEUES = 'arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:conveyor-s-*';
@@ -22,6 +22,7 @@ describe('Construct: Functions', () => {
   it.each([
     { name: 'conveyor-api', memory: 512, timeout: 29 },
     { name: 'conveyor-relay', memory: 512, timeout: 60 },
+    { name: 'conveyor-unpacker', memory: 256, timeout: 30 },
     { name: 'conveyor-delay-consumer', memory: 256, timeout: 30 },
     { name: 'conveyor-schedule-target', memory: 256, timeout: 30 },
   ])('runs $name on Node.js 24, arm64, traced, with $memory MB and $timeout s', ({ name, memory, timeout }) => {
@@ -44,7 +45,7 @@ describe('Construct: Functions', () => {
     const environments = environmentsOf(template.findResources('AWS::Lambda::Function'));
     const required = Object.entries(ResourceEnv).filter(([field]) => !OPTIONAL_RESOURCES.has(field as keyof typeof ResourceEnv)).map(([, name]) => name);
 
-    expect(environments).toHaveLength(4);
+    expect(environments).toHaveLength(5);
     for (const variables of environments) {
       expect(Object.keys(variables).sort()).toEqual([...required, 'CONVEYOR_BACKEND', 'CONVEYOR_LOG_COMPRESSION', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
       expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', CONVEYOR_LOG_COMPRESSION: 'deflate', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
@@ -71,7 +72,7 @@ describe('Construct: Functions', () => {
   });
 
   it('keeps every function log for a month', () => {
-    expect(Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } }))).toHaveLength(5);
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } }))).toHaveLength(6);
   });
 
   it('relays only inserted messages of the log stream, in order, bisecting failures and sending what fails to the failure queue', () => {
@@ -123,6 +124,46 @@ describe('Construct: Functions', () => {
       ScalingConfig: { MaximumConcurrency: DELAY_CONSUMER_MAX_CONCURRENCY },
     });
     expect(DELAY_CONSUMER_MAX_CONCURRENCY).toBe(10);
+  });
+
+  it('feeds the pack inbox to the unpacker 10 packs at a time, reporting failures item by item, and sets a pack aside after 5 receives', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(unpacker.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.packInbox), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'conveyor-pack-inbox',
+      VisibilityTimeout: 180,
+      MaximumMessageSize: 1_048_576,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(stack.messaging.packDeadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
+    });
+  });
+
+  it('lets only the subscriptions’ rules of this bus and account deliver to the pack inbox', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalIdOf(stack.messaging.packInbox) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SubscriptionRulesDeliverPacks',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnLike: { 'aws:SourceArn': Match.anyValue() }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    const inboxPolicy = JSON.stringify(template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: logicalIdOf(stack.messaging.packInbox) }] } }));
+    expect(inboxPolicy).toContain(`":rule/",{"Ref":"${logicalIdOf(stack.messaging.bus)}"},"/conveyor-s-*"`);
+  });
+
+  it('lets the unpacker consume the pack inbox and send to subscription queues, nothing more', () => {
+    expect(grantsOf(synthesized, unpacker.role, 'sqs:ReceiveMessage')).toEqual([ref(stack.messaging.packInbox)]);
+    expect(grantsOf(synthesized, unpacker.role, 'sqs:SendMessage')).toEqual([QUEUES]);
+    expect(grantsOf(synthesized, unpacker.role, 'dynamodb:GetItem')).toEqual([]);
+    expect(grantsOf(synthesized, unpacker.role, 'events:PutEvents')).toEqual([]);
   });
 
   it('reserves 5 executions for the schedule target and none for the other functions', () => {

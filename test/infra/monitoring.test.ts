@@ -24,7 +24,7 @@ const alarmUsing = (namespace: string, metricName: string, dimensions: Record<st
   Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: namespace, MetricName: metricName, Dimensions: [dimensions] } }) })]),
 });
 
-const functions = [stack.functions.api, stack.functions.relay, stack.functions.delayConsumer, stack.functions.scheduleTarget];
+const functions = [stack.functions.api, stack.functions.relay, stack.functions.unpacker, stack.functions.delayConsumer, stack.functions.scheduleTarget];
 const scheduleGroup = { Name: 'ScheduleGroup', Value: 'conveyor' };
 
 describe('Construct: Monitoring', () => {
@@ -109,12 +109,12 @@ describe('Construct: Monitoring', () => {
     });
   });
 
-  it('alarms on errors of each function, 23 alarms in all', () => {
+  it('alarms on errors of each function, 27 alarms in all', () => {
     for (const fn of functions) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', alarmOn('Errors', { Value: { Ref: logicalIdOf(fn.function) } }, 1));
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 23);
-    expect(stack.monitoring.alarms).toHaveLength(23);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 27);
+    expect(stack.monitoring.alarms).toHaveLength(27);
   });
 
   it('draws a dashboard of the same metrics and creates no alarm topic without an email address', () => {
@@ -143,6 +143,6 @@ describe('Construct: Monitoring', () => {
       EnableKeyRotation: true,
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
     });
-    expect(Object.keys(withEmail.template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmActions: [{ Ref: topic }] } }))).toHaveLength(23);
+    expect(Object.keys(withEmail.template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmActions: [{ Ref: topic }] } }))).toHaveLength(27);
   });
 });
