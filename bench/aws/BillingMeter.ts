@@ -23,7 +23,7 @@ const IDLE_POLL = 'idlePoll';
  * recorded by whoever invokes the handlers (`invoke`, `apiRequest`).
  *
  * @example
- * const meter = new BillingMeter({ api: 512, relay: 512, delayConsumer: 256, scheduleTarget: 256 });
+ * const meter = new BillingMeter({ api: 512, relay: 512, unpacker: 256, delayConsumer: 256, scheduleTarget: 256 });
  * const clients = createAwsClients({ plugins: [meter] });
  * await meter.invoke('relay', () => relay(records));
  * meter.take(); // { usage, requests: { 'relay:EventBridge.PutEvents': 1, ... } }

@@ -11,6 +11,7 @@ import { LocalAwsRunner } from '../../src/emulation/LocalAwsRunner.js';
 import { setEmulatorClock, startMotoServer, type MotoServer } from '../../src/emulation/motoServer.js';
 import { startLocalAws, synthesizeTemplate, type LocalAws } from '../../src/emulation/startLocalAws.js';
 import { BillingMeter } from './BillingMeter.js';
+import { chunks64k } from './sizes.js';
 import { STACK_FUNCTION_ROLES, type FunctionRole } from './usage.js';
 
 const PREFIX = 'conveyor';
@@ -41,7 +42,7 @@ type StackRole = (typeof STACK_FUNCTION_ROLES)[number];
  * from the synthesized template, not restated here), a consumer's at CONSUMER_MEMORY_MB.
  */
 export function functionMemory(template: Record<string, unknown>): Record<FunctionRole, number> {
-  const names: Record<StackRole, string> = { api: `${PREFIX}-api`, relay: `${PREFIX}-relay`, delayConsumer: `${PREFIX}-delay-consumer`, scheduleTarget: `${PREFIX}-schedule-target` };
+  const names: Record<StackRole, string> = { api: `${PREFIX}-api`, relay: `${PREFIX}-relay`, unpacker: `${PREFIX}-unpacker`, delayConsumer: `${PREFIX}-delay-consumer`, scheduleTarget: `${PREFIX}-schedule-target` };
   const functions = Object.values((template['Resources'] ?? {}) as Record<string, { Type: string; Properties?: { FunctionName?: unknown; MemorySize?: unknown } }>).filter(
     (resource) => resource.Type === 'AWS::Lambda::Function',
   );
@@ -97,6 +98,11 @@ export class CostDeployment {
         handlers: {
           relay: (records) => meter.invoke('relay', () => services.relay(records)),
           delayConsumer: (records) => meter.invoke('delayConsumer', () => services.releaseDelayed(records)),
+          unpacker: (records) => {
+            // Each pack in the inbox is a message EventBridge's rule sent there: a send made for you, billed per 64 KB.
+            meter.serviceSqsSends(records.reduce((sends, record) => sends + chunks64k(Buffer.byteLength(record.body)), 0));
+            return meter.invoke('unpacker', () => services.unpack(records));
+          },
           scheduleTarget: () => {
             meter.schedulerInvocation();
             return meter.invoke('scheduleTarget', () => services.fireSchedules());

@@ -1,6 +1,6 @@
 import { kibibyteBody, type BodyKind } from './bodies.js';
 import type { CostDeployment } from './deployment.js';
-import { addUsage, usageOf, type Usage } from './usage.js';
+import type { Usage } from './usage.js';
 
 /** What one measured phase used, over how many messages. */
 export interface Measurement {
@@ -28,10 +28,10 @@ export function runMessages(messages: number, batch: number): number {
   return Math.min(messages, 20 * batch);
 }
 
-/** What the meter counted since its last take, as a phase of `messages` messages and `httpCalls` API calls (plus `extra`). */
-export function take(deployment: CostDeployment, messages: number, httpCalls: number, extra?: Usage): Measurement {
+/** What the meter counted since its last take, as a phase of `messages` messages and `httpCalls` API calls. */
+export function take(deployment: CostDeployment, messages: number, httpCalls: number): Measurement {
   const { usage, requests } = deployment.meter.take();
-  return { messages, usage: extra === undefined ? usage : addUsage(usage, extra), requests, httpCalls };
+  return { messages, usage, requests, httpCalls };
 }
 
 /** Publishes `messages` 1 KiB messages (keys over 20 values, bodies of `body`'s kind) to `topic` in calls of `batch`; answers the number of calls. */
@@ -66,8 +66,10 @@ export interface FanOutMeasurement {
 /**
  * Publish and fan-out: for each subscription count a topic with that many
  * subscriptions (no filter), published to at each batch size; then the runner
- * relays. EventBridge's deliveries to the queues happen inside the service and
- * no client sees them: they are counted as the growth of the queues.
+ * relays, the rules deliver packs to the pack inbox, and the unpacker queues
+ * their messages. EventBridge's sends to the inbox happen inside the service
+ * and no client sees them: the deployment's unpacker counts them as it
+ * receives them, each pack billed per 64 KB.
  */
 export async function measureFanOut(deployment: CostDeployment, messages: number, progress: (line: string) => void): Promise<{ fanOut: FanOutMeasurement[]; pullAck: Measurement[] }> {
   const fanOut: FanOutMeasurement[] = [];
@@ -83,7 +85,7 @@ export async function measureFanOut(deployment: CostDeployment, messages: number
       await deployment.runner.settle(true);
       const delivered = (await deployment.queuedMessages()) - queuedBefore;
       if (delivered !== count * subscriptions) throw new Error(`expected ${count * subscriptions} copies in the queues of ${topic}, found ${delivered}`);
-      fanOut.push({ subscriptions, batch, publish, fanOut: take(deployment, count, 0, usageOf({ serviceSqsSends: delivered })) });
+      fanOut.push({ subscriptions, batch, publish, fanOut: take(deployment, count, 0) });
       progress(`  fan-out  N=${String(subscriptions).padStart(2)} batch=${String(batch).padStart(3)}: ${count} messages in ${calls} publish calls, ${delivered} copies delivered`);
     }
     // Three subscriptions with the same backlog: one drained at each pull batch size.
@@ -153,7 +155,7 @@ export async function measureDelayed(deployment: CostDeployment, messages: numbe
       await deployment.runner.settle(true);
       const delivered = (await deployment.queuedMessages()) - queuedBefore;
       if (delivered !== count) throw new Error(`expected ${count} delayed messages in ${topic}'s queue, found ${delivered}`);
-      results.push({ delaySeconds, batch, publish, release: take(deployment, count, 0, usageOf({ serviceSqsSends: delivered })) });
+      results.push({ delaySeconds, batch, publish, release: take(deployment, count, 0) });
       progress(`  delayed  ${delaySeconds}s batch=${String(batch).padStart(3)}: ${count} messages in ${calls} publish calls, ${delivered} released`);
     }
     await deployment.call('DELETE', `/v1/topics/${topic}`);

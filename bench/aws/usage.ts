@@ -1,5 +1,5 @@
 /** The Lambda functions of ConveyorStack. */
-export const STACK_FUNCTION_ROLES = ['api', 'relay', 'delayConsumer', 'scheduleTarget'] as const;
+export const STACK_FUNCTION_ROLES = ['api', 'relay', 'unpacker', 'delayConsumer', 'scheduleTarget'] as const;
 /**
  * Every Lambda function the model bills: the stack's, and `consumer`, a user's
  * function that consumes a subscription through an SQS event source mapping
@@ -40,7 +40,7 @@ const noLambda: LambdaUsage = { invocations: 0, gbSeconds: 0, ms: 0, cpuGbSecond
 export function emptyUsage(): Usage {
   return {
     apiGatewayRequests: 0,
-    lambda: { api: noLambda, relay: noLambda, delayConsumer: noLambda, scheduleTarget: noLambda, consumer: noLambda },
+    lambda: { api: noLambda, relay: noLambda, unpacker: noLambda, delayConsumer: noLambda, scheduleTarget: noLambda, consumer: noLambda },
     dynamoWriteUnits: 0,
     dynamoReadUnits: 0,
     eventBridgeEvents: 0,

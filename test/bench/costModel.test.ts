@@ -18,7 +18,7 @@ async function meterRequest(meter: BillingMeter, service: string, command: strin
   await middleware!(async () => ({ output }), { commandName: `${command}Command` })({ input });
 }
 
-const MEMORY = { api: 512, relay: 512, delayConsumer: 256, scheduleTarget: 256, consumer: 128 };
+const MEMORY = { api: 512, relay: 512, unpacker: 256, delayConsumer: 256, scheduleTarget: 256, consumer: 128 };
 
 describe('AWS cost model arithmetic', () => {
   describe('billing sizes', () => {
