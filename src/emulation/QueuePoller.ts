@@ -1,6 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { sendWithPartialRetry } from '../adapters/aws/batches.js';
 import { ConfigurationError } from '../domain/errors.js';
 import { recordAttributes, recordMessageAttributes, sqsRecord } from './sqsRecords.js';
 
@@ -67,12 +68,24 @@ export class QueuePoller {
       return records.length;
     }
     const done = Messages.filter((message) => !failed.has(message.MessageId ?? ''));
-    if (done.length > 0) {
-      await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }),
-      );
-    }
+    if (done.length > 0) await this.delete(done);
     return records.length;
+  }
+
+  /**
+   * Deletes what the handler finished, retrying the entries SQS failed on its
+   * side, as Lambda's poller does; what still fails comes back after the
+   * visibility timeout, to be handled again.
+   */
+  private async delete(messages: readonly Message[]): Promise<void> {
+    try {
+      await sendWithPartialRetry(messages, MAX_RECEIVE, 'delete handled messages', async (batch) => {
+        const answer = await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }));
+        return (answer.Failed ?? []).filter((failure) => failure.SenderFault !== true).flatMap((failure) => batch.filter((_, index) => String(index) === failure.Id));
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, queue: this.queueUrl }, 'event source mapping: handled messages could not be deleted; they come back');
+    }
   }
 
   private toRecord(message: Message): SQSRecord {

@@ -69,7 +69,8 @@ describe('AWS backend under injected AWS faults', () => {
       },
       {
         case: 'SQS fails entries of DeleteMessageBatch (acks)',
-        rules: () => [{ target: 'SQS.DeleteMessageBatch', kind: 'partial', entries: [0, 2], times: 6 }],
+        // The subscription queues' deletes only: the pack inbox's are its event source mapping's, which Lambda makes.
+        rules: ({ local }) => [{ target: 'SQS.DeleteMessageBatch', kind: 'partial', entries: [0, 2], times: 6, inputContains: `${local.resources.resourcePrefix}-s-` }],
       },
       {
         case: 'DynamoDB cancels appends with transaction conflicts',

@@ -1,6 +1,7 @@
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
 import { decodeAckId, encodeAckId, subscriptionTag, type SqsAckId } from '../../src/adapters/aws/sqs/ackIds.js';
 import { packBatches } from '../../src/adapters/aws/sqs/batchEntries.js';
+import { rulePattern } from '../../src/adapters/aws/sqs/eventPattern.js';
 import { fifoGroupId, relayDeduplicationId } from '../../src/adapters/aws/sqs/fifo.js';
 import { deadLetterAttributes, decodeQueueBody, encodeQueuedMessage, readDeadLetterInfo } from '../../src/adapters/aws/sqs/queueMessages.js';
 import { AckLimits } from '../../src/domain/constants.js';
@@ -243,5 +244,14 @@ describe('SQS encodings', () => {
       expect(ids[0]).toMatch(/^orders\.[0-9a-f]{8}:1:42$/);
     });
 
+    it('matches a subscription’s filter against the detail’s filterable part, and every event of the topic without one', () => {
+      // Act
+      const filtered = JSON.parse(rulePattern({ topic: 'orders', filter: { key: ['vip'] } }));
+      const unfiltered = JSON.parse(rulePattern({ topic: 'orders', filter: null }));
+
+      // Assess
+      expect(filtered).toEqual({ source: ['conveyor'], 'detail-type': ['orders'], detail: { filterable: { key: ['vip'] } } });
+      expect(unfiltered).toEqual({ source: ['conveyor'], 'detail-type': ['orders'] });
+    });
   });
 });

@@ -1,13 +1,12 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import pino from 'pino';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
 import type { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
 import { batchEnd, HEAD_OFFSET, toBatchedMessage, toBatchItem, toStoredBatch, type BatchItem } from '../../src/adapters/aws/logItems.js';
-import { partitionKey, subscriptionResourceNames } from '../../src/adapters/aws/names.js';
-import { queuePolicy } from '../../src/adapters/aws/queuePolicy.js';
+import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { AckIdSigner } from '../../src/adapters/aws/sqs/AckIdSigner.js';
 import type { LogMessageSource } from '../../src/adapters/aws/sqs/deadLetterMoves.js';
@@ -18,7 +17,7 @@ import { PackUnpacker } from '../../src/adapters/aws/packs/PackUnpacker.js';
 import type { RoutedSubscription } from '../../src/adapters/aws/packs/packFormat.js';
 import { StreamRelay, type RouteCatalog } from '../../src/adapters/aws/StreamRelay.js';
 import { SubscriptionResources } from '../../src/adapters/aws/SubscriptionResources.js';
-import type { Delivery, Json, Message, Subscription, Topic } from '../../src/domain/types.js';
+import type { Delivery, Message, Subscription, Topic } from '../../src/domain/types.js';
 import { asLambdaJson } from '../../src/emulation/lambdaJson.js';
 import { QueuePoller } from '../../src/emulation/QueuePoller.js';
 import type { Clock } from '../../src/ports/Clock.js';
@@ -148,7 +147,7 @@ export function buildAdapters(
   const retry = { attempts: 3, baseDelayMs: 1 };
   const directory = new QueueDirectory(clients.sqs, RESOURCES.resourcePrefix, retry);
   const heads = new RecordedHeads();
-  const unpacker = new PackUnpacker(clients.sqs, directory, pino({ level: 'silent' }), retry);
+  const unpacker = new PackUnpacker(clients.sqs, directory, `${emulator.endpoint}/123456789012/${PACK_INBOX}`, parts.clock, pino({ level: 'silent' }), retry);
   return {
     unpackAll: async () => {
       const url = await directory.url(PACK_INBOX);
@@ -218,22 +217,14 @@ export function useSqsWorld(topic: Topic): () => SqsWorld {
 }
 
 /**
- * Turns a provisioned unordered subscription into one as versions before packs
- * made it: its rule matches one event per message of its topic (its filter
- * applied to `detail.filterable`) and delivers the whole event straight to its
- * queue, whose policy lets the rule send. The catalog then reports it as
- * reached per message, as the metadata store reports an item without `fanOut`.
+ * Provisions an unordered subscription as versions before packs made it (and
+ * the stack's `fanOut: event` still does): its rule matches one event per
+ * message and delivers it straight to its queue. The catalog reports it as
+ * reached per message, as the metadata store reports such an item.
  */
-export async function makePerMessage(adapters: SqsAdapters, catalog: InMemoryCatalog, subscription: Subscription): Promise<void> {
-  const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
-  const pattern: Record<string, Json> = { source: ['conveyor'], 'detail-type': [subscription.topic] };
-  if (subscription.filter !== null) pattern['detail'] = { filterable: subscription.filter };
-  const { RuleArn } = await adapters.clients.events.send(new PutRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus, EventPattern: JSON.stringify(pattern) }));
-  const url = await adapters.directory.url(names.queue);
-  if (url === null || RuleArn === undefined) throw new Error('provision the subscription first');
-  const queueArn = await adapters.directory.arn(names.queue, url);
-  await adapters.clients.events.send(new PutTargetsCommand({ Rule: names.rule, EventBusName: RESOURCES.eventBus, Targets: [{ Id: 'queue', Arn: queueArn }] }));
-  await adapters.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: queuePolicy(queueArn, RuleArn) } }));
+export async function provisionPerMessage(adapters: SqsAdapters, catalog: InMemoryCatalog, subscription: Subscription): Promise<void> {
+  await new SubscriptionResources(adapters.clients, RESOURCES, adapters.directory, 'event').provision(subscription);
+  catalog.subscriptions.push(subscription);
   catalog.perMessage.add(subscription);
 }
 

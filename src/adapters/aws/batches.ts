@@ -19,7 +19,8 @@ export interface PartialRetryOptions {
  * Sends entries in batches and retries only the entries a batch reported as
  * failed (PutEvents, SendMessageBatch, DeleteMessageBatch answer per entry).
  * `send` returns the entries that failed with a retryable reason. Entries that
- * still fail after every attempt make the whole call fail with Unavailable.
+ * still fail after every attempt make the whole call fail with Unavailable, or
+ * are handed to `spent` when given.
  *
  * @example
  * await sendWithPartialRetry(entries, 10, 'publish events', async (batch) => failedOf(await events.send(...)));
@@ -30,6 +31,7 @@ export async function sendWithPartialRetry<T>(
   what: string,
   send: (batch: T[]) => Promise<T[]>,
   options: PartialRetryOptions = {},
+  spent?: (entries: T[]) => void,
 ): Promise<void> {
   const attempts = options.attempts ?? 6;
   const baseDelayMs = options.baseDelayMs ?? 50;
@@ -39,6 +41,7 @@ export async function sendWithPartialRetry<T>(
     for (const batch of chunk(pending, batchSize)) failed.push(...(await send(batch)));
     pending = failed;
     if (pending.length === 0) return;
+    if (attempt >= attempts && spent !== undefined) return spent(pending);
     if (attempt >= attempts) throw new UnavailableError(`AWS could not ${what}: ${pending.length} entr${pending.length === 1 ? 'y' : 'ies'} still failing after ${attempts} attempts; retry later`);
     await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
   }

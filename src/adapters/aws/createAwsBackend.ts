@@ -19,6 +19,7 @@ import type { AwsResources } from './resources.js';
 import { SchedulerTimers } from './SchedulerTimers.js';
 import { SqsDeadLetterQueues } from './SqsDeadLetterQueues.js';
 import { SqsSubscriptionQueues } from './SqsSubscriptionQueues.js';
+import type { FanOut } from './packs/packFormat.js';
 import { PackUnpacker } from './packs/PackUnpacker.js';
 import { logMessageSource } from './sqs/deadLetterMoves.js';
 import { QueueDirectory } from './sqs/QueueDirectory.js';
@@ -35,6 +36,8 @@ export interface AwsBackendOptions {
   readonly responseBytes?: number;
   /** How the log stores record batches (LogCompression). @default 'deflate' */
   readonly logCompression?: LogCompression;
+  /** What the rules of new subscriptions match (SubscriptionResources). @default 'pack' */
+  readonly fanOut?: FanOut;
 }
 
 /** The AWS backend's ports, plus the logic of the functions that are not the API. */
@@ -71,7 +74,7 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
   const ackIdKey = new AckIdKeySecret(clients.secrets, resources.ackKeySecretArn);
   const queues = new SqsSubscriptionQueues(directory, logMessageSource(topics, log), () => ackIdKey.signer(), clock, telemetry, responseBytes);
   metadata = new DynamoMetadataStore(clients, resources, {
-    provisioner: new SubscriptionResources(clients, resources, directory),
+    provisioner: new SubscriptionResources(clients, resources, directory, options.fanOut ?? 'pack'),
     backfill: backfillFromLog(log, queues),
     timers: new SchedulerTimers(clients, resources),
   });
@@ -89,6 +92,6 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
     backend,
     relay: new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable)),
     delayConsumer: new DelayQueueConsumer(clients, resources, metadata, log, clock, logger),
-    unpacker: new PackUnpacker(clients.sqs, directory, logger),
+    unpacker: new PackUnpacker(clients.sqs, directory, resources.packInboxUrl, clock, logger),
   };
 }

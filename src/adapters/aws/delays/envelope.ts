@@ -3,6 +3,7 @@ import { InvalidRequestError } from '../../../domain/errors.js';
 import type { Json, Topic } from '../../../domain/types.js';
 import type { LogEntry } from '../../../ports/MessageLog.js';
 import type { DelayedEnvelope } from '../collaborators.js';
+import { sqsJson } from '../sqs/queueMessages.js';
 
 /** The envelope of a delayed entry of `topic`. */
 export function toEnvelope(topic: Pick<Topic, 'name' | 'createdAt'>, entry: LogEntry & { readonly dueAt: number }): DelayedEnvelope {
@@ -18,13 +19,9 @@ export function toEnvelope(topic: Pick<Topic, 'name' | 'createdAt'>, entry: LogE
   };
 }
 
-/**
- * The envelope as an SQS message body or a schedule's Input. JSON escapes
- * control characters and lone surrogates already; U+FFFE and U+FFFF, which SQS
- * refuses in a message, can only sit inside JSON strings, so they are escaped too.
- */
+/** The envelope as an SQS message body or a schedule's Input (sqsJson: text SQS accepts). */
 export function encodeEnvelope(envelope: DelayedEnvelope): string {
-  return JSON.stringify(envelope).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+  return sqsJson(envelope);
 }
 
 const envelopeSchema = z.object({

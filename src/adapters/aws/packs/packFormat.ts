@@ -1,4 +1,5 @@
 import type { Subscription } from '../../../domain/types.js';
+import { sqsJson } from '../sqs/queueMessages.js';
 
 /**
  * Packed fan-out, as it crosses EventBridge and the pack inbox:
@@ -30,18 +31,36 @@ export interface Pack {
   readonly messages: readonly unknown[];
 }
 
-/** What the pack inbox receives from one subscription's rule: the queue to unpack into, and the pack. */
+/**
+ * What the pack inbox receives from one subscription's rule: the queue to
+ * unpack into, and the pack; `attempt` counts the times the unpacker sent
+ * messages SQS refused back to the inbox (absent from what a rule delivers).
+ */
 export interface PackDelivery {
   readonly queue: string;
   readonly pack: Pack;
+  readonly attempt?: number;
+}
+
+/** A pack delivery as the unpacker reads it: each message as the text its subscription queue gets. */
+export interface ReadPackDelivery {
+  readonly queue: string;
+  readonly bodies: string[];
+  readonly attempt: number;
 }
 
 /**
  * How the relay reaches an unordered subscription: `pack` for subscriptions
- * created since packed fan-out (their rule matches packs), `event` for those
- * created before it, whose rule still matches one event per message.
+ * whose rule matches packs, `event` for those whose rule matches one event per
+ * message and filters it: every subscription created before packs, and those
+ * created while the stack's `fanOut` setting says `event` (for the deploy that
+ * upgrades a deployment from a version without packs).
  */
-export type FanOut = 'pack' | 'event';
+export const FAN_OUTS = ['pack', 'event'] as const;
+export type FanOut = (typeof FAN_OUTS)[number];
+
+/** The environment variable of the stack's `fanOut` setting: how the API makes new subscriptions. */
+export const FAN_OUT_ENV = 'CONVEYOR_FAN_OUT';
 
 /** A subscription of a topic, with how the relay reaches it. */
 export interface RoutedSubscription {
@@ -86,11 +105,13 @@ export function packHead(to: readonly string[]): string {
   return `{"to":${JSON.stringify(to)},"messages":[`;
 }
 
-/**
- * A pack delivery read from the inbox message's body, with each message as
- * the text its subscription queue gets; null for anything else.
- */
-export function readPackDelivery(text: string): { readonly queue: string; readonly bodies: string[] } | null {
+/** The inbox message that sends messages (their queued texts) back to the inbox for `queue`, on their `attempt`-th return. */
+export function packDelivery(queue: string, messageTexts: readonly string[], attempt: number): string {
+  return `{"queue":${JSON.stringify(queue)},"attempt":${attempt},"${PACK_INPUT}":${packDetail([], messageTexts)}}`;
+}
+
+/** A pack delivery read from the inbox message's body (sqsJson texts, which SQS accepts); null for anything else. */
+export function readPackDelivery(text: string): ReadPackDelivery | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -100,7 +121,9 @@ export function readPackDelivery(text: string): { readonly queue: string; readon
   if (!isObject(parsed) || typeof parsed['queue'] !== 'string' || !isObject(parsed[PACK_INPUT])) return null;
   const messages = parsed[PACK_INPUT]['messages'];
   if (!Array.isArray(messages) || !messages.every(isObject)) return null;
-  return { queue: parsed['queue'], bodies: messages.map((message) => JSON.stringify(message)) };
+  const attempt = parsed['attempt'] ?? 0;
+  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 0) return null;
+  return { queue: parsed['queue'], bodies: messages.map((message) => sqsJson(message)), attempt };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -103,8 +103,13 @@ export class SqsQueue {
     );
   }
 
-  /** SendMessageBatch in batches of 10 and 1 MiB; FIFO batches go one after the other, one entry per group each. */
-  public async send(messages: readonly OutgoingSqsMessage[]): Promise<Array<EntryFailure<OutgoingSqsMessage>>> {
+  /**
+   * SendMessageBatch in batches of 10 and 1 MiB; FIFO batches go one after the
+   * other, one entry per group each. Answers the entries SQS refused; entries
+   * still failing after the retries fail the call, or with `spentAsFailures`
+   * are answered too.
+   */
+  public async send(messages: readonly OutgoingSqsMessage[], options: { readonly spentAsFailures?: boolean } = {}): Promise<Array<EntryFailure<OutgoingSqsMessage>>> {
     const batches = packBatches(messages, {
       maxEntries: MAX_BATCH_ENTRIES,
       maxBytes: MAX_SQS_BATCH_BYTES,
@@ -130,7 +135,7 @@ export class SqsQueue {
         );
         return sqsBatchOutcome(batch, answer ?? {});
       },
-      { sequential: this.fifo, retry: this.retry },
+      { sequential: this.fifo, retry: this.retry, spentAsFailures: options.spentAsFailures === true },
     );
   }
 

@@ -72,10 +72,15 @@ export interface BatchOutcome<T> {
   readonly failed: ReadonlyArray<EntryFailure<T>>;
 }
 
+/** The code of an entry that `spentAsFailures` answers as failed. */
+export const RETRIES_SPENT = 'RetriesSpent';
+
 export interface RunBatchesOptions {
   /** Run the batches one after the other (FIFO order), instead of all at once. @default false */
   readonly sequential?: boolean;
   readonly retry?: PartialRetryOptions;
+  /** Entries still failing after every retry are answered as failures (code `RetriesSpent`) instead of failing the whole call. @default false */
+  readonly spentAsFailures?: boolean;
 }
 
 /**
@@ -102,6 +107,7 @@ export async function runBatches<T>(
         return [...outcome.retry];
       },
       options.retry,
+      options.spentAsFailures === true ? (entries) => failed.push(...entries.map((entry) => ({ entry, code: RETRIES_SPENT, message: 'still failing after every retry' }))) : undefined,
     );
   if (options.sequential === true) {
     for (const batch of batches) await runOne(batch);

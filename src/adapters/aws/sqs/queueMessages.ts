@@ -7,14 +7,15 @@ export const EVENT_SOURCE = 'conveyor';
 
 /**
  * A log message as a subscription queue carries it: the body of what the relay
- * sends to an ordered subscription's FIFO queue, of requeued and redriven
- * copies, and the `detail` of the event EventBridge delivers to an unordered
- * subscription's queue.
+ * sends to an ordered subscription's FIFO queue, of what the unpacker sends to
+ * an unordered one's, of requeued and redriven copies, each message of a pack,
+ * and the `detail` of the event a subscription created before packs gets
+ * from its rule.
  *
  * The fields a filter sees (`key`, `attributes`, `body`: SubscriptionMatcher's
- * input) sit apart under `filterable`, and a rule matches `detail.filterable`:
- * a filter that names `id` or `offset` then matches nothing on EventBridge,
- * exactly as it matches nothing in SubscriptionMatcher.
+ * input) sit apart under `filterable`, and such a rule matches
+ * `detail.filterable`: a filter that names `id` or `offset` then matches
+ * nothing on EventBridge, exactly as it matches nothing in SubscriptionMatcher.
  */
 export interface QueuedMessage {
   readonly id: string;
@@ -42,7 +43,16 @@ export function toQueuedMessage(message: Message): QueuedMessage {
 }
 
 export function encodeQueuedMessage(message: Message): string {
-  return JSON.stringify(toQueuedMessage(message));
+  return sqsJson(toQueuedMessage(message));
+}
+
+/**
+ * JSON text that SQS accepts as a message body. JSON escapes control
+ * characters and lone surrogates already; U+FFFE and U+FFFF, which SQS refuses
+ * in a message, can only sit inside JSON strings, so they are escaped too.
+ */
+export function sqsJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }
 
 /**
