@@ -15,7 +15,7 @@ import {
   InMemoryCatalog,
   InMemoryLog,
   labelsOf,
-  makePerMessage,
+  provisionPerMessage,
   messagesOf,
   streamRecords,
   subscriptionOf,
@@ -160,8 +160,8 @@ describe('Class: StreamRelay', () => {
     it('reaches a subscription created before packs with one event per message, which its rule filters, beside the packed ones', async () => {
       // Prepare
       const packed = await subscribe('packed');
-      const earlier = await subscribe('earlier', { filter: { key: ['vip'] } });
-      await makePerMessage(adapters, catalog, earlier);
+      const earlier = subscriptionOf(orders, 'earlier', { filter: { key: ['vip'] } });
+      await provisionPerMessage(adapters, catalog, earlier);
       const records = streamRecords(orders, appended([msg('vip-1', { key: 'vip' }), msg('regular', { key: 'regular' })]));
       counter.reset();
 
@@ -380,6 +380,24 @@ describe('Class: StreamRelay', () => {
       expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 2 });
       expect((await receivedBy(worker)).sort()).toEqual(['a', 'b', 'c']);
       expect(await receivedBy(vip)).toEqual(['a']);
+    });
+
+    it('sends the messages of a pack EventBridge refuses for good straight to the queues of the subscriptions it names', async () => {
+      // Prepare: EventBridge refuses the pack holding b (as it would a message it cannot take); a and c's pack goes through
+      const worker = await subscribe('worker');
+      const vip = await subscribe('vip', { filter: { key: ['vip'] } });
+      withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entriesContaining: 'orders-b', error: { name: 'MalformedDetail', status: 400 } }]);
+      const records = streamRecords(orders, appended([msg('a'), msg('b', { key: 'vip' }), msg('c')]));
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess: one PutEvents (a refusal is not retried), then b's copies sent by the relay
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toMatchObject({ 'EventBridge.PutEvents': 1, 'SQS.SendMessageBatch': 2 });
+      expect((await receivedBy(worker)).sort()).toEqual(['a', 'b', 'c']);
+      expect(await receivedBy(vip)).toEqual(['b']);
     });
 
     it('sends again only the SendMessageBatch entries SQS reported as failed, keeping each key’s order', async () => {

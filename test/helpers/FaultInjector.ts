@@ -34,7 +34,10 @@ export interface FaultRule {
   readonly entriesContaining?: string;
   /** Match only requests whose input, as JSON, contains this text (a queue URL, a partition key). @default every request */
   readonly inputContains?: string;
-  /** For `error`: the AWS error name and HTTP status to answer with. @default { name: 'ValidationException', status: 400 } */
+  /**
+   * For `error`: the AWS error name and HTTP status to answer with. @default { name: 'ValidationException', status: 400 }
+   * For `partial`: the failed entries' code, a refusal no retry lifts (SQS: SenderFault). @default a fault on the service's side
+   */
   readonly error?: { readonly name: string; readonly status: number };
 }
 
@@ -142,7 +145,7 @@ export class FaultInjector implements ClientPlugin {
             CancellationReasons: items.map((_item, index) => (index === 0 ? { Code: 'TransactionConflict', Message: 'injected' } : { Code: 'None' })),
           });
         }
-        return (await this.partial(operation, failedPositions(state.rule, args.input), args, next)) as any;
+        return (await this.partial(operation, failedPositions(state.rule, args.input), args, next, state.rule.error?.name)) as any;
       },
       { step: 'initialize', name: 'conveyorBatchFaults', priority: 'high', override: true },
     );
@@ -172,7 +175,7 @@ export class FaultInjector implements ClientPlugin {
    * failed, in the operation's own shape. When every entry is chosen, nothing is
    * sent (AWS refuses an empty batch) and the answer lists them all as failed.
    */
-  private async partial(operation: string, failed: ReadonlySet<number>, args: { input: unknown }, next: (args: any) => Promise<unknown>): Promise<unknown> {
+  private async partial(operation: string, failed: ReadonlySet<number>, args: { input: unknown }, next: (args: any) => Promise<unknown>, refusal?: string): Promise<unknown> {
     if (failed.size === 0) throw sdkError('InternalFailure', 500, `Internal failure (injected into ${operation}: the batch has none of the entries to fail)`);
     const input = args.input as AnyInput;
     const entries = entriesOf(input);
@@ -180,10 +183,10 @@ export class FaultInjector implements ClientPlugin {
     const result = kept.length > 0 ? ((await next({ ...args, input: { ...input, Entries: kept } })) as AnyOutput) : { output: { $metadata: { httpStatusCode: 200 } } };
     if (operation === 'EventBridge.PutEvents') {
       const results = [...((result.output['Entries'] as AnyInput[] | undefined) ?? [])];
-      for (const index of [...failed].sort((a, b) => a - b)) results.splice(index, 0, { ErrorCode: 'InternalFailure', ErrorMessage: 'injected' });
+      for (const index of [...failed].sort((a, b) => a - b)) results.splice(index, 0, { ErrorCode: refusal ?? 'InternalFailure', ErrorMessage: 'injected' });
       return { ...result, output: { ...result.output, Entries: results, FailedEntryCount: Number(result.output['FailedEntryCount'] ?? 0) + failed.size } };
     }
-    const failures = [...failed].map((index) => ({ Id: String(entries[index]?.['Id']), Code: 'InternalError', SenderFault: false, Message: 'injected' }));
+    const failures = [...failed].map((index) => ({ Id: String(entries[index]?.['Id']), Code: refusal ?? 'InternalError', SenderFault: refusal !== undefined, Message: 'injected' }));
     return { ...result, output: { ...result.output, Failed: [...((result.output['Failed'] as unknown[] | undefined) ?? []), ...failures] } };
   }
 }

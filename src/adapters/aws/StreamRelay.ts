@@ -9,7 +9,7 @@ import type { AwsClients } from './clients.js';
 import { batchItemFromStreamImage, messagesOf } from './logItems.js';
 import type { LogHeads } from './dynamo/LogHeads.js';
 import { subscriptionResourceNames } from './names.js';
-import { Packer } from './packs/Packer.js';
+import { Packer, type PackedEvent } from './packs/Packer.js';
 import type { RoutedSubscription } from './packs/packFormat.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
@@ -49,6 +49,12 @@ export interface RouteCatalog extends Pick<MetadataStore, 'getTopic'> {
   listRoutedSubscriptions(topic: string): Promise<RoutedSubscription[]>;
 }
 
+/** A pack on its way to the bus, with the subscriptions it names. */
+interface RoutedPack {
+  readonly pack: PackedEvent;
+  readonly subscriptions: readonly Subscription[];
+}
+
 /** Messages bound for one subscription's queue, with the records they came from. */
 interface QueueSend {
   readonly subscription: Subscription;
@@ -79,7 +85,9 @@ export interface StreamRelayOptions {
  *
  * A message whose event or pack would pass EventBridge's 256 KB entry limit
  * goes straight to the queues of the unordered subscriptions it matches
- * instead. A pack that fails counts as a failure of its first record.
+ * instead; so do the messages of a pack EventBridge refuses for good (a
+ * message in it it cannot take), rather than holding back the whole pack. A
+ * pack that fails otherwise counts as a failure of its first record.
  * Messages of a deleted topic, or of an earlier incarnation of its name, are
  * dropped. Before any of it goes out, each partition's head moves past the
  * batches of the invocation (LogHeads), those of dropped messages too. The
@@ -141,9 +149,17 @@ export class StreamRelay {
       return (decoded.get(record) ?? []).map((message) => ({ record, message, topic }));
     });
 
-    const { events, sends } = this.plan(appended, routes);
+    const { events, sends, packs } = this.plan(appended, routes);
     const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all(sends.map((send) => this.sendToQueue(send)))]);
-    for (const record of [...unpublished, ...unsent.flat()]) failed.add(record);
+    for (const record of unsent.flat()) failed.add(record);
+    // A pack EventBridge refuses for good (a message it cannot take): its messages go straight to the queues instead, as a message too large for the bus does.
+    const refusedPacks = unpublished.flatMap(({ entry, refused }) => {
+      const pack = refused ? packs.get(entry) : undefined;
+      if (pack === undefined) failed.add(entry.record);
+      return pack === undefined ? [] : [pack];
+    });
+    const unsentFromPacks = await Promise.all(this.directSends(refusedPacks).map((send) => this.sendToQueue(send)));
+    for (const record of unsentFromPacks.flat()) failed.add(record);
     const first = Math.min(...failed);
     const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
     return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };
@@ -156,7 +172,7 @@ export class StreamRelay {
    * subscription's queue), and a FIFO copy to each matching ordered
    * subscription, in record order.
    */
-  private plan(appended: readonly Appended[], routes: ReadonlyMap<string, Routes>): { events: BusEntry[]; sends: QueueSend[] } {
+  private plan(appended: readonly Appended[], routes: ReadonlyMap<string, Routes>): { events: BusEntry[]; sends: QueueSend[]; packs: Map<BusEntry, RoutedPack> } {
     const events: BusEntry[] = [];
     const packer = new Packer(EventBus.packDetailLimit);
     const sends = new Map<Subscription, QueueSend>();
@@ -182,8 +198,21 @@ export class StreamRelay {
         if (matcher.matches(message)) queueFor(subscription, record, { body, group: fifoGroupId(message), deduplicationId: relayDeduplicationId(topic, message) });
       }
     }
-    for (const pack of packer.packs()) events.push(this.bus.packEntry(pack.record, pack.topic, pack.detail));
-    return { events, sends: [...sends.values()] };
+    const packs = new Map<BusEntry, RoutedPack>();
+    for (const pack of packer.packs()) {
+      const entry = this.bus.packEntry(pack.record, pack.topic, pack.detail);
+      const byName = new Map((routes.get(pack.topic)?.packed ?? []).map((route) => [route.ruleName, route.subscription]));
+      packs.set(entry, { pack, subscriptions: pack.to.flatMap((name) => byName.get(name) ?? []) });
+      events.push(entry);
+    }
+    return { events, sends: [...sends.values()], packs };
+  }
+
+  /** A copy of each message of the packs for each subscription the pack names. */
+  private directSends(packs: readonly RoutedPack[]): QueueSend[] {
+    return packs.flatMap(({ pack, subscriptions }) =>
+      subscriptions.map((subscription) => ({ subscription, records: pack.messages.map(({ record }) => record), messages: pack.messages.map(({ text }) => ({ body: text })) })),
+    );
   }
 
   /** The routes of each topic, read once per batch; a topic whose read fails is reported through `failedTopic`. */

@@ -1,17 +1,25 @@
 import { packDetail, packHead } from './packFormat.js';
 
-/** One pack to put on the bus: the first stream record it holds a message of, its topic and its detail text. */
+/** One message of a pack: its queued JSON text and the stream record it came from. */
+export interface PackedMessage {
+  readonly record: number;
+  readonly text: string;
+}
+
+/** One pack to put on the bus: the first stream record it holds a message of, its topic, its detail text, and what the detail is made of. */
 export interface PackedEvent {
   readonly record: number;
   readonly topic: string;
   readonly detail: string;
+  readonly to: readonly string[];
+  readonly messages: readonly PackedMessage[];
 }
 
 interface OpenPack {
   readonly record: number;
   readonly topic: string;
   readonly to: readonly string[];
-  readonly texts: string[];
+  readonly messages: PackedMessage[];
   bytes: number;
 }
 
@@ -44,11 +52,11 @@ export class Packer {
       pack = undefined;
     }
     if (pack === undefined) {
-      pack = { record, topic, to, texts: [], bytes: emptyBytes };
+      pack = { record, topic, to, messages: [], bytes: emptyBytes };
       this.open.set(key, pack);
     }
-    pack.bytes += textBytes + (pack.texts.length > 0 ? 1 : 0);
-    pack.texts.push(text);
+    pack.bytes += textBytes + (pack.messages.length > 0 ? 1 : 0);
+    pack.messages.push({ record, text });
     return true;
   }
 
@@ -60,6 +68,6 @@ export class Packer {
   }
 
   private close(pack: OpenPack): void {
-    this.closed.push({ record: pack.record, topic: pack.topic, detail: packDetail(pack.to, pack.texts) });
+    this.closed.push({ record: pack.record, topic: pack.topic, to: pack.to, messages: pack.messages, detail: packDetail(pack.to, pack.messages.map(({ text }) => text)) });
   }
 }

@@ -12,6 +12,12 @@ const TIME_BYTES = 14;
 /** PutEvents entry codes worth sending again: the service's throttling and faults. */
 const RETRYABLE = /Throttl|Internal|Unavailable|Timeout/i;
 
+/** An entry that was not published: `refused` when EventBridge answered it with an error no retry lifts (not throttling, not a fault on its side). */
+export interface BusFailure {
+  readonly entry: BusEntry;
+  readonly refused: boolean;
+}
+
 /** One event for the bus, and the stream record it stands for. */
 export interface BusEntry {
   readonly record: number;
@@ -36,7 +42,7 @@ export interface BusEntry {
  * @example
  * const bus = new EventBus(clients.events, resources.eventBus);
  * const entry = bus.entry(0, 'orders', toQueuedMessage(message), message.publishedAt);
- * const unpublished = await bus.publish(entry === null ? [] : [entry]);
+ * const failures = await bus.publish(entry === null ? [] : [entry]);
  */
 export class EventBus {
   public constructor(
@@ -67,16 +73,17 @@ export class EventBus {
     return MAX_EVENT_ENTRY_BYTES - 1 - Buffer.byteLength(PACK_SOURCE) - Buffer.byteLength(topic);
   }
 
-  /** Publishes every entry; answers the records of the entries that could not be published. */
-  public async publish(entries: readonly BusEntry[]): Promise<number[]> {
+  /** Publishes every entry; answers the entries that could not be published. */
+  public async publish(entries: readonly BusEntry[]): Promise<BusFailure[]> {
     const batches = packBatches(entries, { maxEntries: MAX_BATCH_ENTRIES, maxBytes: MAX_EVENTS_BATCH_BYTES, sizeOf: (entry) => entry.bytes });
     const unpublished = await Promise.all(batches.map((batch) => this.publishBatch(batch)));
     return unpublished.flat();
   }
 
-  private async publishBatch(batch: readonly BusEntry[]): Promise<number[]> {
+  private async publishBatch(batch: readonly BusEntry[]): Promise<BusFailure[]> {
     const retrying = new Set<BusEntry>();
     const refused = new Set<BusEntry>();
+    let spent: ReadonlySet<BusEntry> = new Set();
     try {
       await runBatches(
         [[...batch]],
@@ -92,9 +99,9 @@ export class EventBus {
       );
     } catch {
       // Retries are spent, or a call failed as a whole (before any answer: the whole batch).
-      for (const entry of retrying.size > 0 || refused.size > 0 ? retrying : batch) refused.add(entry);
+      spent = retrying.size > 0 || refused.size > 0 ? retrying : new Set(batch);
     }
-    return [...refused].map((entry) => entry.record);
+    return [...[...refused].map((entry) => ({ entry, refused: true })), ...[...spent].map((entry) => ({ entry, refused: false }))];
   }
 
   /** One PutEvents call; its answer lists an outcome per entry, in order. */
