@@ -7,6 +7,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { JWT_GRANTS_CLAIM_ENV } from '../src/access/jwtPrincipal.js';
 import { LOG_COMPRESSION_ENV } from '../src/adapters/aws/batchCompression.js';
+import { FAN_OUT_ENV } from '../src/adapters/aws/packs/packFormat.js';
 import { deploymentTags } from '../src/adapters/aws/names.js';
 import { BACKEND_ENV, resourcesToEnv, type AwsResources } from '../src/adapters/aws/resources.js';
 import { AckIdKey } from './constructs/AckIdKey.js';
@@ -118,6 +119,7 @@ export class Conveyor extends Construct {
       [BACKEND_ENV]: 'aws',
       LOG_LEVEL: settings.logLevel,
       [LOG_COMPRESSION_ENV]: settings.logCompression,
+      [FAN_OUT_ENV]: settings.fanOut,
       NODE_OPTIONS: '--enable-source-maps',
       ...(settings.jwt === undefined ? {} : { [JWT_GRANTS_CLAIM_ENV]: settings.jwt.grantsClaim }),
     };

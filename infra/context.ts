@@ -1,4 +1,5 @@
 import type { LogCompression } from '../src/adapters/aws/batchCompression.js';
+import type { FanOut } from '../src/adapters/aws/packs/packFormat.js';
 import type { ConveyorStackProps, LogLevel } from './settings.js';
 
 /** Reads one CDK context value (`-c key=value`, cdk.json or cdk.context.json); undefined when absent. */
@@ -63,6 +64,7 @@ export function propsFromContext(read: ContextReader): ConveyorStackProps {
     throttleBurstLimit: numberOf(read, 'throttleBurstLimit'),
     scheduleTargetConcurrency: concurrencyOf(read, 'scheduleTargetConcurrency'),
     logCompression: text(read, 'logCompression') as LogCompression | undefined,
+    fanOut: text(read, 'fanOut') as FanOut | undefined,
   };
   // Absent options stay absent, so that each prop's own default applies.
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as ConveyorStackProps;

@@ -2,6 +2,7 @@ import { RemovalPolicy, Token, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_GRANTS_CLAIM } from '../src/access/jwtPrincipal.js';
 import { LOG_COMPRESSIONS, type LogCompression } from '../src/adapters/aws/batchCompression.js';
+import { FAN_OUTS, type FanOut } from '../src/adapters/aws/packs/packFormat.js';
 
 /** pino's levels: the functions log through pino. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -103,6 +104,20 @@ export interface ConveyorProps {
    * @default 'deflate'
    */
   readonly logCompression?: LogCompression;
+  /**
+   * What the EventBridge rules of new unordered subscriptions match: `'pack'`
+   * (the relay puts one event per group of messages bound for the same
+   * subscriptions, which an unpacker queues message by message; EventBridge
+   * bills per 64 KB of event) or `'event'` (one event per message, filtered
+   * by the rule). Versions of Conveyor before packs relay one event per
+   * message only, so a deployment upgrading from one sets `'event'` for one
+   * deploy, until every function runs this version, and then removes it.
+   * Subscriptions keep what they were made with; once one is made with packs,
+   * the deployment cannot go back to such a version.
+   *
+   * @default 'pack'
+   */
+  readonly fanOut?: FanOut;
 }
 
 /** `Conveyor`'s settings plus the stack's own props (name, environment, description). */
@@ -120,6 +135,7 @@ export interface ConveyorSettings {
   /** Reserved concurrency of the schedule target; undefined: none. */
   readonly scheduleTargetConcurrency: number | undefined;
   readonly logCompression: LogCompression;
+  readonly fanOut: FanOut;
 }
 
 /** Default reserved concurrency of the schedule target (see ConveyorStackProps). */
@@ -196,6 +212,10 @@ const RULES: readonly ValidationRule[] = [
     violated: (p) => p.logCompression !== undefined && !(LOG_COMPRESSIONS as readonly string[]).includes(p.logCompression),
     message: (p) => `logCompression must be one of ${LOG_COMPRESSIONS.join(', ')}, but "${String(p.logCompression)}" was provided`,
   },
+  {
+    violated: (p) => p.fanOut !== undefined && !(FAN_OUTS as readonly string[]).includes(p.fanOut),
+    message: (p) => `fanOut must be one of ${FAN_OUTS.join(', ')}, but "${String(p.fanOut)}" was provided`,
+  },
 ];
 
 /** Applies the defaults; throws one error that lists every invalid prop. */
@@ -215,5 +235,6 @@ export function resolveSettings(props: ConveyorProps = {}): ConveyorSettings {
     throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
     scheduleTargetConcurrency: props.scheduleTargetConcurrency === false ? undefined : (props.scheduleTargetConcurrency ?? DEFAULT_SCHEDULE_TARGET_CONCURRENCY),
     logCompression: props.logCompression ?? 'deflate',
+    fanOut: props.fanOut ?? 'pack',
   };
 }

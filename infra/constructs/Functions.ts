@@ -139,6 +139,8 @@ export class Functions extends Construct {
       timeout: UNPACKER_TIMEOUT,
     });
     runtimeAccess.grantSendToSubscriptionQueues(this.unpacker);
+    // Messages SQS refused go back to the inbox, alone, for another attempt.
+    messaging.packInbox.grantSendMessages(this.unpacker);
     this.unpacker.function.addEventSource(new SqsEventSource(messaging.packInbox, { batchSize: 10, reportBatchItemFailures: true }));
 
     this.delayConsumer = new ConveyorFunction(this, 'DelayConsumer', {

@@ -21,6 +21,9 @@ export const eventBusName = (prefix: string): string => `${prefix}-bus`;
 /** Receives of a delayed message before it is set aside in the delay dead-letter queue. */
 export const DELAY_MAX_RECEIVE_COUNT = 5;
 
+/** SQS's largest message, 1 MiB: what the queues that hold packs take. */
+const LARGEST_SQS_MESSAGE = 1_048_576;
+
 /** Receives of a pack before it is set aside in the pack inbox's dead-letter queue. */
 export const PACK_MAX_RECEIVE_COUNT = 5;
 
@@ -74,6 +77,7 @@ export class Messaging extends Construct {
       ...secureQueue,
       queueName: `${prefix}-pack-dlq`,
       retentionPeriod: Duration.days(14),
+      maxMessageSizeBytes: LARGEST_SQS_MESSAGE,
     });
     this.packInbox = new Queue(this, 'PackInbox', {
       ...secureQueue,
@@ -81,7 +85,7 @@ export class Messaging extends Construct {
       visibilityTimeout: Duration.seconds(6 * props.unpackerTimeout.toSeconds()),
       retentionPeriod: Duration.days(4),
       // A pack of 256 KB of event, wrapped: above SQS's old 256 KiB limit.
-      maxMessageSizeBytes: 1_048_576,
+      maxMessageSizeBytes: LARGEST_SQS_MESSAGE,
       deadLetterQueue: { queue: this.packDeadLetterQueue, maxReceiveCount: PACK_MAX_RECEIVE_COUNT },
     });
     this.relayFailureQueue = new Queue(this, 'RelayFailureQueue', {
@@ -98,6 +102,8 @@ export class Messaging extends Construct {
       ...secureQueue,
       queueName: `${prefix}-delivery-failures`,
       retentionPeriod: Duration.days(14),
+      // A pack that a rule could not deliver arrives whole, with the error's attributes: more than 256 KiB.
+      maxMessageSizeBytes: LARGEST_SQS_MESSAGE,
     });
     Validations.of(this.deliveryFailureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

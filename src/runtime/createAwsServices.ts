@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LogCompression } from '../adapters/aws/batchCompression.js';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import { createAwsBackend } from '../adapters/aws/createAwsBackend.js';
+import type { FanOut } from '../adapters/aws/packs/packFormat.js';
 import type { AwsResources } from '../adapters/aws/resources.js';
 import { Broker } from '../broker/Broker.js';
 import { AccessLog } from '../observability/AccessLog.js';
@@ -22,6 +23,8 @@ export interface AwsServiceOptions {
   readonly accessLog?: boolean;
   /** How the log stores record batches (CONVEYOR_LOG_COMPRESSION). @default 'deflate' */
   readonly logCompression?: LogCompression;
+  /** What the rules of new subscriptions match (CONVEYOR_FAN_OUT). @default 'pack' */
+  readonly fanOut?: FanOut;
 }
 
 /** The services of a process on the AWS backend: the API's broker plus the logic of the other functions. */
@@ -54,6 +57,7 @@ export function createAwsServices(options: AwsServiceOptions): AwsServices {
     logger: options.logger,
     ...(options.responseBytes === undefined ? {} : { responseBytes: options.responseBytes }),
     ...(options.logCompression === undefined ? {} : { logCompression: options.logCompression }),
+    ...(options.fanOut === undefined ? {} : { fanOut: options.fanOut }),
   });
   const broker = new Broker({ backend: aws.backend, clock, logger: options.logger, telemetry: metrics });
   metrics.readGaugesFrom(storeGauges(broker));

@@ -10,7 +10,8 @@ let awsServices: Promise<AwsServices> | undefined;
  * The AWS services of this process, from the resources the stack put in the
  * environment. CONVEYOR_RESPONSE_BYTES is held to what a Lambda can answer
  * (LambdaResponseBytes: 2 MiB unless set, at most 2.5 MiB);
- * CONVEYOR_LOG_COMPRESSION is the stack's `logCompression`.
+ * CONVEYOR_LOG_COMPRESSION is the stack's `logCompression`, CONVEYOR_FAN_OUT
+ * its `fanOut`.
  */
 export function awsProcessServices(): Promise<AwsServices> {
   awsServices ??= Promise.all([
@@ -20,8 +21,9 @@ export function awsProcessServices(): Promise<AwsServices> {
     import('./responseBytesSetting.js'),
     import('./accessLogSetting.js'),
     import('./logCompressionSetting.js'),
+    import('./fanOutSetting.js'),
   ]).then(
-    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }, { readAccessLog }, { readLogCompression }]) =>
+    ([{ createAwsServices }, { createAwsClients }, { resourcesFromEnv }, { LambdaResponseBytes, readResponseBytes }, { readAccessLog }, { readLogCompression }, { readFanOut }]) =>
       createAwsServices({
         clients: createAwsClients(),
         resources: resourcesFromEnv(),
@@ -29,6 +31,7 @@ export function awsProcessServices(): Promise<AwsServices> {
         responseBytes: readResponseBytes(process.env, LambdaResponseBytes),
         accessLog: readAccessLog(),
         logCompression: readLogCompression(),
+        fanOut: readFanOut(),
       }),
   );
   return awsServices;

@@ -6,6 +6,7 @@ import type { DelayedSender, ScheduleTimers, SubscriptionProvisioner } from '../
 import { DynamoMessageLog } from '../../src/adapters/aws/DynamoMessageLog.js';
 import { DynamoMetadataStore } from '../../src/adapters/aws/DynamoMetadataStore.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
+import type { FanOut } from '../../src/adapters/aws/packs/packFormat.js';
 import type { AwsResources } from '../../src/adapters/aws/resources.js';
 import { UnavailableError } from '../../src/domain/errors.js';
 import type { Schedule, Subscription, Topic } from '../../src/domain/types.js';
@@ -173,6 +174,8 @@ export class FakeDelayedSender implements DelayedSender {
 
 /** Records provision/destroy/update calls in order; a hook can fail or act during `provision`. */
 export class FakeProvisioner implements SubscriptionProvisioner {
+  /** What the rules it would make match; the store records it on each subscription it creates. */
+  public fanOut: FanOut = 'pack';
   public readonly calls: string[] = [];
   public onProvision: (subscription: Subscription) => Promise<void> = async () => undefined;
   /** The settings each `update` applied, in order. */

@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoGroupOffsets } from '../../src/adapters/aws/DynamoGroupOffsets.js';
+import { toSubscriptionItem } from '../../src/adapters/aws/dynamo/metaItems.js';
 import { DynamoMetadataStore } from '../../src/adapters/aws/DynamoMetadataStore.js';
 import { StartFrom } from '../../src/domain/constants.js';
 import { UnavailableError } from '../../src/domain/errors.js';
@@ -278,6 +280,26 @@ describe('Class: DynamoMetadataStore', () => {
 
     it('lists the subscriptions of one topic by name', async () => {
       expect((await store.listSubscriptions('orders')).map((subscription) => subscription.name)).toEqual(['a', 'b']);
+    });
+
+    it('lists them for the relay with how each is reached: packs, one event per message for those made so, and for items written before packs', async () => {
+      // Prepare: c made while the provisioner made rules of one event per message; d an item as versions before packs wrote it
+      provisioner.fanOut = 'event';
+      await store.createSubscription(subscriptionFactory({ topic: 'orders', name: 'c' }));
+      await dynamo().clients.dynamo.send(new PutCommand({ TableName: TABLES.metaTable, Item: { ...toSubscriptionItem(subscriptionFactory({ topic: 'orders', name: 'd' }), 'event') } }));
+      await store.updateSubscription(subscriptionFactory({ topic: 'orders', name: 'a' }), subscriptionFactory({ topic: 'orders', name: 'a', maxDeliveries: 9 }));
+
+      // Act
+      const routed = await store.listRoutedSubscriptions('orders');
+
+      // Assess: a change of settings keeps what a subscription's rule matches
+      expect(routed.map(({ subscription, fanOut }) => [subscription.name, fanOut])).toEqual([
+        ['a', 'pack'],
+        ['b', 'pack'],
+        ['c', 'event'],
+        ['d', 'event'],
+      ]);
+      expect(routed[0]?.subscription.maxDeliveries).toBe(9);
     });
 
     it('removes the resources, then the subscription', async () => {

@@ -87,6 +87,39 @@ describe('Class: SubscriptionResources', () => {
       expect(await policyOf(names.queue)).toEqual([expect.objectContaining({ ...TLS_ONLY, Resource: queue['QueueArn'] })]);
     });
 
+    it('with fanOut event (the deploy that upgrades from a version without packs), makes the rule of one event per message: the filter as its pattern, the queue its target, allowed by the queue’s policy', async () => {
+      // Prepare
+      const perMessage = new SubscriptionResources(adapters.clients, RESOURCES, adapters.directory, 'event');
+      const subscription = subscriptionOf(orders, 'billing', { filter: { attributes: { region: ['eu'] } } });
+      const names = subscriptionResourceNames(RESOURCES.resourcePrefix, subscription);
+
+      // Act
+      await perMessage.provision(subscription);
+
+      // Assess
+      const queue = await queueAttributes(names.queue);
+      const rule = await adapters.clients.events.send(new DescribeRuleCommand({ Name: names.rule, EventBusName: RESOURCES.eventBus }));
+      expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual({ source: ['conveyor'], 'detail-type': ['orders'], detail: { filterable: { attributes: { region: ['eu'] } } } });
+      const { Targets } = await adapters.clients.events.send(new ListTargetsByRuleCommand({ Rule: names.rule, EventBusName: RESOURCES.eventBus }));
+      expect(Targets).toEqual([{ Id: 'queue', Arn: queue['QueueArn'], RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 }, DeadLetterConfig: { Arn: RESOURCES.deliveryFailureQueueArn } }]);
+      expect(await policyOf(names.queue)).toEqual([
+        expect.objectContaining({ ...TLS_ONLY, Resource: queue['QueueArn'] }),
+        expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': rule.Arn } } }),
+      ]);
+    });
+
+    it('with fanOut event, refuses a filter EventBridge refuses as InvalidFilter, and leaves no queue behind', async () => {
+      // Prepare: an empty match list is no valid EventBridge pattern
+      const perMessage = new SubscriptionResources(adapters.clients, RESOURCES, adapters.directory, 'event');
+
+      // Act
+      const attempt = perMessage.provision(subscriptionOf(orders, 'picky', { filter: { key: [] } }));
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: ErrorCode.InvalidFilter });
+      expect(await queueNames()).toEqual([]);
+    });
+
     it.each([
       { case: 'an unordered subscription', ordered: false },
       { case: 'an ordered subscription (FIFO queues)', ordered: true },

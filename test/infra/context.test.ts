@@ -54,6 +54,7 @@ describe('Function: propsFromContext', () => {
         alarmEmail: 'ops@example.com',
         logLevel: 'debug',
         logCompression: 'none',
+        fanOut: 'event',
       }),
     );
 
@@ -68,6 +69,7 @@ describe('Function: propsFromContext', () => {
       alarmEmail: 'ops@example.com',
       logLevel: 'debug',
       logCompression: 'none',
+      fanOut: 'event',
     });
   });
 

@@ -11,7 +11,7 @@ import { actionsOf, grantsOf, logicalIdOf, resourcesOf, statementsOf, synthesize
 const synthesized = synthesizeStack();
 const { template, stack } = synthesized;
 const { api, relay, unpacker, delayConsumer, scheduleTarget } = stack.functions;
-const all = { api, relay, delayConsumer, scheduleTarget };
+const all = { api, relay, unpacker, delayConsumer, scheduleTarget };
 
 const QUEUES = 'arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:conveyor-s-*';
 const SCHEDULES = 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/conveyor/*';
@@ -41,14 +41,14 @@ describe('Construct: Functions', () => {
   const environmentsOf = (functions: Record<string, unknown>): Array<Record<string, unknown>> =>
     Object.values(functions).map((fn) => (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
 
-  it('gives every function the resources, the aws backend, a log level, the log compression and source maps', () => {
+  it('gives every function the resources, the aws backend, a log level, the log compression, the fan-out and source maps', () => {
     const environments = environmentsOf(template.findResources('AWS::Lambda::Function'));
     const required = Object.entries(ResourceEnv).filter(([field]) => !OPTIONAL_RESOURCES.has(field as keyof typeof ResourceEnv)).map(([, name]) => name);
 
     expect(environments).toHaveLength(5);
     for (const variables of environments) {
-      expect(Object.keys(variables).sort()).toEqual([...required, 'CONVEYOR_BACKEND', 'CONVEYOR_LOG_COMPRESSION', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
-      expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', CONVEYOR_LOG_COMPRESSION: 'deflate', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
+      expect(Object.keys(variables).sort()).toEqual([...required, 'CONVEYOR_BACKEND', 'CONVEYOR_LOG_COMPRESSION', 'CONVEYOR_FAN_OUT', 'LOG_LEVEL', 'NODE_OPTIONS'].sort());
+      expect(variables).toMatchObject({ CONVEYOR_BACKEND: 'aws', CONVEYOR_LOG_COMPRESSION: 'deflate', CONVEYOR_FAN_OUT: 'pack', LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps', CONVEYOR_RESOURCE_PREFIX: 'conveyor', CONVEYOR_SCHEDULE_GROUP: 'conveyor' });
     }
   });
 
@@ -56,6 +56,12 @@ describe('Construct: Functions', () => {
     const pinned = synthesizeStack({ logCompression: 'none' }).template;
 
     for (const variables of environmentsOf(pinned.findResources('AWS::Lambda::Function'))) expect(variables).toMatchObject({ CONVEYOR_LOG_COMPRESSION: 'none' });
+  });
+
+  it('tells every function that new subscriptions’ rules match one event per message when fanOut is event', () => {
+    const pinned = synthesizeStack({ fanOut: 'event' }).template;
+
+    for (const variables of environmentsOf(pinned.findResources('AWS::Lambda::Function'))) expect(variables).toMatchObject({ CONVEYOR_FAN_OUT: 'event' });
   });
 
   it('gives every function the delivery-failure queue, and the alarm topic when there is one (for the dead-letter alarms)', () => {
@@ -141,6 +147,12 @@ describe('Construct: Functions', () => {
     });
   });
 
+  it('takes packs whole in the queues that may hold one: the inbox, its dead-letter queue and the delivery-failure queue (1 MiB)', () => {
+    for (const queue of [stack.messaging.packInbox, stack.messaging.packDeadLetterQueue, stack.messaging.deliveryFailureQueue]) {
+      expect(template.toJSON().Resources[logicalIdOf(queue)].Properties.MaximumMessageSize).toBe(1_048_576);
+    }
+  });
+
   it('lets only the subscriptions’ rules of this bus and account deliver to the pack inbox', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalIdOf(stack.messaging.packInbox) }],
@@ -159,16 +171,17 @@ describe('Construct: Functions', () => {
     expect(inboxPolicy).toContain(`":rule/",{"Ref":"${logicalIdOf(stack.messaging.bus)}"},"/conveyor-s-*"`);
   });
 
-  it('lets the unpacker consume the pack inbox and send to subscription queues, nothing more', () => {
+  it('lets the unpacker consume the pack inbox, send refused messages back to it and send to subscription queues, nothing more', () => {
     expect(grantsOf(synthesized, unpacker.role, 'sqs:ReceiveMessage')).toEqual([ref(stack.messaging.packInbox)]);
-    expect(grantsOf(synthesized, unpacker.role, 'sqs:SendMessage')).toEqual([QUEUES]);
+    expect(grantsOf(synthesized, unpacker.role, 'sqs:SendMessage').sort()).toEqual([ref(stack.messaging.packInbox), QUEUES].sort());
+    expect(grantsOf(synthesized, unpacker.role, 'sqs:GetQueueUrl')).toContain(QUEUES);
     expect(grantsOf(synthesized, unpacker.role, 'dynamodb:GetItem')).toEqual([]);
     expect(grantsOf(synthesized, unpacker.role, 'events:PutEvents')).toEqual([]);
   });
 
   it('reserves 5 executions for the schedule target and none for the other functions', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'conveyor-schedule-target', ReservedConcurrentExecutions: 5 });
-    for (const name of ['conveyor-api', 'conveyor-relay', 'conveyor-delay-consumer']) {
+    for (const name of ['conveyor-api', 'conveyor-relay', 'conveyor-unpacker', 'conveyor-delay-consumer']) {
       template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: name, ReservedConcurrentExecutions: Match.absent() });
     }
   });

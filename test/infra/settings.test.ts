@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { resolveSettings, type LogLevel } from '../../infra/settings.js';
 import type { LogCompression } from '../../src/adapters/aws/batchCompression.js';
+import type { FanOut } from '../../src/adapters/aws/packs/packFormat.js';
 
 describe('Function: resolveSettings', () => {
   it('defaults to prefix conveyor, retained data, IAM auth, no alarm topic, level info, deflated record batches', () => {
@@ -15,11 +16,16 @@ describe('Function: resolveSettings', () => {
       throttle: { rateLimit: 100, burstLimit: 200 },
       scheduleTargetConcurrency: 5,
       logCompression: 'deflate',
+      fanOut: 'pack',
     });
   });
 
   it('stores record batches as lists when logCompression is none, for a deploy that upgrades from a version without compression', () => {
     expect(resolveSettings({ logCompression: 'none' }).logCompression).toBe('none');
+  });
+
+  it('makes new subscriptions’ rules match one event per message when fanOut is event, for a deploy that upgrades from a version without packs', () => {
+    expect(resolveSettings({ fanOut: 'event' }).fanOut).toBe('event');
   });
 
   it('reserves no schedule-target concurrency when scheduleTargetConcurrency is false', () => {
@@ -55,6 +61,7 @@ describe('Function: resolveSettings', () => {
     { case: 'a schedule-target concurrency of 0', props: { scheduleTargetConcurrency: 0 }, message: /scheduleTargetConcurrency must be an integer from 1 to 100, or false for none, but 0/ },
     { case: 'a schedule-target concurrency of 101', props: { scheduleTargetConcurrency: 101 }, message: /from 1 to 100.*but 101/ },
     { case: 'an unknown log compression', props: { logCompression: 'gzip' as LogCompression }, message: /logCompression must be one of deflate, none, but "gzip"/ },
+    { case: 'an unknown fan-out', props: { fanOut: 'batch' as FanOut }, message: /fanOut must be one of pack, event, but "batch"/ },
   ])('rejects $case, naming the value and what is allowed', ({ props, message }) => {
     expect(() => resolveSettings(props)).toThrow(message);
   });

@@ -95,9 +95,9 @@ export class DynamoMetadataStore implements MetadataStore {
    * fails, nothing is stored.
    *
    * Unlike the embedded store, the backfill of `startFrom: "earliest"` cannot
-   * share a transaction with the creation: it runs after the rule is live, so
-   * a message published meanwhile may be queued twice (by the rule and by the
-   * backfill), but none is missed. A failed backfill removes the subscription
+   * share a transaction with the creation: it runs after the subscription is
+   * stored, so a message published meanwhile may be queued twice (by the relay,
+   * which reads the subscription, and by the backfill), but none is missed. A failed backfill removes the subscription
    * again and throws, so a retried create starts over.
    */
   public async createSubscription(subscription: Subscription): Promise<Created<Subscription>> {
@@ -270,7 +270,7 @@ export class DynamoMetadataStore implements MetadataStore {
    */
   private async storeSubscription(topic: Topic, subscription: Subscription): Promise<Subscription | null> {
     const put = {
-      Put: { TableName: this.table, Item: toSubscriptionItem(subscription), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const },
+      Put: { TableName: this.table, Item: toSubscriptionItem(subscription, this.collaborators.provisioner.fanOut), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const },
     };
     const backoff = new Backoff();
     for (;;) {

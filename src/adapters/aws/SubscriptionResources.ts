@@ -1,15 +1,16 @@
-import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, type EventBridgeClient, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
+import { InvalidFilterError, StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/types.js';
 import { awsErrorName, callAws, translateAwsError } from './awsErrors.js';
 import type { AwsClients } from './clients.js';
 import type { SubscriptionProvisioner } from './collaborators.js';
 import { DeadLetterAlarms } from './DeadLetterAlarms.js';
 import { deploymentTags, subscriptionResourceNames, type SubscriptionResourceNames } from './names.js';
-import { packInputTransformer, packRulePattern } from './packs/packFormat.js';
+import { packInputTransformer, packRulePattern, type FanOut } from './packs/packFormat.js';
 import { queuePolicy } from './queuePolicy.js';
 import type { AwsResources } from './resources.js';
+import { rulePattern } from './sqs/eventPattern.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
 import { targetDelivery } from './targetDelivery.js';
 
@@ -39,7 +40,9 @@ export function redriveMaxReceiveCount(subscription: Pick<Subscription, 'maxDeli
  * work queue (redrive policy to the DLQ, VisibilityTimeout = ackDeadlineSeconds),
  * for an unordered subscription the EventBridge rule that routes the packs
  * naming it from the bus to the pack inbox, wrapped with its queue's name
- * (packFormat.ts), and the CloudWatch alarm on the DLQ (DeadLetterAlarms;
+ * (packFormat.ts; with `fanOut` `event`, the rule of earlier versions: one
+ * event per message, its filter as the pattern, straight to the queue, whose
+ * policy lets the rule send), and the CloudWatch alarm on the DLQ (DeadLetterAlarms;
  * unless `deadLetterAlarm` is false). Ordered subscriptions get FIFO queues
  * (high-throughput mode: ordering per key) and no rule: the relay sends to
  * them directly.
@@ -72,6 +75,8 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     clients: Pick<AwsClients, 'sqs' | 'events' | 'cloudwatch'>,
     private readonly resources: SubscriptionResourcesResources,
     private readonly directory: QueueDirectory,
+    /** What the rules it creates match: packs, or (for the deploy that upgrades from a version without packs) one event per message. */
+    public readonly fanOut: FanOut = 'pack',
   ) {
     this.sqs = clients.sqs;
     this.events = clients.events;
@@ -149,10 +154,16 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     await this.setPolicy(deadLetterUrl, queuePolicy(deadLetterArn), 'refuse requests without TLS to the dead-letter queue');
     const queueUrl = await this.createQueue(names.queue, { ...common, ...queueSettings(subscription, deadLetterArn) }, tags);
     const queueArn = await this.directory.arn(names.queue, queueUrl);
-    await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
-    if (!subscription.ordered) {
-      await this.putRule(names.rule, subscription, tags);
-      await this.putTarget(names);
+    if (subscription.ordered) {
+      await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
+    } else if (this.fanOut === 'pack') {
+      await this.setPolicy(queueUrl, queuePolicy(queueArn), 'refuse requests without TLS to the queue');
+      await this.putRule(names.rule, subscription, packRulePattern(subscription.topic, names.rule), tags);
+      await this.putTarget(names, { Arn: this.resources.packInboxArn, InputTransformer: packInputTransformer(names.queue) });
+    } else {
+      const ruleArn = await this.putRule(names.rule, subscription, rulePattern(subscription), tags);
+      await this.setPolicy(queueUrl, queuePolicy(queueArn, ruleArn), 'let the rule deliver to the queue');
+      await this.putTarget(names, { Arn: queueArn });
     }
     if (subscription.deadLetterAlarm) await this.alarms.put(subscription, names, tags);
   }
@@ -173,43 +184,42 @@ export class SubscriptionResources implements SubscriptionProvisioner {
     await callAws(what, () => this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: policy } })));
   }
 
-  /** The rule that matches the packs naming the subscription (packRulePattern). */
-  private async putRule(name: string, subscription: Subscription, tags: Readonly<Record<string, string>>): Promise<void> {
+  /** The rule: matching the packs naming the subscription (packRulePattern), or each message its filter matches (rulePattern). */
+  private async putRule(name: string, subscription: Subscription, pattern: string, tags: Readonly<Record<string, string>>): Promise<string> {
     try {
-      await this.events.send(
+      const answer = await this.events.send(
         new PutRuleCommand({
           Name: name,
           EventBusName: this.resources.eventBus,
-          EventPattern: packRulePattern(subscription.topic, name),
+          EventPattern: pattern,
           State: 'ENABLED',
           Description: `Conveyor: topic ${subscription.topic} to subscription ${subscription.name}`.slice(0, 512),
           // Applied when the rule is created (events:TagResource); PutRule ignores Tags on an existing rule.
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
+      if (answer.RuleArn === undefined) throw new StorageError(`EventBridge answered no ARN for rule ${name}`);
+      return answer.RuleArn;
     } catch (error) {
+      if (awsErrorName(error) === 'InvalidEventPatternException') {
+        throw new InvalidFilterError(`EventBridge refused the filter as an event pattern: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
       throw translateAwsError(error, 'create the subscription rule', { quota: RULES_QUOTA });
     }
   }
 
   /**
-   * The pack inbox as the rule's only target, each pack wrapped with the name
-   * of the subscription's queue, retried for a day and then dead-lettered
-   * (targetDelivery).
+   * The rule's only target: the pack inbox, each pack wrapped with the name of
+   * the subscription's queue, or the queue itself for a rule of one event per
+   * message; retried for a day and then dead-lettered (targetDelivery).
    */
-  private async putTarget(names: SubscriptionResourceNames): Promise<void> {
-    const targets = await callAws('point the rule at the pack inbox', () =>
-      this.events.send(
-        new PutTargetsCommand({
-          Rule: names.rule,
-          EventBusName: this.resources.eventBus,
-          Targets: [{ Id: TARGET_ID, Arn: this.resources.packInboxArn, InputTransformer: packInputTransformer(names.queue), ...targetDelivery(this.resources) }],
-        }),
-      ),
+  private async putTarget(names: SubscriptionResourceNames, target: Pick<Target, 'Arn' | 'InputTransformer'>): Promise<void> {
+    const targets = await callAws('point the rule at its target', () =>
+      this.events.send(new PutTargetsCommand({ Rule: names.rule, EventBusName: this.resources.eventBus, Targets: [{ Id: TARGET_ID, ...target, ...targetDelivery(this.resources) }] })),
     );
     const failure = targets.FailedEntries?.[0];
     if ((targets.FailedEntryCount ?? 0) > 0) {
-      throw new StorageError(`EventBridge refused the pack inbox as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
+      throw new StorageError(`EventBridge refused ${target.Arn ?? 'the target'} as target of rule ${names.rule}: ${failure?.ErrorCode ?? 'unknown'}: ${failure?.ErrorMessage ?? ''}`);
     }
   }
 }

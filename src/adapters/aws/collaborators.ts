@@ -1,5 +1,6 @@
 import type { Json, Schedule, Subscription, Topic } from '../../domain/types.js';
 import type { LogEntry } from '../../ports/MessageLog.js';
+import type { FanOut } from './packs/packFormat.js';
 
 /**
  * Seams between the AWS adapters: the DynamoDB side (log, metadata) calls these
@@ -9,6 +10,8 @@ import type { LogEntry } from '../../ports/MessageLog.js';
 
 /** Creates and removes a subscription's queue, dead-letter queue and EventBridge rule. */
 export interface SubscriptionProvisioner {
+  /** What the rules of the subscriptions it provisions match, which the subscription's item records for the relay. */
+  readonly fanOut: FanOut;
   /** Idempotent: resources that already exist are kept (a retried create converges). */
   provision(subscription: Subscription): Promise<void>;
   /** Idempotent: resources already gone are ignored. */

@@ -93,7 +93,7 @@ export interface SubscriptionItem extends MetaKey {
   readonly createdAt: string;
 }
 
-export function toSubscriptionItem(subscription: Subscription): SubscriptionItem {
+export function toSubscriptionItem(subscription: Subscription, fanOut: FanOut): SubscriptionItem {
   return {
     ...metaKeys.subscription(subscription.topic, subscription.name),
     topic: subscription.topic,
@@ -106,7 +106,7 @@ export function toSubscriptionItem(subscription: Subscription): SubscriptionItem
     ordered: subscription.ordered,
     startFrom: subscription.startFrom,
     deadLetterAlarm: subscription.deadLetterAlarm,
-    fanOut: 'pack',
+    ...(fanOut === 'pack' ? { fanOut } : {}),
     createdAt: subscription.createdAt,
   };
 }
