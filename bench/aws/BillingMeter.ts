@@ -13,7 +13,7 @@ const callerContext = new AsyncLocalStorage<FunctionRole>();
 
 /** Requests that nobody pays for per message: control-plane calls, Streams reads by a Lambda trigger, and calls that only the emulation makes. */
 const FREE = 'free';
-/** Empty receives of the delay queue's event source mapping: idle polling, a fixed monthly cost that does not grow with messages. */
+/** Empty receives of the event source mappings (delay queue, pack inbox): idle polling, a fixed monthly cost that does not grow with messages. */
 const IDLE_POLL = 'idlePoll';
 
 /**
@@ -166,8 +166,8 @@ export class BillingMeter implements ClientPlugin {
       return 'billed';
     };
     if (caller === 'runner') {
-      // The runner plays two services here. Lambda's event source mapping receives from and deletes in the delay queue:
-      // AWS bills those to you as SQS requests. Scheduler sends a fired schedule's input to the queue (GetQueueUrl is
+      // The runner plays two services here. Lambda's event source mappings receive from and delete in the delay queue and
+      // the pack inbox: AWS bills those to you as SQS requests. Scheduler sends a fired schedule's input to the queue (GetQueueUrl is
       // only the emulation's way of finding the queue): one Scheduler invocation, and a send a service made for you.
       if (operation === 'GetQueueUrl') return FREE;
       if (operation === 'SendMessage') {

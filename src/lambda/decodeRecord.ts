@@ -7,8 +7,9 @@ import type { ConsumedMessage } from './types.js';
 
 /**
  * The message an SQS record of a subscription queue carries, decoded the way
- * a pull decodes it (decodeQueueBody: the EventBridge event of an unordered
- * subscription, the queued message itself on an ordered one's FIFO queue), with
+ * a pull decodes it (decodeQueueBody: the queued message itself, as the
+ * unpacker and the relay send it, or the EventBridge event around it that the
+ * rule of a subscription created before packs delivers), with
  * the subscription and the delivery attempt (ApproximateReceiveCount).
  *
  * @example
