@@ -85,7 +85,7 @@ export class RuntimeAccess extends Construct {
     return Grant.addToPrincipal({ grantee, actions: [...SUBSCRIPTION_QUEUE_ACTIONS], resourceArns: [this.queueArnPattern] });
   }
 
-  /** Sending to subscription queues: the relay feeds ordered subscriptions' FIFO queues directly, the unpacker every other queue. */
+  /** Sending to subscription queues: the relay (ordered subscriptions' FIFO queues, and messages that do not go through the bus) and the unpacker (the packs' messages). */
   public grantSendToSubscriptionQueues(grantee: IGrantable & IConstruct): Grant {
     acknowledgeWildcardResource(grantee, this.queueArnPattern, `The relay (ordered subscriptions, and messages too large for a pack) and the unpacker send to subscription queues, created at runtime and named ${subscriptionNamePattern(this.prefix)}.`);
     return Grant.addToPrincipal({ grantee, actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resourceArns: [this.queueArnPattern] });

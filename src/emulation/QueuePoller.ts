@@ -74,8 +74,9 @@ export class QueuePoller {
 
   /**
    * Deletes what the handler finished, retrying the entries SQS failed on its
-   * side, as Lambda's poller does; what still fails comes back after the
-   * visibility timeout, to be handled again.
+   * side (Lambda does not document what its poller does there; a poller that
+   * gave up at once would hand whole packs over twice); what still fails comes
+   * back after the visibility timeout, to be handled again.
    */
   private async delete(messages: readonly Message[]): Promise<void> {
     try {

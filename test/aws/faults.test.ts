@@ -73,6 +73,10 @@ describe('AWS backend under injected AWS faults', () => {
         rules: ({ local }) => [{ target: 'SQS.DeleteMessageBatch', kind: 'partial', entries: [0, 2], times: 6, inputContains: `${local.resources.resourcePrefix}-s-` }],
       },
       {
+        case: 'SQS fails entries of the pack inbox’s DeleteMessageBatch (the emulated event source mapping retries them)',
+        rules: ({ local }) => [{ target: 'SQS.DeleteMessageBatch', kind: 'partial', entries: [0, 2], times: 3, inputContains: `${local.resources.resourcePrefix}-pack-inbox` }],
+      },
+      {
         case: 'DynamoDB cancels appends with transaction conflicts',
         rules: () => [{ target: 'DynamoDB.TransactWriteItems', kind: 'transaction-conflict', every: 2, times: 6 }],
       },

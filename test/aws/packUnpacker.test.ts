@@ -87,8 +87,8 @@ describe('Class: PackUnpacker', () => {
       expect(await received(worker)).toEqual(['a']);
     });
 
-    it('sends only the messages SQS refused back to the inbox, delayed, as a pack of their own, and queues the others once', async () => {
-      // Prepare: SQS refuses b every time
+    it('sends only the messages SQS did not take after the retries back to the inbox, delayed, as a pack of their own, and queues the others once', async () => {
+      // Prepare: SQS fails b every time, on its side
       const worker = subscriptionOf(orders, 'worker');
       await world().adapters.resources.provision(worker);
       const faulty = buildAdapters(world().emulator, world(), [new FaultInjector([{ target: 'SQS.SendMessageBatch', kind: 'partial', entriesContaining: 'orders-b' }])]);
@@ -107,6 +107,32 @@ describe('Class: PackUnpacker', () => {
       expect(resent?.attempt).toBe(1);
       expect(resent?.queue).toBe(subscriptionResourceNames(RESOURCES.resourcePrefix, worker).queue);
       expect(labelsOf((resent?.bodies ?? []).map((body) => JSON.parse(body) as { filterable: { body: { label: string } } }).map((queued) => queued.filterable))).toEqual(['b']);
+      faulty.clients.destroy();
+    });
+
+    it.each([
+      { case: 'SQS refuses one message for good (the sender’s fault)', rules: [{ target: 'SQS.SendMessageBatch', kind: 'partial' as const, entriesContaining: 'orders-b', error: { name: 'InvalidMessageContents', status: 400 } }], failed: [] },
+      {
+        case: 'the refused message cannot be sent back to the inbox either',
+        rules: [
+          { target: 'SQS.SendMessageBatch', kind: 'partial' as const, entriesContaining: 'orders-b', error: { name: 'InvalidMessageContents', status: 400 } },
+          { target: 'SQS.SendMessage', kind: 'error' as const, error: { name: 'InternalError', status: 500 } },
+        ],
+        failed: [{ itemIdentifier: 'inbox-1' }],
+      },
+    ])('answers $failed.length failed records when $case', async ({ rules, failed }) => {
+      // Prepare
+      const worker = subscriptionOf(orders, 'worker');
+      await world().adapters.resources.provision(worker);
+      const faulty = buildAdapters(world().emulator, world(), [new FaultInjector(rules)]);
+      const { unpacker } = await unpackerOn(faulty);
+
+      // Act
+      const answer = await unpacker.handle([inboxRecord(worker, ['a', 'b'])]);
+
+      // Assess: a is queued either way; b went back to the inbox, or the record comes back
+      expect(answer).toEqual({ batchItemFailures: failed });
+      expect(await received(worker)).toEqual(['a']);
       faulty.clients.destroy();
     });
 

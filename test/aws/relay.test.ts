@@ -175,6 +175,26 @@ describe('Class: StreamRelay', () => {
       expect(await receivedBy(packed)).toEqual(['vip-1', 'regular']);
     });
 
+    it('sends a message holding U+FFFE or U+FFFF straight to the queues, since EventBridge may hand those on unescaped and SQS refuses them', async () => {
+      // Prepare
+      const worker = await subscribe('worker');
+      const messages = appended([msg('plain'), msg('odd', {}, { note: 'a\uFFFEb\uFFFF' })]);
+      const records = streamRecords(orders, messages);
+      counter.reset();
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess: plain in a pack, odd straight to the queue, unaltered
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(counter.snapshot()).toMatchObject({ 'EventBridge.PutEvents': 1, 'SQS.SendMessageBatch': 1 });
+      await adapters.unpackAll();
+      const deliveries = await adapters.queues.receive(worker, { max: 10, waitMs: 0 });
+      expect(deliveries.map((delivery) => delivery.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+        messages.map((message) => message.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      );
+    });
+
     it('relays every message of a record batch, to unordered and ordered subscriptions alike', async () => {
       // Prepare: one stream record holding three messages, as one publish to a partition writes them
       const email = await subscribe('welcome-email');
@@ -398,6 +418,21 @@ describe('Class: StreamRelay', () => {
       expect(counter.snapshot()).toMatchObject({ 'EventBridge.PutEvents': 1, 'SQS.SendMessageBatch': 2 });
       expect((await receivedBy(worker)).sort()).toEqual(['a', 'b', 'c']);
       expect(await receivedBy(vip)).toEqual(['b']);
+    });
+
+    it('sends the message of a per-message event EventBridge refuses for good straight to the queues of the subscriptions it matches', async () => {
+      // Prepare: a subscription created before packs, and EventBridge refuses b's event
+      const earlier = subscriptionOf(orders, 'earlier');
+      await provisionPerMessage(adapters, catalog, earlier);
+      withFaults([{ target: 'EventBridge.PutEvents', kind: 'partial', entriesContaining: 'orders-b', error: { name: 'MalformedDetail', status: 400 } }]);
+      const records = streamRecords(orders, appended([msg('a'), msg('b'), msg('c')]));
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect((await receivedBy(earlier)).sort()).toEqual(['a', 'b', 'c']);
     });
 
     it('sends again only the SendMessageBatch entries SQS reported as failed, keeping each key’s order', async () => {

@@ -147,11 +147,11 @@ export function buildAdapters(
   const retry = { attempts: 3, baseDelayMs: 1 };
   const directory = new QueueDirectory(clients.sqs, RESOURCES.resourcePrefix, retry);
   const heads = new RecordedHeads();
-  const unpacker = new PackUnpacker(clients.sqs, directory, `${emulator.endpoint}/123456789012/${PACK_INBOX}`, parts.clock, pino({ level: 'silent' }), retry);
   return {
     unpackAll: async () => {
       const url = await directory.url(PACK_INBOX);
       if (url === null) throw new Error('no pack inbox: createFanOut makes it');
+      const unpacker = new PackUnpacker(clients.sqs, directory, url, parts.clock, pino({ level: 'silent' }), retry);
       const poller = new QueuePoller(clients.sqs, url, RESOURCES.packInboxArn, (records) => unpacker.handle(records), pino({ level: 'silent' }));
       let handed = 0;
       for (let batch = await poller.pollOnce(0); batch > 0; batch = await poller.pollOnce(0)) handed += batch;

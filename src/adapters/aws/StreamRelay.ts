@@ -9,7 +9,7 @@ import type { AwsClients } from './clients.js';
 import { batchItemFromStreamImage, messagesOf } from './logItems.js';
 import type { LogHeads } from './dynamo/LogHeads.js';
 import { subscriptionResourceNames } from './names.js';
-import { Packer, type PackedEvent } from './packs/Packer.js';
+import { Packer, type PackedMessage } from './packs/Packer.js';
 import type { RoutedSubscription } from './packs/packFormat.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
@@ -34,8 +34,9 @@ interface Route {
 
 /**
  * Where a topic's messages go: packs for the unordered subscriptions whose
- * rules match packs, one event per message for those created before packs
- * (whose rules filter themselves), and each ordered subscription's FIFO queue.
+ * rules match packs, one event per message for those created before packs or
+ * with fanOut `event` (whose rules filter themselves), and each ordered
+ * subscription's FIFO queue.
  */
 interface Routes {
   readonly topic: Topic | null;
@@ -49,11 +50,14 @@ export interface RouteCatalog extends Pick<MetadataStore, 'getTopic'> {
   listRoutedSubscriptions(topic: string): Promise<RoutedSubscription[]>;
 }
 
-/** A pack on its way to the bus, with the subscriptions it names. */
-interface RoutedPack {
-  readonly pack: PackedEvent;
+/** An event on its way to the bus (a pack, or one message), with what to send straight to the queues if EventBridge refuses it for good. */
+interface Fallback {
+  readonly messages: readonly PackedMessage[];
   readonly subscriptions: readonly Subscription[];
 }
+
+/** U+FFFE and U+FFFF as sqsJson escapes them: EventBridge may hand them on unescaped, and SQS refuses them. */
+const SQS_ESCAPED = /\\uff(fe|ff)/i;
 
 /** Messages bound for one subscription's queue, with the records they came from. */
 interface QueueSend {
@@ -76,7 +80,8 @@ export interface StreamRelayOptions {
  * SubscriptionMatcher) share one PutEvents entry of up to 256 KB, which names
  * them; each subscription's rule matches its name and delivers the pack to the
  * pack inbox, whose unpacker queues each message. Subscriptions created before
- * packs get one event per message, which their rules filter. Ordered ones get it
+ * packs or with fanOut `event` get one event per message, which their rules
+ * filter. Ordered ones get it
  * straight in their FIFO queue, filtered here with SubscriptionMatcher, grouped
  * by key and deduplicated by log position, so a retried batch does not double
  * them and a key's messages keep their offset order. (An EventBridge target
@@ -85,9 +90,11 @@ export interface StreamRelayOptions {
  *
  * A message whose event or pack would pass EventBridge's 256 KB entry limit
  * goes straight to the queues of the unordered subscriptions it matches
- * instead; so do the messages of a pack EventBridge refuses for good (a
- * message in it it cannot take), rather than holding back the whole pack. A
- * pack that fails otherwise counts as a failure of its first record.
+ * instead; so do the messages of an event EventBridge refuses for good (a
+ * message in it it cannot take), rather than holding back the whole pack, and
+ * a message holding U+FFFE or U+FFFF, which EventBridge may hand on unescaped
+ * to SQS, which refuses them. A pack that fails otherwise counts as a failure
+ * of its first record.
  * Messages of a deleted topic, or of an earlier incarnation of its name, are
  * dropped. Before any of it goes out, each partition's head moves past the
  * batches of the invocation (LogHeads), those of dropped messages too. The
@@ -149,17 +156,17 @@ export class StreamRelay {
       return (decoded.get(record) ?? []).map((message) => ({ record, message, topic }));
     });
 
-    const { events, sends, packs } = this.plan(appended, routes);
+    const { events, sends, fallbacks } = this.plan(appended, routes);
     const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all(sends.map((send) => this.sendToQueue(send)))]);
     for (const record of unsent.flat()) failed.add(record);
-    // A pack EventBridge refuses for good (a message it cannot take): its messages go straight to the queues instead, as a message too large for the bus does.
-    const refusedPacks = unpublished.flatMap(({ entry, refused }) => {
-      const pack = refused ? packs.get(entry) : undefined;
-      if (pack === undefined) failed.add(entry.record);
-      return pack === undefined ? [] : [pack];
+    // An event EventBridge refuses for good (a message it cannot take): its messages go straight to the queues instead, as a message too large for the bus does.
+    const refused = unpublished.flatMap(({ entry, refused: forGood }) => {
+      const fallback = forGood ? fallbacks.get(entry) : undefined;
+      if (fallback === undefined) failed.add(entry.record);
+      return fallback === undefined ? [] : [fallback];
     });
-    const unsentFromPacks = await Promise.all(this.directSends(refusedPacks).map((send) => this.sendToQueue(send)));
-    for (const record of unsentFromPacks.flat()) failed.add(record);
+    const unsentDirectly = await Promise.all(this.directSends(refused).map((send) => this.sendToQueue(send)));
+    for (const record of unsentDirectly.flat()) failed.add(record);
     const first = Math.min(...failed);
     const sequenceNumber = Number.isFinite(first) ? records[first]?.dynamodb?.SequenceNumber : undefined;
     return { batchItemFailures: sequenceNumber === undefined ? [] : [{ itemIdentifier: sequenceNumber }] };
@@ -172,8 +179,9 @@ export class StreamRelay {
    * subscription's queue), and a FIFO copy to each matching ordered
    * subscription, in record order.
    */
-  private plan(appended: readonly Appended[], routes: ReadonlyMap<string, Routes>): { events: BusEntry[]; sends: QueueSend[]; packs: Map<BusEntry, RoutedPack> } {
+  private plan(appended: readonly Appended[], routes: ReadonlyMap<string, Routes>): { events: BusEntry[]; sends: QueueSend[]; fallbacks: Map<BusEntry, Fallback> } {
     const events: BusEntry[] = [];
+    const fallbacks = new Map<BusEntry, Fallback>();
     const packer = new Packer(EventBus.packDetailLimit);
     const sends = new Map<Subscription, QueueSend>();
     const queueFor = (subscription: Subscription, record: number, message: OutgoingSqsMessage): void => {
@@ -185,33 +193,39 @@ export class StreamRelay {
     for (const { record, message, topic } of appended) {
       const { packed, perMessage, ordered } = routes.get(topic.name) ?? { packed: [], perMessage: [], ordered: [] };
       const body = encodeQueuedMessage(message);
+      // Text EventBridge may hand on unescaped, which SQS refuses: such a message goes straight to the queues.
+      const busSafe = !SQS_ESCAPED.test(body);
       if (perMessage.length > 0) {
-        const entry = this.bus.entry(record, topic.name, toQueuedMessage(message), message.publishedAt);
-        if (entry !== null) events.push(entry);
-        else for (const { subscription, matcher } of perMessage) if (matcher.matches(message)) queueFor(subscription, record, { body });
+        const matching = perMessage.filter(({ matcher }) => matcher.matches(message)).map(({ subscription }) => subscription);
+        const entry = busSafe ? this.bus.entry(record, topic.name, toQueuedMessage(message), message.publishedAt) : null;
+        if (entry !== null) {
+          events.push(entry);
+          fallbacks.set(entry, { messages: [{ record, text: body }], subscriptions: matching });
+        } else {
+          for (const subscription of matching) queueFor(subscription, record, { body });
+        }
       }
       const to = packed.filter(({ matcher }) => matcher.matches(message));
-      if (to.length > 0 && !packer.add(record, topic.name, to.map(({ ruleName }) => ruleName), body)) {
+      if (to.length > 0 && !(busSafe && packer.add(record, topic.name, to.map(({ ruleName }) => ruleName), body))) {
         for (const { subscription } of to) queueFor(subscription, record, { body });
       }
       for (const { subscription, matcher } of ordered) {
         if (matcher.matches(message)) queueFor(subscription, record, { body, group: fifoGroupId(message), deduplicationId: relayDeduplicationId(topic, message) });
       }
     }
-    const packs = new Map<BusEntry, RoutedPack>();
     for (const pack of packer.packs()) {
       const entry = this.bus.packEntry(pack.record, pack.topic, pack.detail);
       const byName = new Map((routes.get(pack.topic)?.packed ?? []).map((route) => [route.ruleName, route.subscription]));
-      packs.set(entry, { pack, subscriptions: pack.to.flatMap((name) => byName.get(name) ?? []) });
+      fallbacks.set(entry, { messages: pack.messages, subscriptions: pack.to.flatMap((name) => byName.get(name) ?? []) });
       events.push(entry);
     }
-    return { events, sends: [...sends.values()], packs };
+    return { events, sends: [...sends.values()], fallbacks };
   }
 
-  /** A copy of each message of the packs for each subscription the pack names. */
-  private directSends(packs: readonly RoutedPack[]): QueueSend[] {
-    return packs.flatMap(({ pack, subscriptions }) =>
-      subscriptions.map((subscription) => ({ subscription, records: pack.messages.map(({ record }) => record), messages: pack.messages.map(({ text }) => ({ body: text })) })),
+  /** A copy of each message of the refused events for each subscription the event was for. */
+  private directSends(refused: readonly Fallback[]): QueueSend[] {
+    return refused.flatMap(({ messages, subscriptions }) =>
+      subscriptions.map((subscription) => ({ subscription, records: messages.map(({ record }) => record), messages: messages.map(({ text }) => ({ body: text })) })),
     );
   }
 

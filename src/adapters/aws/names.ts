@@ -24,7 +24,7 @@ export interface SubscriptionResourceNames {
   readonly queue: string;
   /** Its dead-letter queue (FIFO when the queue is). */
   readonly deadLetterQueue: string;
-  /** The EventBridge rule of an unordered subscription: it routes the packs naming it (by this name) to the pack inbox, for the queue. */
+  /** The EventBridge rule of an unordered subscription: it routes the packs naming it (by this name) to the pack inbox, for the queue; or, for a subscription made with fanOut `event`, the matching messages' events to the queue. */
   readonly rule: string;
   /** The CloudWatch alarm on the dead-letter queue's depth (unless the subscription opted out). */
   readonly deadLetterAlarm: string;

@@ -78,7 +78,7 @@ export class PackUnpacker {
   /** The refused messages, back to the inbox as a pack of their own, delayed by attempt; false (the record fails) once the attempts are spent or the send fails. */
   private async sendBack(delivery: ReadPackDelivery, bodies: readonly string[], code: string): Promise<boolean> {
     const attempt = delivery.attempt + 1;
-    this.logger.warn({ queue: delivery.queue, refused: bodies.length, code, attempt }, 'pack inbox: SQS refused messages of a pack');
+    this.logger.warn({ queue: delivery.queue, unsent: bodies.length, code, attempt }, 'pack inbox: SQS did not take some messages of a pack');
     if (attempt > PACK_RESEND_ATTEMPTS) return false;
     try {
       await this.sqs.send(new SendMessageCommand({ QueueUrl: this.inboxUrl, MessageBody: packDelivery(delivery.queue, bodies, attempt), DelaySeconds: Math.min(900, 5 * 2 ** attempt) }));
