@@ -1,8 +1,8 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { sendWithPartialRetry } from '../adapters/aws/batches.js';
-import { ConfigurationError } from '../domain/errors.js';
+import { SqsQueue } from '../adapters/aws/sqs/SqsQueue.js';
+import { ConfigurationError, StorageError } from '../domain/errors.js';
 import { recordAttributes, recordMessageAttributes, sqsRecord } from './sqsRecords.js';
 
 export type QueueHandler = (records: SQSRecord[]) => Promise<SQSBatchResponse | void>;
@@ -30,6 +30,8 @@ const MAX_RECEIVE = 10;
  */
 export class QueuePoller {
   private readonly batchSize: number;
+  /** The queue as the adapters see it, for its deletes (batched, with per-entry retries of SQS's own failures). */
+  private readonly queue: SqsQueue;
 
   public constructor(
     private readonly sqs: SQSClient,
@@ -43,6 +45,7 @@ export class QueuePoller {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > MAX_RECEIVE) {
       throw new ConfigurationError(`the emulated event source mapping takes a batch size between 1 and ${MAX_RECEIVE}, but ${this.batchSize} was provided`);
     }
+    this.queue = new SqsQueue(sqs, queueUrl, false, () => new StorageError(`the event source mapping's queue ${queueUrl} does not exist`));
   }
 
   /** One receive (waiting up to `waitSeconds`) and one invocation; returns how many messages were handled. */
@@ -80,10 +83,7 @@ export class QueuePoller {
    */
   private async delete(messages: readonly Message[]): Promise<void> {
     try {
-      await sendWithPartialRetry(messages, MAX_RECEIVE, 'delete handled messages', async (batch) => {
-        const answer = await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }));
-        return (answer.Failed ?? []).filter((failure) => failure.SenderFault !== true).flatMap((failure) => batch.filter((_, index) => String(index) === failure.Id));
-      });
+      await this.queue.delete(messages.map((message) => message.ReceiptHandle ?? ''));
     } catch (error) {
       this.logger.warn({ err: error, queue: this.queueUrl }, 'event source mapping: handled messages could not be deleted; they come back');
     }
