@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import { LOG_COMPRESSION_ENV, LOG_COMPRESSIONS, type LogCompression } from '../adapters/aws/batchCompression.js';
-import { shown } from '../http/schemas/fields.js';
-import { parse } from '../http/validate.js';
+import { readEnumSetting } from './enumSetting.js';
 
 /**
  * How the functions of an AWS deployment store record batches, from the
@@ -13,6 +11,5 @@ import { parse } from '../http/validate.js';
  * readLogCompression({}); // 'deflate'
  */
 export function readLogCompression(env: NodeJS.ProcessEnv = process.env): LogCompression {
-  const setting = z.enum(LOG_COMPRESSIONS, { error: (issue) => `must be one of ${LOG_COMPRESSIONS.map((value) => `"${value}"`).join(', ')}, but ${shown(issue.input)} was provided` }).default('deflate');
-  return parse(z.object({ [LOG_COMPRESSION_ENV]: setting }), env, 'environment')[LOG_COMPRESSION_ENV];
+  return readEnumSetting(env, LOG_COMPRESSION_ENV, LOG_COMPRESSIONS, 'deflate');
 }
