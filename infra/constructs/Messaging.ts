@@ -121,23 +121,20 @@ export class Messaging extends Construct {
    */
   private allowRuleTargets(prefix: string): void {
     const ruleArns = Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: `${this.bus.eventBusName}/${subscriptionNamePattern(prefix)}` });
-    this.packInbox.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'SubscriptionRulesDeliverPacks',
-        principals: [new ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.packInbox.queueArn],
-        conditions: { ArnLike: { 'aws:SourceArn': ruleArns }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
-    this.deliveryFailureQueue.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'SubscriptionRulesDeadLetter',
-        principals: [new ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.deliveryFailureQueue.queueArn],
-        conditions: { ArnLike: { 'aws:SourceArn': ruleArns }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
+    const senders: ReadonlyArray<readonly [Queue, string]> = [
+      [this.packInbox, 'SubscriptionRulesDeliverPacks'],
+      [this.deliveryFailureQueue, 'SubscriptionRulesDeadLetter'],
+    ];
+    for (const [queue, sid] of senders) {
+      queue.addToResourcePolicy(
+        new PolicyStatement({
+          sid,
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: { ArnLike: { 'aws:SourceArn': ruleArns }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+    }
   }
 }
