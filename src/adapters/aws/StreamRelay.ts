@@ -14,7 +14,7 @@ import type { RoutedSubscription } from './packs/packFormat.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
-import { encodeQueuedMessage, toQueuedMessage } from './sqs/queueMessages.js';
+import { encodeQueuedMessage, holdsSqsEscapes, toQueuedMessage } from './sqs/queueMessages.js';
 import type { OutgoingSqsMessage } from './sqs/SqsQueue.js';
 import { EventBus, type BusEntry } from './sqs/EventBus.js';
 
@@ -55,9 +55,6 @@ interface Fallback {
   readonly messages: readonly PackedMessage[];
   readonly subscriptions: readonly Subscription[];
 }
-
-/** U+FFFE and U+FFFF as sqsJson escapes them: EventBridge may hand them on unescaped, and SQS refuses them. */
-const SQS_ESCAPED = /\\uff(fe|ff)/i;
 
 /** Messages bound for one subscription's queue, with the records they came from. */
 interface QueueSend {
@@ -194,7 +191,7 @@ export class StreamRelay {
       const { packed, perMessage, ordered } = routes.get(topic.name) ?? { packed: [], perMessage: [], ordered: [] };
       const body = encodeQueuedMessage(message);
       // Text EventBridge may hand on unescaped, which SQS refuses: such a message goes straight to the queues.
-      const busSafe = !SQS_ESCAPED.test(body);
+      const busSafe = !holdsSqsEscapes(body);
       if (perMessage.length > 0) {
         const matching = perMessage.filter(({ matcher }) => matcher.matches(message)).map(({ subscription }) => subscription);
         const entry = busSafe ? this.bus.entry(record, topic.name, toQueuedMessage(message), message.publishedAt) : null;

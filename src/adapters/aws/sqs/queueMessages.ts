@@ -55,6 +55,11 @@ export function sqsJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }
 
+/** Whether sqsJson text holds U+FFFE or U+FFFF (escaped): a service that parses and writes it again may hand them on raw, which SQS refuses. */
+export function holdsSqsEscapes(text: string): boolean {
+  return /\\uff(fe|ff)/i.test(text);
+}
+
 /**
  * The log message in an SQS message body: the whole EventBridge event (what a
  * rule target without InputPath receives) or the queued message itself. Null
