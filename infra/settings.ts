@@ -156,6 +156,14 @@ const prefixOf = (props: ConveyorProps): string => props.resourcePrefix ?? DEFAU
  */
 const PREFIX_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
+/** A prop that, when given, must be one of `values`. */
+function oneOf(prop: 'logLevel' | 'logCompression' | 'fanOut', values: readonly string[]): ValidationRule {
+  return {
+    violated: (p) => p[prop] !== undefined && !values.includes(p[prop]),
+    message: (p) => `${prop} must be one of ${values.join(', ')}, but "${String(p[prop])}" was provided`,
+  };
+}
+
 const RULES: readonly ValidationRule[] = [
   {
     violated: (p) => known(prefixOf(p)) && (prefixOf(p).length < 1 || prefixOf(p).length > MAX_RESOURCE_PREFIX_LENGTH),
@@ -189,10 +197,7 @@ const RULES: readonly ValidationRule[] = [
     violated: (p) => known(p.alarmEmail) && !/^[^@\s]+@[^@\s]+$/.test(p.alarmEmail),
     message: (p) => `alarmEmail must be an email address, but "${p.alarmEmail}" was provided`,
   },
-  {
-    violated: (p) => p.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(p.logLevel),
-    message: (p) => `logLevel must be one of ${LOG_LEVELS.join(', ')}, but "${String(p.logLevel)}" was provided`,
-  },
+  oneOf('logLevel', LOG_LEVELS),
   {
     violated: (p) => p.throttleRateLimit !== undefined && !(p.throttleRateLimit > 0),
     message: (p) => `throttleRateLimit must be greater than 0, but ${p.throttleRateLimit} was provided`,
@@ -208,14 +213,8 @@ const RULES: readonly ValidationRule[] = [
       !(Number.isInteger(p.scheduleTargetConcurrency) && p.scheduleTargetConcurrency >= 1 && p.scheduleTargetConcurrency <= MAX_SCHEDULE_TARGET_CONCURRENCY),
     message: (p) => `scheduleTargetConcurrency must be an integer from 1 to ${MAX_SCHEDULE_TARGET_CONCURRENCY}, or false for none, but ${String(p.scheduleTargetConcurrency)} was provided`,
   },
-  {
-    violated: (p) => p.logCompression !== undefined && !(LOG_COMPRESSIONS as readonly string[]).includes(p.logCompression),
-    message: (p) => `logCompression must be one of ${LOG_COMPRESSIONS.join(', ')}, but "${String(p.logCompression)}" was provided`,
-  },
-  {
-    violated: (p) => p.fanOut !== undefined && !(FAN_OUTS as readonly string[]).includes(p.fanOut),
-    message: (p) => `fanOut must be one of ${FAN_OUTS.join(', ')}, but "${String(p.fanOut)}" was provided`,
-  },
+  oneOf('logCompression', LOG_COMPRESSIONS),
+  oneOf('fanOut', FAN_OUTS),
 ];
 
 /** Applies the defaults; throws one error that lists every invalid prop. */
