@@ -17,7 +17,7 @@ export interface ConveyorServerOptions {
 
 /**
  * Conveyor exactly as users run it (`npm start`: `node --max-semi-space-size=8
- * dist/src/server/main.js`, SERVER_HEAP_FLAGS.startup), in its own process,
+ * --v8-pool-size=1 dist/src/server/main.js`, SERVER_HEAP_FLAGS.startup), in its own process,
  * with its data in a fresh temporary directory and a free loopback port.
  *
  * @example

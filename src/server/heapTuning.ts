@@ -9,8 +9,17 @@ import { setFlagsFromString } from 'node:v8';
  * instead of 182–188 MiB, at the same drain and end-to-end rates.
  */
 export const SERVER_HEAP_FLAGS = {
-  /** Young generation of 2 × 8 MB instead of 2 × 16: fixed when V8 starts, so only the command line sets it (`npm start` does; NODE_OPTIONS may). */
-  startup: ['--max-semi-space-size=8'],
+  /**
+   * Fixed when the process starts, so only the command line sets them (`npm start` does; NODE_OPTIONS may):
+   * - a young generation of 2 × 8 MB instead of 2 × 16;
+   * - one V8 background thread instead of four. They run the collector's concurrent marking and
+   *   parallel scavenges (and background compilation). On two cores, four of them took the other
+   *   core whole for 10–15 ms at each full collection, about once a second, and whatever else needed
+   *   it waited: the clients, the checkpoint worker, GROUP's fsync thread. Measured with the latency
+   *   phases of `npm run bench` (FULL at half its own e2e rate, two runs each): p99 / p99.9 9.2 / 17.2
+   *   and 10.3 / 18.6 ms with four, 6.2 / 9.2 and 5.9 / 9.9 ms with one, at the same e2e rate.
+   */
+  startup: ['--max-semi-space-size=8', '--v8-pool-size=1'],
   /**
    * Settings V8 reads at every collection, so a running process can take them:
    * the old generation may double between full collections (V8 picks up to 4×
