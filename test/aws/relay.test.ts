@@ -1,3 +1,4 @@
+import pino from 'pino';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
@@ -57,6 +58,10 @@ describe('Class: StreamRelay', () => {
   let counter: RequestCounter;
   let adapters: SqsAdapters;
   let nextOffset = 0;
+  /** What the relay logged, as JSON lines. */
+  let logged: Array<{ level: number; msg: string; [field: string]: unknown }>;
+  const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line) as (typeof logged)[number]) });
+  const warnings = (): string[] => logged.filter(({ level }) => level >= 40).map(({ msg }) => msg);
 
   beforeAll(async () => {
     emulator = await startEmulator();
@@ -67,6 +72,7 @@ describe('Class: StreamRelay', () => {
     catalog.topics.set(orders.name, orders);
     log = new InMemoryLog();
     counter = new RequestCounter();
+    logged = [];
     adapters = withPlugins([]);
     await createFanOut(adapters.clients);
   });
@@ -78,7 +84,7 @@ describe('Class: StreamRelay', () => {
   });
 
   /** The adapters on clients with these plugins and the request counter. */
-  const withPlugins = (plugins: readonly ClientPlugin[]): SqsAdapters => buildAdapters(emulator, { catalog, log, clock: new EmulatorClock(emulator) }, [...plugins, counter]);
+  const withPlugins = (plugins: readonly ClientPlugin[]): SqsAdapters => buildAdapters(emulator, { catalog, log, clock: new EmulatorClock(emulator), logger }, [...plugins, counter]);
   const subscribe = async (name: string, settings: Partial<Subscription> = {}): Promise<Subscription> => {
     const subscription = subscriptionOf(orders, name, settings);
     await adapters.resources.provision(subscription);
@@ -120,6 +126,7 @@ describe('Class: StreamRelay', () => {
       expect(counter.snapshot()).toEqual({ 'EventBridge.PutEvents': 1 });
       expect(await receivedBy(email)).toEqual(['ada', 'bob']);
       expect(await receivedBy(profile)).toEqual(['ada', 'bob']);
+      expect(warnings()).toEqual([]);
     });
 
     it('puts the messages bound for the same subscriptions in one pack, and each set of subscriptions gets a pack of its own', async () => {
@@ -241,6 +248,7 @@ describe('Class: StreamRelay', () => {
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
       expect(await receivedBy(email)).toEqual(['first-a', 'first-b', 'first-c', 'first-d', 'first-e']);
+      expect(logged).toContainEqual(expect.objectContaining({ level: 50, record: 1, msg: expect.stringContaining('cannot be decoded') }));
     });
 
     it('moves each partition’s head past the newest batch it relayed, those of a topic without subscriptions too', async () => {
@@ -418,6 +426,9 @@ describe('Class: StreamRelay', () => {
       expect(counter.snapshot()).toMatchObject({ 'EventBridge.PutEvents': 1, 'SQS.SendMessageBatch': 2 });
       expect((await receivedBy(worker)).sort()).toEqual(['a', 'b', 'c']);
       expect(await receivedBy(vip)).toEqual(['b']);
+      expect(logged).toEqual([
+        expect.objectContaining({ level: 40, topic: 'orders', source: 'conveyor.pack', code: 'MalformedDetail', messages: 1, subscriptions: expect.arrayContaining(['worker', 'vip']), msg: expect.stringContaining('go straight to the queues') }),
+      ]);
     });
 
     it('sends the message of a per-message event EventBridge refuses for good straight to the queues of the subscriptions it matches', async () => {
@@ -470,6 +481,7 @@ describe('Class: StreamRelay', () => {
 
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '501' }] });
+      expect(logged).toEqual([expect.objectContaining({ level: 40, record: 1, code: 'RetriesSpent', msg: expect.stringContaining('did not reach the bus') })]);
     });
 
     it('reports the first record of a partition whose head could not be moved, and sends nothing from it on', async () => {
@@ -485,6 +497,7 @@ describe('Class: StreamRelay', () => {
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '701' }] });
       expect(await receivedBy(worker)).toEqual(['a']);
+      expect(logged).toEqual([expect.objectContaining({ level: 40, partition: partitionKey(orders, 1), msg: expect.stringContaining('head of a partition') })]);
     });
 
     it('reports the first record whose ordered copy could not be queued', async () => {
@@ -498,6 +511,7 @@ describe('Class: StreamRelay', () => {
 
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '600' }] });
+      expect(logged).toEqual([expect.objectContaining({ level: 40, subscription: 'ledger', messages: 1, msg: expect.stringContaining('cannot send to the queue') })]);
     });
 
     it('reports the first record of a topic whose subscriptions cannot be read', async () => {
@@ -511,6 +525,7 @@ describe('Class: StreamRelay', () => {
 
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '700' }] });
+      expect(logged).toEqual([expect.objectContaining({ level: 40, topic: 'orders', msg: expect.stringContaining('cannot read the topic') })]);
     });
   });
 });

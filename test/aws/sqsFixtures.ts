@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createAwsClients, type AwsClients, type ClientPlugin } from '../../src/adapters/aws/clients.js';
 import type { LogHeads } from '../../src/adapters/aws/dynamo/LogHeads.js';
@@ -139,7 +139,7 @@ export class RecordedHeads implements Pick<LogHeads, 'advance'> {
 /** Builds the adapters on fresh clients with the given plugins (request counters, fault injectors). */
 export function buildAdapters(
   emulator: Emulator,
-  parts: { catalog: InMemoryCatalog; log: InMemoryLog; clock: Clock; telemetry?: Telemetry },
+  parts: { catalog: InMemoryCatalog; log: InMemoryLog; clock: Clock; telemetry?: Telemetry; logger?: Logger },
   plugins: readonly ClientPlugin[] = [],
 ): SqsAdapters {
   const clients = createAwsClients({ endpoint: emulator.endpoint, plugins });
@@ -163,7 +163,7 @@ export function buildAdapters(
     resources: new SubscriptionResources(clients, RESOURCES, directory),
     queues: new SqsSubscriptionQueues(directory, parts.log.source, async () => ackIdSigner, parts.clock, parts.telemetry),
     deadLetters: new SqsDeadLetterQueues(directory),
-    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, heads, { retry }),
+    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, heads, parts.logger ?? pino({ level: 'silent' }), { retry }),
   };
 }
 

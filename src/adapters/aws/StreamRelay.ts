@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { Logger } from 'pino';
 import { StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
 import type { Message, Subscription, Topic } from '../../domain/types.js';
 import type { MetadataStore } from '../../ports/MetadataStore.js';
@@ -16,7 +17,7 @@ import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
 import type { QueueDirectory } from './sqs/QueueDirectory.js';
 import { encodeQueuedMessage, holdsSqsEscapes, toQueuedMessage } from './sqs/queueMessages.js';
 import type { OutgoingSqsMessage } from './sqs/SqsQueue.js';
-import { EventBus, type BusEntry } from './sqs/EventBus.js';
+import { EventBus, type BusEntry, type BusFailure } from './sqs/EventBus.js';
 
 /** One appended message from the stream, and where its record sits in the batch. */
 interface Appended {
@@ -99,9 +100,10 @@ export interface StreamRelayOptions {
  * whose head did not move or whose batch could not be decoded (nothing from
  * such a record on is sent): the
  * event source mapping counts everything before it as done and retries from it.
+ * Each of these, and each refused event sent straight to the queues, is logged.
  *
  * @example
- * const relay = new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable));
+ * const relay = new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable), logger);
  * export const handler = (event: DynamoDBStreamEvent) => relay.handle(event.Records);
  */
 export class StreamRelay {
@@ -114,6 +116,7 @@ export class StreamRelay {
     private readonly directory: QueueDirectory,
     /** Moves the partitions' heads past the batches relayed (LogHeads). */
     private readonly heads: Pick<LogHeads, 'advance'>,
+    private readonly logger: Logger,
     options: StreamRelayOptions = {},
   ) {
     this.bus = new EventBus(clients.events, resources.eventBus, options.retry);
@@ -134,6 +137,7 @@ export class StreamRelay {
       ),
       this.heads.advance(inserted.map(({ item }) => item)),
     ]);
+    for (const partition of stuck) this.logger.warn({ partition }, 'relay: could not move the head of a partition; its records are tried again');
     for (const { record, item } of inserted) if (stuck.has(item.p)) failed.add(record);
     const decoded = new Map<number, Message[]>();
     for (const { record, item } of inserted) {
@@ -142,6 +146,7 @@ export class StreamRelay {
       } catch (error) {
         // A batch this version cannot read (compressed with a later version's codec, or damaged): retried from here, then the mapping's failure destination.
         if (!(error instanceof StorageError)) throw error;
+        this.logger.error({ record, partition: item.p, err: error }, 'relay: a record batch cannot be decoded; it is tried again, then goes to the mapping\'s failure destination');
         failed.add(record);
       }
     }
@@ -157,9 +162,10 @@ export class StreamRelay {
     const [unpublished, unsent] = await Promise.all([this.bus.publish(events), Promise.all(sends.map((send) => this.sendToQueue(send)))]);
     for (const record of unsent.flat()) failed.add(record);
     // An event EventBridge refuses for good (a message it cannot take): its messages go straight to the queues instead, as a message too large for the bus does.
-    const refused = unpublished.flatMap(({ entry, refused: forGood }) => {
-      const fallback = forGood ? fallbacks.get(entry) : undefined;
-      if (fallback === undefined) failed.add(entry.record);
+    const refused = unpublished.flatMap((failure) => {
+      const fallback = failure.refused ? fallbacks.get(failure.entry) : undefined;
+      this.logUnpublished(failure, fallback);
+      if (fallback === undefined) failed.add(failure.entry.record);
       return fallback === undefined ? [] : [fallback];
     });
     const unsentDirectly = await Promise.all(this.directSends(refused).map((send) => this.sendToQueue(send)));
@@ -219,6 +225,16 @@ export class StreamRelay {
     return { events, sends: [...sends.values()], fallbacks };
   }
 
+  private logUnpublished({ entry, code, message }: BusFailure, fallback: Fallback | undefined): void {
+    const about = { topic: entry.entry.DetailType, source: entry.entry.Source, record: entry.record, code, reason: message };
+    if (fallback === undefined) this.logger.warn(about, 'relay: an event did not reach the bus; its record is tried again');
+    else
+      this.logger.warn(
+        { ...about, messages: fallback.messages.length, subscriptions: fallback.subscriptions.map(({ name }) => name) },
+        'relay: EventBridge refused an event for good; its messages go straight to the queues of its subscriptions',
+      );
+  }
+
   /** A copy of each message of the refused events for each subscription the event was for. */
   private directSends(refused: readonly Fallback[]): QueueSend[] {
     return refused.flatMap(({ messages, subscriptions }) =>
@@ -244,7 +260,8 @@ export class StreamRelay {
             perMessage: unordered.filter(({ fanOut }) => fanOut === 'event').map(({ route }) => route),
             ordered: routed.filter(({ route }) => route.subscription.ordered).map(({ route }) => route),
           });
-        } catch {
+        } catch (error) {
+          this.logger.warn({ topic: name, err: error }, 'relay: cannot read the topic and its subscriptions; its records are tried again');
           failedTopic(name);
         }
       }),
@@ -258,13 +275,20 @@ export class StreamRelay {
    * messages are dropped, as the embedded broker drops them.
    */
   private async sendToQueue(send: QueueSend): Promise<number[]> {
+    const about = { topic: send.subscription.topic, subscription: send.subscription.name, messages: send.messages.length };
     try {
       const { queue } = await this.directory.subscriptionQueues(send.subscription);
-      const refused = new Set((await queue.send(send.messages)).map((failure) => failure.entry));
+      const failures = await queue.send(send.messages);
+      if (failures.length > 0) this.logger.warn({ ...about, unsent: failures.length, code: failures[0]!.code, reason: failures[0]!.message }, 'relay: SQS did not take some messages; their records are tried again');
+      const refused = new Set(failures.map((failure) => failure.entry));
       return send.records.filter((_, index) => refused.has(send.messages[index] as OutgoingSqsMessage));
     } catch (error) {
-      if (error instanceof SubscriptionNotFoundError) return [];
+      if (error instanceof SubscriptionNotFoundError) {
+        this.logger.info(about, 'relay: the queue of a deleted subscription is gone; its messages are dropped');
+        return [];
+      }
       // Retries are spent (or the call failed as a whole): every record of this send is retried; SQS deduplicates the FIFO copies sent already.
+      this.logger.warn({ ...about, err: error }, 'relay: cannot send to the queue of a subscription; its records are tried again');
       return send.records;
     }
   }

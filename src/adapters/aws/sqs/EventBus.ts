@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { PartialRetryOptions } from '../batches.js';
-import { MAX_BATCH_ENTRIES, MAX_EVENTS_BATCH_BYTES, packBatches, runBatches, type BatchOutcome, type EntryFailure } from './batchEntries.js';
+import { MAX_BATCH_ENTRIES, MAX_EVENTS_BATCH_BYTES, packBatches, RETRIES_SPENT, runBatches, type BatchOutcome, type EntryFailure } from './batchEntries.js';
 import { PACK_SOURCE } from '../packs/packFormat.js';
 import { EVENT_SOURCE, type QueuedMessage } from './queueMessages.js';
 
@@ -12,10 +12,18 @@ const TIME_BYTES = 14;
 /** PutEvents entry codes worth sending again: the service's throttling and faults. */
 const RETRYABLE = /Throttl|Internal|Unavailable|Timeout/i;
 
-/** An entry that was not published: `refused` when EventBridge answered it with an error no retry lifts (not throttling, not a fault on its side). */
+/**
+ * An entry that was not published: `refused` when EventBridge answered it with
+ * an error no retry lifts (not throttling, not a fault on its side). `code` is
+ * EventBridge's error code for the entry, RetriesSpent when it was still
+ * throttled or failing after every retry, or the error's name when the call
+ * failed as a whole.
+ */
 export interface BusFailure {
   readonly entry: BusEntry;
   readonly refused: boolean;
+  readonly code: string;
+  readonly message: string;
 }
 
 /** One event for the bus, and the stream record it stands for. */
@@ -82,8 +90,8 @@ export class EventBus {
 
   private async publishBatch(batch: readonly BusEntry[]): Promise<BusFailure[]> {
     const retrying = new Set<BusEntry>();
-    const refused = new Set<BusEntry>();
-    let spent: ReadonlySet<BusEntry> = new Set();
+    const refused: Array<EntryFailure<BusEntry>> = [];
+    let spent: Array<EntryFailure<BusEntry>> = [];
     try {
       await runBatches(
         [[...batch]],
@@ -92,16 +100,19 @@ export class EventBus {
           const outcome = await this.put(entries);
           for (const entry of entries) retrying.delete(entry);
           for (const entry of outcome.retry) retrying.add(entry);
-          for (const failure of outcome.failed) refused.add(failure.entry);
+          refused.push(...outcome.failed);
           return outcome;
         },
         { retry: this.retry },
       );
-    } catch {
+    } catch (error) {
       // Retries are spent, or a call failed as a whole (before any answer: the whole batch).
-      spent = retrying.size > 0 || refused.size > 0 ? retrying : new Set(batch);
+      const answered = retrying.size > 0 || refused.length > 0;
+      const code = answered ? RETRIES_SPENT : error instanceof Error ? error.name : 'Error';
+      const message = answered ? 'still failing after every retry' : error instanceof Error ? error.message : String(error);
+      spent = [...(answered ? retrying : batch)].map((entry) => ({ entry, code, message }));
     }
-    return [...[...refused].map((entry) => ({ entry, refused: true })), ...[...spent].map((entry) => ({ entry, refused: false }))];
+    return [...refused.map((failure) => ({ ...failure, refused: true })), ...spent.map((failure) => ({ ...failure, refused: false }))];
   }
 
   /** One PutEvents call; its answer lists an outcome per entry, in order. */
