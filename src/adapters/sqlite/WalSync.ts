@@ -10,8 +10,12 @@ import { performance } from 'node:perf_hooks';
  * fdatasync itself took 0.2–0.3 ms.
  */
 export const ON_LOOP_SYNC_MS = 1;
-/** While syncs run in the thread pool, every this many runs one on the loop to time the disk again. */
-export const PROBE_EVERY = 32;
+/**
+ * While syncs run in the thread pool, one a second at most runs on the loop to
+ * time the disk again: a slow disk holds the loop that long once a second, not
+ * at every sync.
+ */
+export const PROBE_INTERVAL_MS = 1000;
 /** Weight of the newest timing in the typical duration. */
 const WEIGHT = 0.25;
 
@@ -33,10 +37,12 @@ export const NODE_SYNC_CALLS: SyncCalls = {
  * GROUP's sync of the WAL (SqliteStore): one fdatasync covering every batch
  * committed before it. It runs where it costs the loop least. On a disk that
  * syncs in under ON_LOOP_SYNC_MS, on the loop, timed. On a slower one, in the
- * thread pool, so the loop goes on parsing and committing meanwhile; every
- * PROBE_EVERY-th sync then runs on the loop again to see whether the disk
- * got faster. A single slow sync (a checkpoint's fsync in the way) moves the
- * typical duration a quarter of the way, not all of it.
+ * thread pool, so the loop goes on parsing and committing meanwhile. A sync in
+ * the pool is timed with its hand-off, which can only make it look slower, so
+ * it counts only when it came back faster than the typical sync. Once per
+ * PROBE_INTERVAL_MS a sync runs on the loop instead, to time the disk itself.
+ * Each timing moves the typical duration a quarter of the way, so one slow sync
+ * (a checkpoint's fsync in the way) does not move it all the way.
  *
  * @example
  * const wal = new WalSync('data/conveyor.db-wal');
@@ -48,7 +54,7 @@ export class WalSync {
   public readonly stats = { onLoop: 0, inPool: 0 };
   private handle: FileHandle | undefined;
   private typicalMs = 0;
-  private sinceProbe = 0;
+  private lastOnLoop = Number.NEGATIVE_INFINITY;
 
   public constructor(
     private readonly path: string,
@@ -59,15 +65,19 @@ export class WalSync {
   public async sync(): Promise<void> {
     // fsync applies to the file, whichever descriptor asks, so a read-only handle suffices.
     this.handle ??= await open(this.path, 'r');
-    if (!this.onLoop()) {
-      this.stats.inPool += 1;
-      await this.calls.inPool(this.handle);
-      return;
-    }
     const start = this.calls.now();
-    this.calls.onLoop(this.handle);
-    this.stats.onLoop += 1;
-    this.typicalMs += (this.calls.now() - start - this.typicalMs) * WEIGHT;
+    const onLoop = this.onLoop(start);
+    if (onLoop) {
+      this.lastOnLoop = start;
+      this.calls.onLoop(this.handle);
+      this.stats.onLoop += 1;
+    } else {
+      await this.calls.inPool(this.handle);
+      this.stats.inPool += 1;
+    }
+    const took = this.calls.now() - start;
+    // A sync in the pool is timed with its hand-off, so it can show the disk faster than thought, never slower.
+    if (onLoop || took < this.typicalMs) this.typicalMs += (took - this.typicalMs) * WEIGHT;
   }
 
   public async close(): Promise<void> {
@@ -75,11 +85,7 @@ export class WalSync {
     this.handle = undefined;
   }
 
-  private onLoop(): boolean {
-    if (this.typicalMs < ON_LOOP_SYNC_MS) return true;
-    this.sinceProbe += 1;
-    if (this.sinceProbe < PROBE_EVERY) return false;
-    this.sinceProbe = 0;
-    return true;
+  private onLoop(now: number): boolean {
+    return this.typicalMs < ON_LOOP_SYNC_MS || now - this.lastOnLoop >= PROBE_INTERVAL_MS;
   }
 }
