@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { RequestCounter } from '../../src/adapters/aws/RequestCounter.js';
+import { MISSING_QUEUE_GRACE_MS } from '../../src/adapters/aws/sqs/QueueDirectory.js';
 import type { ClientPlugin } from '../../src/adapters/aws/clients.js';
 import { partitionKey } from '../../src/adapters/aws/names.js';
 import type { Json, Message, Subscription } from '../../src/domain/types.js';
@@ -512,6 +513,33 @@ describe('Class: StreamRelay', () => {
       // Assess
       expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '600' }] });
       expect(logged).toEqual([expect.objectContaining({ level: 40, subscription: 'ledger', messages: 1, msg: expect.stringContaining('cannot send to the queue') })]);
+    });
+
+    it('tries again the records of an ordered subscription made moments ago whose queue SQS does not know yet', async () => {
+      // Prepare: the catalog knows the subscription, SQS not (yet) its queue
+      catalog.subscriptions.push(subscriptionOf(orders, 'ledger', { ordered: true, createdAt: new Date().toISOString() }));
+      const records = streamRecords(orders, appended([msg('A1', { key: 'A' })]), { firstSequence: 650 });
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '650' }] });
+      expect(logged).toEqual([expect.objectContaining({ level: 40, subscription: 'ledger', msg: expect.stringContaining('made moments ago') })]);
+    });
+
+    it('drops the messages of a subscription whose queue is gone once it is older than MISSING_QUEUE_GRACE_MS (deleted meanwhile)', async () => {
+      // Prepare
+      const made = new Date(Date.now() - MISSING_QUEUE_GRACE_MS - 1000).toISOString();
+      catalog.subscriptions.push(subscriptionOf(orders, 'ledger', { ordered: true, createdAt: made }));
+      const records = streamRecords(orders, appended([msg('A1', { key: 'A' })]), { firstSequence: 660 });
+
+      // Act
+      const answer = await adapters.relay.handle(records);
+
+      // Assess
+      expect(answer).toEqual({ batchItemFailures: [] });
+      expect(logged).toEqual([expect.objectContaining({ level: 30, subscription: 'ledger', msg: expect.stringContaining('dropped') })]);
     });
 
     it('reports the first record of a topic whose subscriptions cannot be read', async () => {

@@ -163,7 +163,7 @@ export function buildAdapters(
     resources: new SubscriptionResources(clients, RESOURCES, directory),
     queues: new SqsSubscriptionQueues(directory, parts.log.source, async () => ackIdSigner, parts.clock, parts.telemetry),
     deadLetters: new SqsDeadLetterQueues(directory),
-    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, heads, parts.logger ?? pino({ level: 'silent' }), { retry }),
+    relay: new StreamRelay(clients, RESOURCES, parts.catalog, directory, heads, parts.clock, parts.logger ?? pino({ level: 'silent' }), { retry }),
   };
 }
 

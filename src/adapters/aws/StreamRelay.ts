@@ -3,6 +3,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { StorageError, SubscriptionNotFoundError } from '../../domain/errors.js';
 import type { Message, Subscription, Topic } from '../../domain/types.js';
+import type { Clock } from '../../ports/Clock.js';
 import type { MetadataStore } from '../../ports/MetadataStore.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import type { PartialRetryOptions } from './batches.js';
@@ -14,7 +15,7 @@ import { Packer, type PackedMessage } from './packs/Packer.js';
 import type { RoutedSubscription } from './packs/packFormat.js';
 import type { AwsResources } from './resources.js';
 import { fifoGroupId, relayDeduplicationId } from './sqs/fifo.js';
-import type { QueueDirectory } from './sqs/QueueDirectory.js';
+import { MISSING_QUEUE_GRACE_MS, type QueueDirectory } from './sqs/QueueDirectory.js';
 import { encodeQueuedMessage, holdsSqsEscapes, toQueuedMessage } from './sqs/queueMessages.js';
 import type { OutgoingSqsMessage } from './sqs/SqsQueue.js';
 import { EventBus, type BusEntry, type BusFailure } from './sqs/EventBus.js';
@@ -103,7 +104,7 @@ export interface StreamRelayOptions {
  * Each of these, and each refused event sent straight to the queues, is logged.
  *
  * @example
- * const relay = new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable), logger);
+ * const relay = new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable), systemClock, logger);
  * export const handler = (event: DynamoDBStreamEvent) => relay.handle(event.Records);
  */
 export class StreamRelay {
@@ -116,6 +117,7 @@ export class StreamRelay {
     private readonly directory: QueueDirectory,
     /** Moves the partitions' heads past the batches relayed (LogHeads). */
     private readonly heads: Pick<LogHeads, 'advance'>,
+    private readonly clock: Clock,
     private readonly logger: Logger,
     options: StreamRelayOptions = {},
   ) {
@@ -272,7 +274,9 @@ export class StreamRelay {
   /**
    * Sends one subscription's messages; answers the records not sent. A queue
    * that no longer exists belongs to a subscription deleted meanwhile: its
-   * messages are dropped, as the embedded broker drops them.
+   * messages are dropped, as the embedded broker drops them. Unless the
+   * subscription is younger than MISSING_QUEUE_GRACE_MS: SQS may not know a
+   * new queue's name yet, so its records are tried again.
    */
   private async sendToQueue(send: QueueSend): Promise<number[]> {
     const about = { topic: send.subscription.topic, subscription: send.subscription.name, messages: send.messages.length };
@@ -284,6 +288,10 @@ export class StreamRelay {
       return send.records.filter((_, index) => refused.has(send.messages[index] as OutgoingSqsMessage));
     } catch (error) {
       if (error instanceof SubscriptionNotFoundError) {
+        if (this.clock.now() - Date.parse(send.subscription.createdAt) < MISSING_QUEUE_GRACE_MS) {
+          this.logger.warn(about, 'relay: SQS does not know the queue of a subscription made moments ago; its records are tried again');
+          return send.records;
+        }
         this.logger.info(about, 'relay: the queue of a deleted subscription is gone; its messages are dropped');
         return [];
       }

@@ -90,7 +90,7 @@ export function createAwsBackend(options: AwsBackendOptions): AwsBackend {
   };
   return {
     backend,
-    relay: new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable), logger),
+    relay: new StreamRelay(clients, resources, metadata, directory, new LogHeads(clients.dynamo, resources.logTable), clock, logger),
     delayConsumer: new DelayQueueConsumer(clients, resources, metadata, log, clock, logger),
     unpacker: new PackUnpacker(clients.sqs, directory, resources.packInboxUrl, clock, logger),
   };

@@ -4,14 +4,12 @@ import type { Logger } from 'pino';
 import { StorageError } from '../../../domain/errors.js';
 import type { Clock } from '../../../ports/Clock.js';
 import type { PartialRetryOptions } from '../batches.js';
-import type { QueueDirectory } from '../sqs/QueueDirectory.js';
+import { MISSING_QUEUE_GRACE_MS, type QueueDirectory } from '../sqs/QueueDirectory.js';
 import { SqsQueue } from '../sqs/SqsQueue.js';
 import { packDelivery, readPackDelivery, type ReadPackDelivery } from './packFormat.js';
 
 /** Times the messages SQS refused from a pack go back to the inbox, before their record fails and the inbox's redrive takes over. */
 export const PACK_RESEND_ATTEMPTS = 4;
-/** How long a subscription queue may be missing before its packs are dropped: SQS can answer a new queue's name as unknown for a while. */
-export const MISSING_QUEUE_GRACE_MS = 60_000;
 
 /**
  * The logic of the unpacker (functions/unpacker.ts), the consumer of the pack

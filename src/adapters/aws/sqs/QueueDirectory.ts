@@ -14,6 +14,9 @@ export interface SubscriptionQueuePair {
 
 type SubscriptionRef = Pick<Subscription, 'topic' | 'name' | 'createdAt' | 'ordered'>;
 
+/** How long a subscription queue may be missing before what is sent to it is dropped: SQS can answer a new queue's name as unknown for a while. */
+export const MISSING_QUEUE_GRACE_MS = 60_000;
+
 /**
  * Queue names to URLs and ARNs (GetQueueUrl, GetQueueAttributes), cached for
  * the life of the process: a name belongs to one subscription incarnation and
