@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { PartialRetryOptions } from '../batches.js';
-import { MAX_BATCH_ENTRIES, MAX_EVENTS_BATCH_BYTES, packBatches, RETRIES_SPENT, runBatches, type BatchOutcome, type EntryFailure } from './batchEntries.js';
+import { MAX_BATCH_ENTRIES, MAX_EVENTS_BATCH_BYTES, packBatches, runBatches, spentFailure, type BatchOutcome, type EntryFailure } from './batchEntries.js';
 import { PACK_SOURCE } from '../packs/packFormat.js';
 import { EVENT_SOURCE, type QueuedMessage } from './queueMessages.js';
 
@@ -108,9 +108,9 @@ export class EventBus {
     } catch (error) {
       // Retries are spent, or a call failed as a whole (before any answer: the whole batch).
       const answered = retrying.size > 0 || refused.length > 0;
-      const code = answered ? RETRIES_SPENT : error instanceof Error ? error.name : 'Error';
-      const message = answered ? 'still failing after every retry' : error instanceof Error ? error.message : String(error);
-      spent = [...(answered ? retrying : batch)].map((entry) => ({ entry, code, message }));
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      spent = answered ? [...retrying].map(spentFailure) : batch.map((entry) => ({ entry, code, message }));
     }
     return [...refused.map((failure) => ({ ...failure, refused: true })), ...spent.map((failure) => ({ ...failure, refused: false }))];
   }

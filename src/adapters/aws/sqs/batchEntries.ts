@@ -75,6 +75,11 @@ export interface BatchOutcome<T> {
 /** The code of an entry that `spentAsFailures` answers as failed. */
 export const RETRIES_SPENT = 'RetriesSpent';
 
+/** An entry still failing after every retry, as a failure (code RETRIES_SPENT). */
+export function spentFailure<T>(entry: T): EntryFailure<T> {
+  return { entry, code: RETRIES_SPENT, message: 'still failing after every retry' };
+}
+
 export interface RunBatchesOptions {
   /** Run the batches one after the other (FIFO order), instead of all at once. @default false */
   readonly sequential?: boolean;
@@ -107,7 +112,7 @@ export async function runBatches<T>(
         return [...outcome.retry];
       },
       options.retry,
-      options.spentAsFailures === true ? (entries) => failed.push(...entries.map((entry) => ({ entry, code: RETRIES_SPENT, message: 'still failing after every retry' }))) : undefined,
+      options.spentAsFailures === true ? (entries) => failed.push(...entries.map(spentFailure)) : undefined,
     );
   if (options.sequential === true) {
     for (const batch of batches) await runOne(batch);
