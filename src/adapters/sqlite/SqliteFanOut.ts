@@ -1,6 +1,7 @@
 import type { Clock } from '../../ports/Clock.js';
 import type { Json } from '../../domain/types.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
+import type { SubscriptionRoute } from './Catalog.js';
 import type { WriteContext } from './GroupCommitWriter.js';
 import type { LongPollWaiters } from './LongPollWaiters.js';
 import type { QueueRows } from './QueueRows.js';
@@ -12,12 +13,6 @@ import type { SqliteStore } from './SqliteStore.js';
  * seqs) keeps up with its publishers: it will pull them in moments.
  */
 export const KEEPING_UP_ROWS = 20_000;
-
-interface SubscriptionRouteRow {
-  id: number;
-  filter: string | null;
-  ordered: number;
-}
 
 /**
  * Embedded fan-out: in the same transaction as the append, every subscription of
@@ -37,9 +32,7 @@ export class SqliteFanOut {
 
   /** Queues the rows for every matching subscription; says whether one of them keeps up (KEEPING_UP_ROWS). */
   public route(topicId: number, appended: readonly AppendedRow[], context: WriteContext): { pulledSoon: boolean } {
-    const subscriptions = this.store
-      .statement('SELECT id, filter, ordered FROM subscriptions WHERE topic_id = ?')
-      .all(topicId) as SubscriptionRouteRow[];
+    const subscriptions = this.store.catalog.subscriptionsOf(topicId);
     const now = this.clock.now();
     let pulledSoon = false;
     for (const subscription of subscriptions) {
@@ -63,7 +56,7 @@ export class SqliteFanOut {
     if (count > 0) this.waiters.handOver(subId, context, count);
   }
 
-  private matcherFor(subscription: SubscriptionRouteRow): SubscriptionMatcher {
+  private matcherFor(subscription: SubscriptionRoute): SubscriptionMatcher {
     let matcher = this.matchers.get(subscription.id);
     if (matcher === undefined) {
       matcher = new SubscriptionMatcher(subscription.filter === null ? null : (JSON.parse(subscription.filter) as Json));

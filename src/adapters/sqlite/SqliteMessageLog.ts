@@ -22,12 +22,6 @@ export interface AppendedRow extends QueuedRef {
   readonly bodyText: string;
 }
 
-interface TopicSettingsRow {
-  id: number;
-  dedup_window_seconds: number;
-  created_at: number;
-}
-
 const TRIM_BATCH = 10_000;
 
 /**
@@ -57,9 +51,7 @@ export class SqliteMessageLog implements MessageLog {
 
   public append(topic: Topic, entries: readonly LogEntry[]): Promise<PublishOutcome[]> {
     return this.store.writer.submit((context) => {
-      const row = this.store.statement('SELECT id, dedup_window_seconds, created_at FROM topics WHERE name = ?').get(topic.name) as
-        | TopicSettingsRow
-        | undefined;
+      const row = this.store.catalog.topic(topic.name);
       // Partitions were chosen for the topic the broker looked up; if it was deleted (and maybe re-created) since, refuse.
       if (row === undefined || row.created_at !== Date.parse(topic.createdAt)) throw new TopicNotFoundError(topic.name);
       return this.appendInTransaction(row.id, row.dedup_window_seconds, entries, context);

@@ -31,9 +31,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   public createTopic(topic: Topic): Promise<Created<Topic>> {
-    return this.store.writer.submit(() => {
+    return this.store.writer.submit((context) => {
       const existing = this.topicRow(topic.name);
       if (existing !== undefined) return { created: false, value: toTopic(existing) };
+      this.store.catalog.changed(context);
       const { lastInsertRowid } = this.store
         .statement('INSERT INTO topics (name, partitions, retention_hours, dedup_window_seconds, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(topic.name, topic.partitions, topic.retentionHours, topic.dedupWindowSeconds, Date.parse(topic.createdAt));
@@ -58,7 +59,8 @@ export class SqliteMetadataStore implements MetadataStore {
     if (topic === undefined) return false;
     const subIds = this.store.read(() => this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topic.id) as Array<{ id: number }>);
     await this.chunked.emptyTopic(topic.id, subIds.map(({ id }) => id));
-    return this.store.writer.submit(() => {
+    return this.store.writer.submit((context) => {
+      this.store.catalog.changed(context);
       // What was published and leased while the chunks ran goes with the cascade: its cached messages (their seqs may be reused) and leases too.
       const cascaded = this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topic.id) as Array<{ id: number }>;
       const deleted = this.store.statement('DELETE FROM topics WHERE id = ?').run(topic.id).changes > 0;
@@ -71,10 +73,11 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   public createSubscription(subscription: Subscription): Promise<Created<Subscription>> {
-    return this.store.writer.submit(() => {
+    return this.store.writer.submit((context) => {
       const existing = this.subscriptionRow(subscription.topic, subscription.name);
       if (existing !== undefined) return { created: false, value: toSubscription(existing) };
       const topicId = this.store.topicId(subscription.topic);
+      this.store.catalog.changed(context);
       const { lastInsertRowid } = this.store
         .statement(
           `INSERT INTO subscriptions (topic_id, name, filter, ack_deadline_seconds, max_deliveries, backoff_min_seconds, backoff_max_seconds, ordered, start_from, created_at, dead_letter_alarm)
@@ -109,10 +112,11 @@ export class SqliteMetadataStore implements MetadataStore {
    * UPDATE. Queue operations read the changeable columns from the row on every call.
    */
   public updateSubscription(read: Subscription, updated: Subscription): Promise<SubscriptionUpdate> {
-    return this.store.writer.submit(() => {
+    return this.store.writer.submit((context) => {
       const row = this.subscriptionRow(read.topic, read.name);
       if (row === undefined || row.created_at !== Date.parse(read.createdAt)) return SubscriptionUpdate.Gone;
       if (!sameChangeableSettings(toSubscription(row), read)) return SubscriptionUpdate.Stale;
+      this.store.catalog.changed(context);
       this.store
         .statement('UPDATE subscriptions SET ack_deadline_seconds = ?, max_deliveries = ?, backoff_min_seconds = ?, backoff_max_seconds = ?, dead_letter_alarm = ? WHERE id = ?')
         .run(
@@ -138,7 +142,8 @@ export class SqliteMetadataStore implements MetadataStore {
     const subscription = this.store.read(() => this.subscriptionRow(topic, name));
     if (subscription === undefined) return false;
     await this.chunked.emptySubscription(subscription.id);
-    return this.store.writer.submit(() => {
+    return this.store.writer.submit((context) => {
+      this.store.catalog.changed(context);
       const deleted = this.store.statement('DELETE FROM subscriptions WHERE id = ?').run(subscription.id).changes > 0;
       // Its leases end with it, not chunk by chunk: until then the rows left are still held by their consumers.
       if (deleted) this.queueRows.leases.forget(subscription.id);
@@ -218,11 +223,11 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private topicRow(name: string): TopicRow | undefined {
-    return this.store.statement('SELECT * FROM topics WHERE name = ?').get(name) as TopicRow | undefined;
+    return this.store.catalog.topic(name);
   }
 
   private subscriptionRow(topic: string, name: string): SubscriptionRow | undefined {
-    return this.store.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? AND s.name = ?`).get(topic, name) as SubscriptionRow | undefined;
+    return this.store.catalog.subscription(topic, name);
   }
 
   private scheduleRow(name: string): ScheduleRow | undefined {

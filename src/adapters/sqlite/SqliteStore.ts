@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StorageError, TopicNotFoundError } from '../../domain/errors.js';
+import { Catalog } from './Catalog.js';
 import { GroupCommitWriter } from './GroupCommitWriter.js';
 import { translateSqliteError } from './sqliteErrors.js';
 import { WalCheckpointer } from './WalCheckpointer.js';
@@ -37,6 +38,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore {
   public readonly db: Database;
   public readonly writer: GroupCommitWriter;
+  /** Topic and subscription rows by name; writes to those tables tell it (Catalog.changed). */
+  public readonly catalog = new Catalog((sql) => this.statement(sql));
   private readonly statements = new Map<string, Statement>();
 
   private constructor(
@@ -116,7 +119,7 @@ export class SqliteStore {
 
   /** The topic's row id; TopicNotFoundError when it does not exist (or was deleted meanwhile). */
   public topicId(name: string): number {
-    const row = this.statement('SELECT id FROM topics WHERE name = ?').get(name) as { id: number } | undefined;
+    const row = this.catalog.topic(name);
     if (row === undefined) throw new TopicNotFoundError(name);
     return row.id;
   }

@@ -19,7 +19,7 @@ export const SUBSCRIPTION_ROW_SELECT = `SELECT s.id, t.name AS topic, s.name, s.
 
 /** The subscription's current row; SubscriptionNotFoundError when it was deleted meanwhile. */
 export function requireSubscriptionRow(store: SqliteStore, subscription: Subscription): SubscriptionRow {
-  const row = store.statement(`${SUBSCRIPTION_ROW_SELECT} WHERE t.name = ? AND s.name = ?`).get(subscription.topic, subscription.name) as SubscriptionRow | undefined;
+  const row = store.catalog.subscription(subscription.topic, subscription.name);
   if (row === undefined) throw new SubscriptionNotFoundError(subscription.topic, subscription.name);
   return row;
 }
