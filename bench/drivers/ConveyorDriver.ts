@@ -1,4 +1,4 @@
-import type { Consumer, Driver, OnMessages, Publisher, SystemSpec, Target, Topology } from '../types.js';
+import type { AckStyle, Consumer, Driver, OnMessages, Publisher, SystemSpec, Target, Topology } from '../types.js';
 import { ConveyorServer, type ConveyorServerOptions } from './ConveyorServer.js';
 import { JsonHttpClient } from './JsonHttpClient.js';
 import { pollingConsumer } from './pollingConsumer.js';
@@ -31,19 +31,37 @@ class ConveyorTarget implements Target {
     };
   }
 
-  async consume(index: number, onMessages: OnMessages): Promise<Consumer> {
+  /**
+   * `each`: pull, then one ack request for what came. `batched`: the ack ids of
+   * each batch ride on the next pull (`ackIds`), one request per batch; the
+   * last batch's are acked on stop.
+   */
+  async consume(index: number, onMessages: OnMessages, acks: AckStyle = 'each'): Promise<Consumer> {
     const path = subscriptionPath(this.topic, index);
     const polls = new AbortController();
-    return pollingConsumer(
+    let unacked: string[] = [];
+    const consumer = pollingConsumer(
       async () => {
-        const { messages } = await this.http.call<{ messages: Delivery[] }>('POST', `${path}/pull`, PULL, polls.signal);
+        const carried = unacked;
+        const { messages } = await this.http.call<{ messages: Delivery[] }>('POST', `${path}/pull`, carried.length > 0 ? { ...PULL, ackIds: carried } : PULL, polls.signal);
+        unacked = [];
         if (messages.length === 0) return;
         onMessages(messages.map((message) => message.body));
-        await this.http.call('POST', `${path}/ack`, { ackIds: messages.map((message) => message.ackId) });
+        const ackIds = messages.map((message) => message.ackId);
+        if (acks === 'batched') unacked = ackIds;
+        else await this.http.call('POST', `${path}/ack`, { ackIds });
       },
       // Stopping aborts a pull waiting in its long poll, so teardown does not wait up to a second for it.
       () => polls.abort(),
     );
+    return {
+      ...consumer,
+      stop: async () => {
+        await consumer.stop();
+        // An aborted pull may have acked them already: acking twice only reports them as invalid the second time.
+        if (unacked.length > 0) await this.http.call('POST', `${path}/ack`, { ackIds: unacked });
+      },
+    };
   }
 
   async delete(): Promise<void> {

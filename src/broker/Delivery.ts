@@ -34,6 +34,23 @@ export class Delivery {
     return counted(outcome);
   }
 
+  /**
+   * Acks, then pulls: a consumer hands back the batch it has processed with the
+   * request for its next one, as Pub/Sub's streaming pull carries acks. The acks
+   * are durable before the pull leases anything (so an ordered key's next message
+   * can come in the same answer); if they fail, nothing is pulled.
+   */
+  public async ackThenPull(
+    topic: string,
+    name: string,
+    ackIds: readonly string[],
+    options: { max: number; waitMs: number },
+    signal?: AbortSignal,
+  ): Promise<{ ack: AckResult; messages: Leased[] }> {
+    const ack = await this.ack(topic, name, ackIds);
+    return { ack, messages: await this.pull(topic, name, options, signal) };
+  }
+
   public async nack(topic: string, name: string, ackIds: readonly string[], delaySeconds?: number, reason?: string): Promise<AckResult> {
     const subscription = await this.subscriptions.require(topic, name);
     const outcome = await this.backend.queues.nack(subscription, ackIds, delaySeconds === undefined ? undefined : delaySeconds * 1000, reason);

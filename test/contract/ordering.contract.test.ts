@@ -55,6 +55,20 @@ describeContract('Ordered subscriptions', (target, backend) => {
       expect(labelsOf(afterAck)).toEqual(['A2']);
     });
 
+    it('hands out the next message of a key in the pull that carries the ack of the one before', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'ack-on-pull-ordered', ORDERED);
+      await publishOk(target().api, 'ack-on-pull-ordered', keyed('A', 3));
+      const [head] = await pull(target().api, queue, { max: 10 });
+
+      // Act
+      const response = await target().api.pull(queue.topic, queue.subscription, { max: 10, ackIds: [head!.ackId] });
+
+      // Assess
+      expect(response.body.ack).toEqual({ acked: 1, notAcked: 0, failed: [] });
+      expect(labelsOf(response.body.messages)).toEqual(['A2']);
+    });
+
     it('delivers messages of different keys in parallel', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'many-keys', ORDERED);

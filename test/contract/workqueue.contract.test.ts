@@ -96,6 +96,37 @@ describeContract('Work queues', (target, backend) => {
       expect(response.body).toEqual({ acked: 0, notAcked: 1, failed: [{ ackId: delivery.ackId, code: 'InvalidAckId' }] });
     });
 
+    it('acks the ack ids a pull carries before it leases, and answers their outcome beside the next messages', async () => {
+      // Prepare
+      const queue = await createQueue(target().api, 'ack-on-pull');
+      await publishOk(target().api, 'ack-on-pull', labelled(numbered(4)));
+      const first = await pull(target().api, queue, { max: 2 });
+
+      // Act
+      const response = await target().api.pull('ack-on-pull', 'worker', { max: 10, ackIds: [...first.map((m) => m.ackId), 'not-an-ack-id'] });
+
+      // Assess
+      const rest = numbered(4).filter((label) => !labelsOf(first).includes(label));
+      expect(response.status).toBe(200);
+      expect(response.body.ack).toEqual({ acked: 2, notAcked: 1, failed: [{ ackId: 'not-an-ack-id', code: 'InvalidAckId' }] });
+      expect(labelsOf(response.body.messages).sort()).toEqual(rest);
+      await target().advance(60 * SECOND);
+      expect(labelsOf(await pull(target().api, queue, { max: 10 })).sort()).toEqual(rest);
+    });
+
+    it('answers a pull without ack ids with its messages alone', async () => {
+      // Prepare
+      await createQueue(target().api, 'plain-pull');
+      await publishOk(target().api, 'plain-pull', labelled(['only']));
+
+      // Act
+      const response = await target().api.pull('plain-pull', 'worker', {});
+
+      // Assess
+      expect(Object.keys(response.body)).toEqual(['messages']);
+      expect(labelsOf(response.body.messages)).toEqual(['only']);
+    });
+
     it('reports a garbage ack id as InvalidAckId and still acks the valid ones', async () => {
       // Prepare
       const queue = await createQueue(target().api, 'garbage');

@@ -996,6 +996,8 @@ export interface components {
              * @default 0
              */
             waitSeconds?: number;
+            /** @description Acks these first, as `…/ack` would, then pulls: a consumer sends the ack ids of the batch it has just processed with its next pull, one request instead of two. The answer carries their outcome as `ack`. */
+            ackIds?: components["schemas"]["AckIds"];
         };
         /** @description A leased message. */
         Delivery: components["schemas"]["Message"] & {
@@ -2078,7 +2080,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The leased messages (possibly none). */
+            /** @description The leased messages (possibly none), and the outcome of the acks the pull carried. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2086,6 +2088,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         messages: components["schemas"]["Delivery"][];
+                        /** @description Present when the request carried `ackIds`; they were acked before the pull leased anything. */
+                        ack?: components["schemas"]["AckResult"];
                     };
                 };
             };

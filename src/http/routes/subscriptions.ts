@@ -72,10 +72,13 @@ export const subscriptionRoutes: ApiRoute[] = [
     access: onTopic(Action.Consume),
     operation: async ({ params, body, signal, holdLongPoll }, { broker }) => {
       const [topic, subscription] = names(params);
-      const { max, waitSeconds } = parseBody(pullBody, body, { optional: true });
+      const { max, waitSeconds, ackIds } = parseBody(pullBody, body, { optional: true });
+      const options = { max, waitMs: waitSeconds * 1000 };
       const release = waitSeconds > 0 ? holdLongPoll() : undefined;
       try {
-        return ok({ messages: await broker.delivery.pull(topic, subscription, { max, waitMs: waitSeconds * 1000 }, signal) });
+        if (ackIds === undefined) return ok({ messages: await broker.delivery.pull(topic, subscription, options, signal) });
+        const { ack, messages } = await broker.delivery.ackThenPull(topic, subscription, ackIds, options, signal);
+        return ok({ messages, ack });
       } finally {
         release?.();
       }

@@ -98,14 +98,20 @@ export const patchSubscriptionBody = z
     minProperties: 1,
   });
 
+export const ackIds = stringList(AckLimits.ackIds, AckLimits.ackIdLength).meta({ id: 'AckIds' });
+
 export const pullBody = z
   .strictObject({
     max: intIn(PullLimits.max).default(PullLimits.max.default).meta({ description: 'Maximum number of messages to return.' }),
     waitSeconds: intIn(PullLimits.waitSeconds).default(PullLimits.waitSeconds.default).meta({ description: 'Long-poll up to this long for a first message.' }),
+    ackIds: ackIds
+      .optional()
+      .meta({
+        description:
+          'Acks these first, as `…/ack` would, then pulls: a consumer sends the ack ids of the batch it has just processed with its next pull, one request instead of two. The answer carries their outcome as `ack`.',
+      }),
   })
   .meta({ id: 'PullRequest' });
-
-export const ackIds = stringList(AckLimits.ackIds, AckLimits.ackIdLength).meta({ id: 'AckIds' });
 
 export const ackBody = z.strictObject({ ackIds }).meta({ id: 'AckRequest' });
 

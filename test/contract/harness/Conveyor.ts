@@ -94,7 +94,11 @@ export class Conveyor {
     return this.http.delete(sub(topic, name));
   }
 
-  public pull(topic: string, name: string, options?: { max?: number; waitSeconds?: number }): Promise<ApiResponse<{ messages: Delivery[] } & ErrorBody>> {
+  public pull(
+    topic: string,
+    name: string,
+    options?: { max?: number; waitSeconds?: number; ackIds?: readonly string[] },
+  ): Promise<ApiResponse<{ messages: Delivery[]; ack?: AckResult } & ErrorBody>> {
     return this.http.post(`${sub(topic, name)}/pull`, options ?? {});
   }
   public ack(topic: string, name: string, ackIds: readonly string[]): Promise<ApiResponse<AckResult & ErrorBody>> {
