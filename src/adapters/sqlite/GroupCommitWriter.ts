@@ -45,13 +45,8 @@ export interface GroupCommitOptions {
   readonly sync?: () => Promise<void>;
   /** Most jobs in one transaction. @default 2000 */
   readonly maxBatch?: number;
-  /**
-   * Runs after each committed batch, outside any transaction (housekeeping). When it
-   * returns a promise, no batch starts until that settles: jobs submitted meanwhile
-   * queue up, and the event loop goes on (another thread finishing a checkpoint).
-   * The promise must not reject.
-   */
-  readonly betweenBatches?: () => Promise<void> | undefined;
+  /** Runs after each committed batch, outside any transaction (e.g. housekeeping such as a checkpoint). */
+  readonly betweenBatches?: () => void;
 }
 
 /**
@@ -72,8 +67,6 @@ export class GroupCommitWriter {
   private queue: Job[] = [];
   private flushScheduled = false;
   private closed = false;
-  /** Set while betweenBatches holds the next batch back. */
-  private held: Promise<void> | undefined;
   private awaitingSync: Settlement[] = [];
   private syncing: Promise<void> | undefined;
   private readonly runBatch: (jobs: Job[]) => Settlement[];
@@ -118,30 +111,23 @@ export class GroupCommitWriter {
     if (this.closed) return Promise.reject(new UnavailableError('the store is closing and takes no more writes'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      this.scheduleFlush();
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
   }
 
   /** Commits whatever is queued, waits until it is durable, then refuses new writes. */
   public async close(): Promise<void> {
+    this.flush();
     this.closed = true;
-    for (;;) {
-      while (this.held !== undefined) await this.held;
-      this.flush();
-      if (this.held === undefined) break;
-    }
     while (this.syncing !== undefined) await this.syncing;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.held !== undefined) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    while (this.queue.length > 0 && this.held === undefined) {
+    while (this.queue.length > 0) {
       const jobs = this.queue.splice(0, this.maxBatch);
       let settlements: Settlement[];
       this.batchUndo = [];
@@ -167,23 +153,13 @@ export class GroupCommitWriter {
       this.batchUndo = [];
       this.stats.batches += 1;
       this.stats.jobs += jobs.length;
-      const hold = this.options.betweenBatches?.();
+      this.options.betweenBatches?.();
       if (this.options.sync === undefined) settle(settlements);
       else {
         this.awaitingSync.push(...settlements);
         this.syncing ??= this.syncLoop(this.options.sync);
       }
-      if (hold !== undefined) this.holdUntil(hold);
     }
-  }
-
-  /** No batch starts until `hold` settles; then what queued meanwhile goes in the next one. */
-  private holdUntil(hold: Promise<void>): void {
-    const held = hold.then(() => {
-      this.held = undefined;
-      if (this.queue.length > 0) this.scheduleFlush();
-    });
-    this.held = held;
   }
 
   /** One sync at a time; each covers every batch committed before it started. */

@@ -14,12 +14,9 @@ export interface WalCheckpointerOptions {
    * (402 ms with SQLite's automatic checkpoint). @default 25
    */
   readonly intervalMs?: number;
-  /** WAL frames (pages) above which the writer is asked to let the worker finish a checkpoint (`finish`). @default 2048 */
+  /** WAL frames (pages) above which the writer is asked to finish a checkpoint itself. @default 2048 */
   readonly catchUpFrames?: number;
 }
-
-/** Longest the writer holds its batches for `finish`; a worker that answers later than this is not waited for. */
-export const FINISH_TIMEOUT_MS = 1000;
 
 /**
  * The worker's code, kept as a string so the same file serves the compiled build
@@ -33,23 +30,15 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('cache_size = -1024');
-const checkpoint = () => {
+const timer = setInterval(() => {
   try {
-    return db.pragma('wal_checkpoint(PASSIVE)')[0].log;
+    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (log > workerData.catchUpFrames) parentPort.postMessage({ catchUp: true });
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message) });
-    return 0;
   }
-};
-const timer = setInterval(() => {
-  if (checkpoint() > workerData.catchUpFrames) parentPort.postMessage({ catchUp: true });
 }, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message === 'finish') {
-    checkpoint();
-    parentPort.postMessage({ finished: true });
-    return;
-  }
+parentPort.on('message', () => {
   clearInterval(timer);
   db.close();
   parentPort.close();
@@ -66,11 +55,8 @@ parentPort.on('message', (message) => {
  * Under steady writes the worker never quite catches up (new frames land while
  * it copies), and the writer only starts the WAL over after a checkpoint that
  * reached its end. So when the WAL passes `catchUpFrames`, `catchUpRequested`
- * turns true, and the writer holds its next batch back while the worker runs
- * one more checkpoint (`finish`): with no writer in the way it reaches the end,
- * and the worker had already copied nearly everything. The event loop goes on
- * meanwhile; only writes wait. (The writer used to run that checkpoint itself,
- * on the event loop: 2.8 % of it at saturation, and up to 24 ms at a time.)
+ * turns true and the writer runs one checkpoint between batches: the worker
+ * already copied nearly everything, so it copies only the last few frames.
  *
  * @example
  * const checkpointer = WalCheckpointer.start({ path: 'data/conveyor.db', synchronous: 'FULL' });
@@ -80,40 +66,9 @@ export class WalCheckpointer {
   /** The WAL is long: the writer should finish a checkpoint between two batches (then set this back). */
   public catchUpRequested = false;
   private readonly exited: Promise<void>;
-  private finishing: { readonly done: Promise<void>; readonly settle: () => void } | undefined;
-  private gone = false;
 
   private constructor(private readonly worker: Worker) {
-    this.exited = new Promise<void>((resolve) =>
-      worker.once('exit', () => {
-        this.gone = true;
-        this.finishing?.settle();
-        resolve();
-      }),
-    );
-  }
-
-  /**
-   * Has the worker checkpoint to the end of the WAL now; the caller holds its
-   * writes until this resolves. Resolves when the worker is done, when it fails
-   * or has exited, or after FINISH_TIMEOUT_MS, whichever comes first; never rejects.
-   */
-  public finish(): Promise<void> {
-    if (this.gone) return Promise.resolve();
-    if (this.finishing === undefined) {
-      let settle = (): void => undefined;
-      const done = new Promise<void>((resolve) => {
-        const timeout = setTimeout(() => settle(), FINISH_TIMEOUT_MS);
-        settle = () => {
-          clearTimeout(timeout);
-          this.finishing = undefined;
-          resolve();
-        };
-      });
-      this.finishing = { done, settle };
-      this.worker.postMessage('finish');
-    }
-    return this.finishing.done;
+    this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   }
 
   public static start(options: WalCheckpointerOptions, onError: (message: string) => void = () => undefined): WalCheckpointer {
@@ -125,9 +80,8 @@ export class WalCheckpointer {
       workerData: { driver, path: options.path, synchronous: options.synchronous, intervalMs: options.intervalMs ?? 25, catchUpFrames: options.catchUpFrames ?? 2048 },
     });
     const checkpointer = new WalCheckpointer(worker);
-    worker.on('message', (message: { error?: string; catchUp?: boolean; finished?: boolean }) => {
+    worker.on('message', (message: { error?: string; catchUp?: boolean }) => {
       if (message.catchUp === true) checkpointer.catchUpRequested = true;
-      if (message.finished === true) checkpointer.finishing?.settle();
       if (message.error !== undefined) onError(message.error);
     });
     worker.on('error', (error: unknown) => onError(errorText(error)));

@@ -251,46 +251,4 @@ describe('Class: GroupCommitWriter', () => {
       await expect(write).rejects.toThrow(/could not be made durable/);
     });
   });
-
-  describe('Option: betweenBatches', () => {
-    it('starts no batch while the promise it returned is pending, then commits what queued meanwhile together', async () => {
-      // Prepare
-      const db = openDatabase();
-      let release = (): void => undefined;
-      const holds = [new Promise<void>((resolve) => (release = resolve))];
-      const writer = new GroupCommitWriter(db, { betweenBatches: () => holds.shift() });
-      await writer.submit(insert(db, 'a'));
-
-      // Act
-      const held = [writer.submit(insert(db, 'b')), writer.submit(insert(db, 'c'))];
-      await new Promise((resolve) => setImmediate(resolve));
-      const whileHeld = values(db);
-      release();
-      await Promise.all(held);
-
-      // Assess
-      expect(whileHeld).toEqual(['a']);
-      expect(values(db)).toEqual(['a', 'b', 'c']);
-      expect(writer.stats).toEqual({ batches: 2, jobs: 3, syncs: 0 });
-    });
-
-    it('lets close wait for the hold, then commit what is queued', async () => {
-      // Prepare
-      const db = openDatabase();
-      let release = (): void => undefined;
-      const holds = [new Promise<void>((resolve) => (release = resolve))];
-      const writer = new GroupCommitWriter(db, { betweenBatches: () => holds.shift() });
-      await writer.submit(insert(db, 'a'));
-      const queued = writer.submit(insert(db, 'b'));
-
-      // Act
-      const closing = writer.close();
-      setTimeout(release, 10);
-      await closing;
-
-      // Assess
-      await expect(queued).resolves.toBe(1);
-      expect(values(db)).toEqual(['a', 'b']);
-    });
-  });
 });
