@@ -117,8 +117,9 @@ describe('Benchmark harness (smoke): efficient clients and fixed loads', () => {
 describe('Benchmark harness (smoke): scale curves', () => {
   it('measures end-to-end throughput at 1, 4, 16, 32 and 64 clients and, for Conveyor, at 1, 4 and 16 partitions', async () => {
     // Act
+    // Phases of 600 ms, not the smoke profile's 300: with 128 clients at 64, one stall of the CI machine longer than a 300 ms window left a row without a delivery.
     const result = await runBenchmark({
-      profile: PROFILES.smoke,
+      profile: { ...PROFILES.smoke, durationMs: 600 },
       systems: allSystems().filter((system) => system.id === 'conveyor-full'),
       scenarios: ['scale'],
       log: () => undefined,
