@@ -10,7 +10,8 @@ export interface SubscriptionRoute {
 }
 
 const TOPIC_SELECT = 'SELECT * FROM topics WHERE name = ?';
-const SUBSCRIPTION_SELECT = 'SELECT s.*, t.name AS topic FROM subscriptions s JOIN topics t ON t.id = s.topic_id WHERE t.name = ? AND s.name = ?';
+/** Subscription rows with their topic's name; the catalog and the listings read them alike. */
+export const SUBSCRIPTION_SELECT = 'SELECT s.*, t.name AS topic FROM subscriptions s JOIN topics t ON t.id = s.topic_id';
 const ROUTES_SELECT = 'SELECT id, filter, ordered FROM subscriptions WHERE topic_id = ? ORDER BY id';
 
 /**
@@ -46,7 +47,7 @@ export class Catalog {
     const key = `${topic}\u0000${name}`;
     let row = this.subscriptions.get(key);
     if (row === undefined) {
-      row = this.statement(SUBSCRIPTION_SELECT).get(topic, name) as SubscriptionRow | undefined;
+      row = this.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? AND s.name = ?`).get(topic, name) as SubscriptionRow | undefined;
       if (row !== undefined) this.subscriptions.set(key, Object.freeze(row));
     }
     return row;

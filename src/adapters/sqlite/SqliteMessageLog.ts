@@ -164,7 +164,7 @@ export class SqliteMessageLog implements MessageLog {
     if (last.seq === null) return 0;
     this.recent.clear();
     const now = this.clock.now();
-    for (const { id } of this.store.statement('SELECT id FROM subscriptions WHERE topic_id = ?').all(topicId) as Array<{ id: number }>) {
+    for (const { id } of this.store.catalog.subscriptionsOf(topicId)) {
       this.fanOut.readied(id, this.queueRows.dropUpTo(id, last.seq, now, context), context);
     }
     return this.store.statement('DELETE FROM log WHERE topic_id = ? AND seq <= ?').run(topicId, last.seq).changes;

@@ -3,13 +3,13 @@ import type { Schedule, Subscription, Topic } from '../../domain/types.js';
 import { SubscriptionMatcher } from '../../routing/SubscriptionMatcher.js';
 import { sameChangeableSettings } from '../../domain/subscriptionSettings.js';
 import { SubscriptionUpdate, type Created, type MetadataStore } from '../../ports/MetadataStore.js';
+import { SUBSCRIPTION_SELECT } from './Catalog.js';
 import { ChunkedDelete } from './ChunkedDelete.js';
 import type { QueueRows } from './QueueRows.js';
 import type { RecentMessages } from './RecentMessages.js';
 import { toContent, toSchedule, type ContentColumns, toSubscription, toTopic, type ScheduleRow, type SubscriptionRow, type TopicRow } from './rows.js';
 import type { SqliteStore } from './SqliteStore.js';
 
-const SUBSCRIPTION_SELECT = `SELECT s.*, t.name AS topic FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
 const SCHEDULE_SELECT = `SELECT s.*, t.name AS topic FROM schedules s JOIN topics t ON t.id = s.topic_id`;
 const ms = (rfc3339: string | null): number | null => (rfc3339 === null ? null : Date.parse(rfc3339));
 
