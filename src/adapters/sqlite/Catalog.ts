@@ -30,6 +30,7 @@ const ROUTES_SELECT = 'SELECT id, filter, ordered FROM subscriptions WHERE topic
 export class Catalog {
   private readonly topics = new Map<string, TopicRow>();
   private readonly subscriptions = new Map<string, SubscriptionRow>();
+  private readonly subscriptionsById = new Map<number, SubscriptionRow>();
   private readonly routes = new Map<number, readonly SubscriptionRoute[]>();
 
   public constructor(private readonly statement: (sql: string) => Statement) {}
@@ -53,6 +54,16 @@ export class Catalog {
     return row;
   }
 
+  /** The subscription whose row id is `id` (lease expiry knows subscriptions by id). */
+  public subscriptionById(id: number): SubscriptionRow | undefined {
+    let row = this.subscriptionsById.get(id);
+    if (row === undefined) {
+      row = this.statement(`${SUBSCRIPTION_SELECT} WHERE s.id = ?`).get(id) as SubscriptionRow | undefined;
+      if (row !== undefined) this.subscriptionsById.set(id, Object.freeze(row));
+    }
+    return row;
+  }
+
   /** The topic's subscriptions, oldest first. */
   public subscriptionsOf(topicId: number): readonly SubscriptionRoute[] {
     let routes = this.routes.get(topicId);
@@ -72,6 +83,7 @@ export class Catalog {
   private forget(): void {
     this.topics.clear();
     this.subscriptions.clear();
+    this.subscriptionsById.clear();
     this.routes.clear();
   }
 }

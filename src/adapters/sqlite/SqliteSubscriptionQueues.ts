@@ -12,7 +12,7 @@ import type { WriteContext } from './GroupCommitWriter.js';
 import type { LongPollWaiters } from './LongPollWaiters.js';
 import type { QueueRows } from './QueueRows.js';
 import type { SqliteStore } from './SqliteStore.js';
-import { requireSubscriptionRow, SUBSCRIPTION_ROW_SELECT, type SubscriptionRow } from './subscriptionRows.js';
+import { requireSubscriptionRow, type SubscriptionRow } from './subscriptionRows.js';
 
 type LeaseCheck = { ok: true; seq: number; lease: Lease } | { ok: false; code: (typeof AckFailure)[keyof typeof AckFailure] };
 
@@ -136,7 +136,7 @@ export class SqliteSubscriptionQueues implements SubscriptionQueues {
     return this.store.writer.submit((context) => {
       let expired = 0;
       for (const [subId, leases] of [...this.leases.entries()]) {
-        const sub = this.store.statement(`${SUBSCRIPTION_ROW_SELECT} WHERE s.id = ?`).get(subId) as SubscriptionRow | undefined;
+        const sub = this.store.catalog.subscriptionById(subId);
         if (sub === undefined) this.leases.forget(subId);
         else expired += this.expire(sub, leases, now, context);
       }

@@ -14,9 +14,6 @@ export interface SubscriptionRow {
   backoff_max_seconds: number;
 }
 
-export const SUBSCRIPTION_ROW_SELECT = `SELECT s.id, t.name AS topic, s.name, s.ordered, s.ack_deadline_seconds, s.max_deliveries, s.backoff_min_seconds, s.backoff_max_seconds
-  FROM subscriptions s JOIN topics t ON t.id = s.topic_id`;
-
 /** The subscription's current row; SubscriptionNotFoundError when it was deleted meanwhile. */
 export function requireSubscriptionRow(store: SqliteStore, subscription: Subscription): SubscriptionRow {
   const row = store.catalog.subscription(subscription.topic, subscription.name);

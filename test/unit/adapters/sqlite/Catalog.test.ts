@@ -6,6 +6,7 @@ import { TopicLimits } from '../../../../src/domain/constants.js';
 import { SubscriptionNotFoundError, TopicNotFoundError } from '../../../../src/domain/errors.js';
 import { putSubscriptionBody } from '../../../../src/http/schemas/subscriptions.js';
 import { systemClock } from '../../../../src/ports/Clock.js';
+import { TestClock } from '../../../helpers/TestClock.js';
 
 const topicSettings = { partitions: 1, retentionHours: TopicLimits.retentionHours.default, dedupWindowSeconds: 0 };
 const subscriptionSettings = (settings: Record<string, unknown> = {}) => ({ ...putSubscriptionBody.parse(settings), filter: null });
@@ -82,6 +83,35 @@ describe('Class: Catalog', () => {
       expect((await broker.topics.require('jobs')).partitions).toBe(3);
       expect(outcome).toMatchObject({ offset: 0 });
       expect((await broker.delivery.pull('jobs', 'workers', pullAll)).map((delivery) => delivery.body)).toEqual(['new']);
+    });
+  });
+
+  describe('through lease expiry, which knows subscriptions by id', () => {
+    const clock = new TestClock();
+    let broker: Broker;
+
+    beforeEach(async () => {
+      broker = new Broker({ backend: createSqliteBackend({ dataDir: ':memory:', clock }), clock, logger: pino({ level: 'silent' }) });
+      await broker.topics.create('jobs', topicSettings);
+    });
+
+    afterEach(() => broker.close());
+
+    it('settles an expired lease by the maxDeliveries the subscription was updated to, not the one it had at the last pass', async () => {
+      // Prepare: a pass of lease expiry reads the subscription while its lease runs
+      await broker.subscriptions.create('jobs', 'workers', subscriptionSettings({ ackDeadlineSeconds: 10, maxDeliveries: 5 }));
+      await broker.publisher.publish('jobs', [{ body: 'slow' }]);
+      await broker.delivery.pull('jobs', 'workers', pullAll);
+      const before = await broker.maintenance.runOnce();
+
+      // Act
+      await broker.subscriptions.update('jobs', 'workers', { maxDeliveries: 1 });
+      clock.advance(11_000);
+      const after = await broker.maintenance.runOnce();
+
+      // Assess: its one failed delivery was its last
+      expect([before.expired, after.expired]).toEqual([0, 1]);
+      expect((await broker.subscriptions.describe('jobs', 'workers')).stats).toMatchObject({ deadLetters: 1, backlog: 0 });
     });
   });
 
