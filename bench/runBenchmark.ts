@@ -4,7 +4,7 @@ import { comparisons, type Comparison } from './report/ratios.js';
 import { backlogDrain } from './scenarios/drain.js';
 import { endToEndEfficient, endToEndThroughput } from './scenarios/endToEnd.js';
 import { fanOut } from './scenarios/fanout.js';
-import { latencyAtLoads } from './scenarios/latency.js';
+import { interleavedLatency, latencyRows } from './scenarios/latency.js';
 import { publishThroughput } from './scenarios/publish.js';
 import { scaleCurves } from './scenarios/scale.js';
 import type { ScenarioContext, ScenarioId } from './scenarios/Scenario.js';
@@ -30,11 +30,10 @@ export interface BenchmarkResult {
   readonly comparisons: Comparison[];
 }
 
-const RUNNERS: Record<ScenarioId, (context: ScenarioContext) => Promise<Measurement[]>> = {
+const RUNNERS: Record<Exclude<ScenarioId, 'latency'>, (context: ScenarioContext) => Promise<Measurement[]>> = {
   publish: publishThroughput,
   e2e: endToEndThroughput,
   'e2e-efficient': endToEndEfficient,
-  latency: latencyAtLoads,
   fanout: fanOut,
   drain: backlogDrain,
   scale: scaleCurves,
@@ -46,24 +45,32 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs the scenarios against one system; a failing scenario is recorded and the rest still run. */
-async function runSystem(system: SystemSpec, options: BenchmarkOptions): Promise<SystemResult> {
+/** A system being measured: its driver stays open from its first scenario to its last. */
+interface Session {
+  readonly system: SystemSpec;
+  readonly context: ScenarioContext;
+  readonly measurements: Measurement[];
+  readonly errors: string[];
+}
+
+type Opened = { readonly session: Session } | { readonly skipped: SystemResult };
+
+/** Connects to (or starts) a system; an unreachable one is reported as skipped. */
+async function open(system: SystemSpec, options: BenchmarkOptions): Promise<Opened> {
   const base = { id: system.id, label: system.label, durability: system.durability, conveyor: system.conveyor };
   const log = (line: string): void => options.log(`[${system.id}] ${line}`);
   if (system.endpoint !== undefined && !(await isReachable(system.endpoint.host, system.endpoint.port))) {
     const skipped = `not reachable on ${system.endpoint.host}:${system.endpoint.port}; skipped`;
     log(skipped);
-    return { ...base, skipped, measurements: [] };
+    return { skipped: { ...base, skipped, measurements: [] } };
   }
   let driver: Driver;
   try {
     driver = await system.open();
   } catch (error) {
     log(`cannot connect: ${errorText(error)}; skipped`);
-    return { ...base, skipped: `cannot connect: ${errorText(error)}`, measurements: [] };
+    return { skipped: { ...base, skipped: `cannot connect: ${errorText(error)}`, measurements: [] } };
   }
-  const measurements: Measurement[] = [];
-  const errors: string[] = [];
   const run = `${process.pid.toString(36)}${(runCounter++).toString(36)}${Date.now().toString(36)}`;
   const context: ScenarioContext = {
     driver,
@@ -72,36 +79,77 @@ async function runSystem(system: SystemSpec, options: BenchmarkOptions): Promise
     partitioned: system.conveyor,
     progress: log,
   };
-  // Latency runs at half the end-to-end maximum, so end-to-end runs first whenever latency is asked for.
-  const scenarios = options.scenarios.includes('latency') && !options.scenarios.includes('e2e') ? ['e2e' as const, ...options.scenarios] : options.scenarios;
-  try {
-    for (const scenario of scenarios) {
-      try {
-        const results = await RUNNERS[scenario](context);
-        if (scenario === 'e2e') context.e2eMsgsPerSec = results[0]?.msgsPerSec;
-        measurements.push(...results);
-      } catch (error) {
-        errors.push(`${scenario}: ${errorText(error)}`);
-        log(`${scenario} failed: ${errorText(error)}`);
-      }
+  return { session: { system, context, measurements: [], errors: [] } };
+}
+
+/** Runs scenarios against one system, in order; a failing scenario is recorded and the rest still run. */
+async function runScenarios(session: Session, scenarios: readonly Exclude<ScenarioId, 'latency'>[]): Promise<void> {
+  const { context } = session;
+  for (const scenario of scenarios) {
+    try {
+      const results = await RUNNERS[scenario](context);
+      if (scenario === 'e2e') context.e2eMsgsPerSec = results[0]?.msgsPerSec;
+      session.measurements.push(...results);
+    } catch (error) {
+      session.errors.push(`${scenario}: ${errorText(error)}`);
+      context.progress(`${scenario} failed: ${errorText(error)}`);
     }
-  } finally {
-    await driver.close().catch((error: unknown) => log(`close failed: ${errorText(error)}`));
   }
-  return errors.length === 0 ? { ...base, measurements } : { ...base, error: errors.join('; '), measurements };
+}
+
+/** The latency rows of every session, in rounds interleaved between the systems (interleavedLatency). */
+async function runLatency(sessions: readonly Session[], profile: Profile): Promise<void> {
+  const outcomes = await interleavedLatency(
+    sessions.map((session) => ({ context: session.context, rows: latencyRows(session.context.e2eMsgsPerSec) })),
+    profile,
+  );
+  for (const [index, outcome] of outcomes.entries()) {
+    const session = sessions[index]!;
+    if (outcome instanceof Error) session.errors.push(`latency: ${outcome.message}`);
+    else session.measurements.push(...outcome);
+  }
+}
+
+function resultOf(session: Session): SystemResult {
+  const { system, measurements, errors } = session;
+  const base = { id: system.id, label: system.label, durability: system.durability, conveyor: system.conveyor, measurements };
+  return errors.length === 0 ? base : { ...base, error: errors.join('; ') };
 }
 
 /**
- * Runs every scenario against every system, one system at a time, and pairs
- * Conveyor's figures with each peer's.
+ * Runs every scenario against every system and pairs Conveyor's figures with
+ * each peer's. Every system is connected (a Conveyor server started) first
+ * and stays so to the end. The scenarios before `latency` run one system at a
+ * time, then the latency rows in rounds interleaved between the systems
+ * (interleavedLatency), then the scenarios after it, one system at a time: each
+ * system still runs its scenarios in the order asked, against one process.
  *
  * @example
  * const result = await runBenchmark({ profile: PROFILES.quick, systems: allSystems(), scenarios: ['publish', 'e2e'], log: console.log });
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const startedAt = new Date().toISOString();
-  const systems: SystemResult[] = [];
-  for (const system of options.systems) systems.push(await runSystem(system, options));
+  // Latency runs at half the end-to-end maximum, so end-to-end runs first whenever latency is asked for.
+  const latency = options.scenarios.indexOf('latency');
+  const scenarios = latency >= 0 && !options.scenarios.includes('e2e') ? ['e2e' as const, ...options.scenarios] : options.scenarios;
+  const split = scenarios.indexOf('latency');
+  const perSystem = (from: number, to: number): Exclude<ScenarioId, 'latency'>[] =>
+    scenarios.slice(from, to).filter((scenario): scenario is Exclude<ScenarioId, 'latency'> => scenario !== 'latency');
+  const opened: Opened[] = [];
+  try {
+    for (const system of options.systems) opened.push(await open(system, options));
+    const sessions = opened.flatMap((entry) => ('session' in entry ? [entry.session] : []));
+    for (const session of sessions) await runScenarios(session, perSystem(0, split < 0 ? scenarios.length : split));
+    if (split >= 0) {
+      await runLatency(sessions, options.profile);
+      for (const session of sessions) await runScenarios(session, perSystem(split + 1, scenarios.length));
+    }
+  } finally {
+    for (const entry of opened) {
+      if ('session' in entry) await entry.session.context.driver.close().catch((error: unknown) => entry.session.context.progress(`close failed: ${errorText(error)}`));
+    }
+  }
+  const systems = opened.map((entry) => ('session' in entry ? resultOf(entry.session) : entry.skipped));
   return {
     startedAt,
     finishedAt: new Date().toISOString(),

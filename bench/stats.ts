@@ -32,6 +32,11 @@ export class LatencyRecorder {
     return this.count;
   }
 
+  /** Adds every sample of `other`: percentiles of several rounds come from all their samples together. */
+  addAll(other: LatencyRecorder): void {
+    for (let index = 0; index < other.count; index++) this.add(other.samples[index]!);
+  }
+
   summary(): LatencySummary | undefined {
     if (this.count === 0) return undefined;
     const sorted = this.samples.slice(0, this.count).sort();
