@@ -36,32 +36,17 @@ export class Catalog {
   public constructor(private readonly statement: (sql: string) => Statement) {}
 
   public topic(name: string): TopicRow | undefined {
-    let row = this.topics.get(name);
-    if (row === undefined) {
-      row = this.statement(TOPIC_SELECT).get(name) as TopicRow | undefined;
-      if (row !== undefined) this.topics.set(name, Object.freeze(row));
-    }
-    return row;
+    return this.topics.get(name) ?? keep(this.topics, name, this.statement(TOPIC_SELECT).get(name) as TopicRow | undefined);
   }
 
   public subscription(topic: string, name: string): SubscriptionRow | undefined {
     const key = `${topic}\u0000${name}`;
-    let row = this.subscriptions.get(key);
-    if (row === undefined) {
-      row = this.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? AND s.name = ?`).get(topic, name) as SubscriptionRow | undefined;
-      if (row !== undefined) this.subscriptions.set(key, Object.freeze(row));
-    }
-    return row;
+    return this.subscriptions.get(key) ?? keep(this.subscriptions, key, this.statement(`${SUBSCRIPTION_SELECT} WHERE t.name = ? AND s.name = ?`).get(topic, name) as SubscriptionRow | undefined);
   }
 
   /** The subscription whose row id is `id` (lease expiry knows subscriptions by id). */
   public subscriptionById(id: number): SubscriptionRow | undefined {
-    let row = this.subscriptionsById.get(id);
-    if (row === undefined) {
-      row = this.statement(`${SUBSCRIPTION_SELECT} WHERE s.id = ?`).get(id) as SubscriptionRow | undefined;
-      if (row !== undefined) this.subscriptionsById.set(id, Object.freeze(row));
-    }
-    return row;
+    return this.subscriptionsById.get(id) ?? keep(this.subscriptionsById, id, this.statement(`${SUBSCRIPTION_SELECT} WHERE s.id = ?`).get(id) as SubscriptionRow | undefined);
   }
 
   /** The topic's subscriptions, oldest first. */
@@ -86,4 +71,10 @@ export class Catalog {
     this.subscriptionsById.clear();
     this.routes.clear();
   }
+}
+
+/** Keeps a row just read, frozen, and answers it; a row that does not exist is not kept. */
+function keep<K, R extends object>(rows: Map<K, R>, key: K, row: R | undefined): R | undefined {
+  if (row !== undefined) rows.set(key, Object.freeze(row));
+  return row;
 }
