@@ -130,8 +130,7 @@ function resultOf(session: Session): SystemResult {
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const startedAt = new Date().toISOString();
   // Latency runs at half the end-to-end maximum, so end-to-end runs first whenever latency is asked for.
-  const latency = options.scenarios.indexOf('latency');
-  const scenarios = latency >= 0 && !options.scenarios.includes('e2e') ? ['e2e' as const, ...options.scenarios] : options.scenarios;
+  const scenarios = options.scenarios.includes('latency') && !options.scenarios.includes('e2e') ? ['e2e' as const, ...options.scenarios] : options.scenarios;
   const split = scenarios.indexOf('latency');
   const perSystem = (from: number, to: number): Exclude<ScenarioId, 'latency'>[] =>
     scenarios.slice(from, to).filter((scenario): scenario is Exclude<ScenarioId, 'latency'> => scenario !== 'latency');

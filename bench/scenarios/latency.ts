@@ -123,6 +123,11 @@ export async function latencyRound(context: ScenarioContext, row: LatencyRow, du
 
 const hundredths = (value: number): number => Math.round(value * 100) / 100;
 
+/** `p50 … ms, p99 … ms, p99.9 … ms` for a progress line. */
+function percentiles(latency: LatencySummary | undefined): string {
+  return `p50 ${latency?.p50 ?? '?'} ms, p99 ${latency?.p99 ?? '?'} ms, p99.9 ${latency?.p999 ?? '?'} ms`;
+}
+
 /**
  * One figure from a row's rounds: percentiles over the samples of every round
  * together, messages, seconds and CPU summed, the highest peak RSS. `extra`
@@ -185,8 +190,7 @@ export async function interleavedLatency(participants: readonly LatencyParticipa
         for (const [rowIndex, row] of participant.rows.entries()) {
           const measured = await latencyRound(participant.context, row, roundMs);
           rounds[index]![rowIndex]!.push(measured);
-          const latency = measured.measurement.latencyMs;
-          participant.context.progress(`latency @${row.rate} msg/s, round ${round + 1}/${LATENCY_ROUNDS}: p50 ${latency?.p50 ?? '?'} ms, p99 ${latency?.p99 ?? '?'} ms, p99.9 ${latency?.p999 ?? '?'} ms`);
+          participant.context.progress(`latency @${row.rate} msg/s, round ${round + 1}/${LATENCY_ROUNDS}: ${percentiles(measured.measurement.latencyMs)}`);
         }
       } catch (error) {
         failures[index] = error instanceof Error ? error : new Error(String(error));
@@ -199,8 +203,7 @@ export async function interleavedLatency(participants: readonly LatencyParticipa
     if (failure !== undefined) return failure;
     return participant.rows.map((row, rowIndex) => {
       const merged = mergeRounds(rounds[index]![rowIndex]!);
-      const latency = merged.latencyMs;
-      participant.context.progress(`latency @${row.rate} msg/s, ${LATENCY_ROUNDS} rounds: p50 ${latency?.p50 ?? '?'} ms, p99 ${latency?.p99 ?? '?'} ms, p99.9 ${latency?.p999 ?? '?'} ms`);
+      participant.context.progress(`latency @${row.rate} msg/s, ${LATENCY_ROUNDS} rounds: ${percentiles(merged.latencyMs)}`);
       return merged;
     });
   });
